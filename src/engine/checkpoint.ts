@@ -1,0 +1,97 @@
+// A Hugging Face GLM checkpoint: config, tokenizer files and a validated index of every tensor.
+// Opening it reads only JSON and safetensors headers; tensors are read one at a time on demand.
+import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
+import { CheckpointError } from './errors';
+import { readText, type CheckpointFiles } from './files';
+import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors';
+
+export interface Checkpoint {
+  files: CheckpointFiles;
+  config: GlmConfig;
+  tokenizerJson: unknown;
+  tokenizerConfig: Record<string, unknown>;
+  tensors: Map<string, TensorEntry>;
+}
+
+async function readJson(files: CheckpointFiles, name: string, required: true): Promise<unknown>;
+async function readJson(files: CheckpointFiles, name: string, required: false): Promise<unknown | null>;
+async function readJson(files: CheckpointFiles, name: string, required: boolean): Promise<unknown | null> {
+  const text = await readText(files, name);
+  if (text === null) {
+    if (required) throw new CheckpointError(name, `not found in ${files.label}`);
+    return null;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    const start = text.trimStart().slice(0, 15).toLowerCase();
+    const hint = start.startsWith('<!doctype') || start.startsWith('<html') ? ' (it is an HTML page, not the file)' : '';
+    throw new CheckpointError(name, `is not valid JSON${hint}`);
+  }
+}
+
+async function weightFiles(files: CheckpointFiles): Promise<string[]> {
+  const index = (await readJson(files, 'model.safetensors.index.json', false)) as { weight_map?: Record<string, string> } | null;
+  if (index !== null) {
+    if (typeof index.weight_map !== 'object' || index.weight_map === null) {
+      throw new CheckpointError('model.safetensors.index.json', 'has no "weight_map"');
+    }
+    return [...new Set(Object.values(index.weight_map))].sort();
+  }
+  if ((await files.size('model.safetensors')) === null) {
+    throw new CheckpointError('model.safetensors', `not found in ${files.label} (nor model.safetensors.index.json for a sharded checkpoint)`);
+  }
+  return ['model.safetensors'];
+}
+
+/** The tensors a GLM checkpoint must hold, with the shapes its config implies. */
+export function expectedTensorShapes(config: GlmConfig): Map<string, number[]> {
+  const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize, vocabSize } = config;
+  const shapes = new Map<string, number[]>([['model.embed_tokens.weight', [vocabSize, h]], ['model.norm.weight', [h]]]);
+  if (!config.tieWordEmbeddings) shapes.set('lm_head.weight', [vocabSize, h]);
+  for (let i = 0; i < config.numLayers; i++) {
+    const p = `model.layers.${i}.`;
+    shapes.set(`${p}input_layernorm.weight`, [h]);
+    shapes.set(`${p}post_attention_layernorm.weight`, [h]);
+    shapes.set(`${p}self_attn.q_proj.weight`, [numHeads * headDim, h]);
+    shapes.set(`${p}self_attn.k_proj.weight`, [numKvHeads * headDim, h]);
+    shapes.set(`${p}self_attn.v_proj.weight`, [numKvHeads * headDim, h]);
+    shapes.set(`${p}self_attn.o_proj.weight`, [h, numHeads * headDim]);
+    if (config.attentionBias) {
+      shapes.set(`${p}self_attn.q_proj.bias`, [numHeads * headDim]);
+      shapes.set(`${p}self_attn.k_proj.bias`, [numKvHeads * headDim]);
+      shapes.set(`${p}self_attn.v_proj.bias`, [numKvHeads * headDim]);
+    }
+    shapes.set(`${p}mlp.gate_up_proj.weight`, [2 * intermediateSize, h]);
+    shapes.set(`${p}mlp.down_proj.weight`, [h, intermediateSize]);
+  }
+  return shapes;
+}
+
+/** Opens and validates a checkpoint: every tensor the config needs exists with the right shape. */
+export async function openCheckpoint(files: CheckpointFiles): Promise<Checkpoint> {
+  let config = parseGlmConfig(await readJson(files, 'config.json', true));
+  config = withGenerationConfig(config, await readJson(files, 'generation_config.json', false));
+  const tokenizerJson = await readJson(files, 'tokenizer.json', true);
+  const tokenizerConfig = ((await readJson(files, 'tokenizer_config.json', false)) ?? {}) as Record<string, unknown>;
+
+  const tensors = new Map<string, TensorEntry>();
+  for (const file of await weightFiles(files)) {
+    for (const entry of await readSafetensorsHeader(files, file)) tensors.set(entry.name, entry);
+  }
+  for (const [name, shape] of expectedTensorShapes(config)) {
+    const entry = tensors.get(name);
+    if (!entry) throw new CheckpointError(files.label, `tensor ${name} is missing`);
+    if (entry.shape.join() !== shape.join()) {
+      throw new CheckpointError(entry.file, `tensor ${name} has shape [${entry.shape}], config.json implies [${shape}]`);
+    }
+  }
+  return { files, config, tokenizerJson, tokenizerConfig, tensors };
+}
+
+/** Reads one tensor as float32 (the checkpoint was validated when opened). */
+export function readTensor(checkpoint: Checkpoint, name: string): Promise<Float32Array> {
+  const entry = checkpoint.tensors.get(name);
+  if (!entry) throw new CheckpointError(checkpoint.files.label, `tensor ${name} is missing`);
+  return readTensorF32(checkpoint.files, entry);
+}

@@ -1,0 +1,20 @@
+// Typed errors the engine raises where bad input is first seen; messages say what to fix.
+
+/** A checkpoint file is missing, malformed, or disagrees with config.json. */
+export class CheckpointError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** The checkpoint is valid but not a model this engine runs. */
+export class UnsupportedModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedModelError';
+  }
+}

@@ -1,0 +1,252 @@
+// ONNX graphs for a GLM model, built from the config at load time: the embedding, one graph per
+// segment of consecutive decoder layers, and the head (final norm + lm_head). Reads like the model:
+// one function per step, checkpoint names on the weights, shapes in comments (S = new tokens,
+// P = past tokens, T = P + S, H = hidden, D = head_dim).
+import type { GlmConfig } from './config';
+import { DataType, Graph } from './onnx/graph';
+import * as io from './io-names';
+import { BLOCK_SIZE, blockBytes } from './quant';
+import { inverseFrequencies, rotaryCaches } from './rotary';
+import type { EmbeddingWeight, LinearWeight } from './weights';
+
+/** Fused GroupQueryAttention (KV cache + rotary in one kernel), or plain ONNX ops where GQA cannot take the shape. */
+export type AttentionKind = 'gqa' | 'plain';
+
+/**
+ * GQA's rotary needs a cos cache no wider than head_dim / 2 and a multiple of 8
+ * (../shared/NOTES.md); other shapes use plain ops.
+ */
+export function defaultAttentionKind(config: GlmConfig): AttentionKind {
+  return (config.rotaryDim / 2) % 8 === 0 ? 'gqa' : 'plain';
+}
+
+export interface LayerWeights {
+  inputLayernorm: Float32Array;
+  /** q_proj, k_proj and v_proj fused along the output dimension: N = (heads + 2 * kv_heads) * D. */
+  qkvProj: LinearWeight;
+  qkvBias: Float32Array | null;
+  oProj: LinearWeight;
+  postAttentionLayernorm: Float32Array;
+  gateUpProj: LinearWeight;
+  downProj: LinearWeight;
+}
+
+const FLOAT = DataType.FLOAT;
+const INT64_MAX = Number.MAX_SAFE_INTEGER;
+
+function linear(g: Graph, name: string, x: string, w: LinearWeight): string {
+  switch (w.kind) {
+    case 'float':
+      return g.op('MatMul', [x, g.initializer(name, FLOAT, [w.k, w.n], w.data)]);
+    case 'half': {
+      const weight = g.op('Cast', [g.initializer(name, DataType.FLOAT16, [w.k, w.n], w.data)], { to: FLOAT });
+      return g.op('MatMul', [x, weight]);
+    }
+    case 'quantized': {
+      const m = w.matrix;
+      const data = g.initializer(name, DataType.UINT8, [m.n, m.blocksPerRow, blockBytes(m.bits)], m.data);
+      const scales = g.initializer(`${name}.scales`, FLOAT, [m.n * m.blocksPerRow], m.scales);
+      return g.msOp('MatMulNBits', [x, data, scales], { K: m.k, N: m.n, bits: m.bits, block_size: BLOCK_SIZE });
+    }
+  }
+}
+
+function rmsNorm(g: Graph, name: string, x: string, weight: Float32Array, eps: number): string {
+  const w = g.initializer(name, FLOAT, [weight.length], weight);
+  return g.op('SimplifiedLayerNormalization', [x, w], { axis: -1, epsilon: { float: eps } });
+}
+
+/** (x + residual, rmsnorm(x + residual)) in one kernel. */
+function skipRmsNorm(g: Graph, name: string, x: string, residual: string, weight: Float32Array, eps: number): { sum: string; normed: string } {
+  const w = g.initializer(name, FLOAT, [weight.length], weight);
+  const [normed, , , sum] = g.ops('SkipSimplifiedLayerNormalization', [x, residual, w], 4, { epsilon: { float: eps } }, 'com.microsoft');
+  return { sum, normed };
+}
+
+// ---------------------------------------------------------------- embedding
+
+/** input_ids [1, S] int64 -> hidden_states [1, S, H]. */
+export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight): Uint8Array {
+  const g = new Graph('glm_embedding');
+  const ids = g.input(io.INPUT_IDS, DataType.INT64, [1, 'S']);
+  const name = 'model.embed_tokens.weight';
+  let hidden: string;
+  switch (embedTokens.kind) {
+    case 'float':
+      hidden = g.op('Gather', [g.initializer(name, FLOAT, [embedTokens.rows, embedTokens.cols], embedTokens.data), ids]);
+      break;
+    case 'half': {
+      const rows = g.op('Gather', [g.initializer(name, DataType.FLOAT16, [embedTokens.rows, embedTokens.cols], embedTokens.data), ids]);
+      hidden = g.op('Cast', [rows], { to: FLOAT });
+      break;
+    }
+    case 'quantized':
+      hidden = quantizedRowLookup(g, name, ids, embedTokens);
+      break;
+  }
+  g.output(hidden, io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
+  return g.encode();
+}
+
+/** Gathers quantized rows [1, S, blocks, bytes] and dequantizes only those: the table stays in its packed layout. */
+function quantizedRowLookup(g: Graph, name: string, ids: string, w: Extract<EmbeddingWeight, { kind: 'quantized' }>): string {
+  const m = w.matrix;
+  const bytes = blockBytes(m.bits);
+  const packed = g.op('Gather', [g.initializer(name, DataType.UINT8, [m.n, m.blocksPerRow, bytes], m.data), ids]);
+  const scales = g.op('Gather', [g.initializer(`${name}.scales`, FLOAT, [m.n, m.blocksPerRow], m.scales), ids]); // [1, S, blocks]
+  let levels = g.op('Cast', [packed], { to: FLOAT }); // [1, S, blocks, bytes]
+  if (m.bits === 4) {
+    // byte = low | high << 4; element 2j is the low nibble, 2j+1 the high one.
+    const high = g.op('Floor', [g.op('Div', [levels, g.scalarFloat(`${name}.sixteen`, 16)])]);
+    const low = g.op('Sub', [levels, g.op('Mul', [high, `${name}.sixteen`])]);
+    const axisLast = g.int64(`${name}.axis_last`, [-1]);
+    const pairs = g.op('Concat', [g.op('Unsqueeze', [low, axisLast]), g.op('Unsqueeze', [high, axisLast])], { axis: -1 }); // [1, S, blocks, bytes, 2]
+    levels = g.op('Reshape', [pairs, g.int64(`${name}.block_shape`, [0, 0, m.blocksPerRow, BLOCK_SIZE])]);
+  }
+  const centered = g.op('Sub', [levels, g.scalarFloat(`${name}.zero_point`, m.bits === 4 ? 8 : 128)]);
+  const values = g.op('Mul', [centered, g.op('Unsqueeze', [scales, g.int64(`${name}.axis_scales`, [-1])])]); // [1, S, blocks, 32]
+  const flat = g.op('Reshape', [values, g.int64(`${name}.row_shape`, [0, 0, m.blocksPerRow * BLOCK_SIZE])]);
+  if (m.blocksPerRow * BLOCK_SIZE === m.k) return flat;
+  return g.op('Slice', [flat, g.int64(`${name}.pad_start`, [0]), g.int64(`${name}.pad_end`, [m.k]), g.int64(`${name}.pad_axis`, [2])]);
+}
+
+// ---------------------------------------------------------------- decoder segment
+
+interface SegmentInputs {
+  config: GlmConfig;
+  attention: AttentionKind;
+  /** GQA: seqlens_k, total_sequence_length and the cos/sin caches. */
+  gqa?: { seqlensK: string; total: string; cos: string; sin: string };
+  /** Plain ops: cos/sin [S, rotary/2, 1] for the new positions, and the additive mask [1, 1, S, T]. */
+  plain?: { cos: string; sin: string; bias: string };
+}
+
+/**
+ * Layers [firstLayer, firstLayer + layers.length): hidden_states [1, S, H] and each layer's
+ * past key/value [1, kv_heads, P, D] -> hidden_states_out [1, S, H] and present key/value [1, kv_heads, T, D].
+ */
+export function buildSegmentGraph(config: GlmConfig, firstLayer: number, layers: LayerWeights[], attention: AttentionKind, maxSequenceLength: number): Uint8Array {
+  const g = new Graph(`glm_layers_${firstLayer}_${firstLayer + layers.length - 1}`);
+  const { hiddenSize: h, numKvHeads, headDim, rmsNormEps: eps } = config;
+  const hiddenIn = g.input(io.HIDDEN_STATES, FLOAT, [1, 'S', h]);
+  const inputs: SegmentInputs = { config, attention };
+  if (attention === 'gqa') {
+    const caches = rotaryCaches(config, maxSequenceLength);
+    inputs.gqa = {
+      seqlensK: g.input(io.SEQLENS_K, DataType.INT32, [1]),
+      total: g.input(io.TOTAL_SEQUENCE_LENGTH, DataType.INT32, []),
+      cos: g.initializer('cos_cache', FLOAT, [maxSequenceLength, config.rotaryDim / 2], caches.cos),
+      sin: g.initializer('sin_cache', FLOAT, [maxSequenceLength, config.rotaryDim / 2], caches.sin),
+    };
+  } else {
+    const positions = g.input(io.POSITION_IDS, DataType.INT64, ['S']);
+    inputs.plain = { ...plainRotaryAngles(g, config, positions), bias: g.input(io.ATTENTION_BIAS, FLOAT, [1, 1, 'S', 'T']) };
+  }
+
+  let residual = hiddenIn;
+  let normed = rmsNorm(g, `model.layers.${firstLayer}.input_layernorm.weight`, hiddenIn, layers[0].inputLayernorm, eps);
+  layers.forEach((w, i) => {
+    const layer = firstLayer + i;
+    const p = `model.layers.${layer}.`;
+    const pastK = g.input(io.pastKey(layer), FLOAT, [1, numKvHeads, 'P', headDim]);
+    const pastV = g.input(io.pastValue(layer), FLOAT, [1, numKvHeads, 'P', headDim]);
+
+    const attn = selfAttention(g, p, inputs, normed, w, pastK, pastV, layer); // [1, S, heads * D]
+    const attnOut = linear(g, `${p}self_attn.o_proj.weight`, attn, w.oProj); // [1, S, H]
+    const afterAttn = skipRmsNorm(g, `${p}post_attention_layernorm.weight`, attnOut, residual, w.postAttentionLayernorm, eps);
+    const mlpOut = mlp(g, p, afterAttn.normed, w, config.intermediateSize); // [1, S, H]
+
+    const next = layers[i + 1];
+    if (next) {
+      const fused = skipRmsNorm(g, `model.layers.${layer + 1}.input_layernorm.weight`, mlpOut, afterAttn.sum, next.inputLayernorm, eps);
+      residual = fused.sum;
+      normed = fused.normed;
+    } else {
+      residual = g.op('Add', [mlpOut, afterAttn.sum]);
+    }
+  });
+  g.output(residual, io.HIDDEN_STATES_OUT, FLOAT, [1, 'S', h]);
+  return g.encode();
+}
+
+/** gate_up_proj [1, S, 2I] -> silu(gate) * up [1, S, I] -> down_proj [1, S, H]. */
+function mlp(g: Graph, p: string, x: string, w: LayerWeights, intermediateSize: number): string {
+  const gateUp = linear(g, `${p}mlp.gate_up_proj.weight`, x, w.gateUpProj);
+  const [gate, up] = g.ops('Split', [gateUp, g.int64(`${p}mlp.split`, [intermediateSize, intermediateSize])], 2, { axis: -1 });
+  const silu = g.op('Mul', [gate, g.op('Sigmoid', [gate])]);
+  return linear(g, `${p}mlp.down_proj.weight`, g.op('Mul', [silu, up]), w.downProj);
+}
+
+/** qkv_proj (+ bias) -> attention over past + new tokens; writes the layer's present key/value outputs. */
+function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w: LayerWeights, pastK: string, pastV: string, layer: number): string {
+  const { numHeads, numKvHeads, headDim } = inputs.config;
+  let qkv = linear(g, `${p}self_attn.qkv_proj.weight`, x, w.qkvProj); // [1, S, (heads + 2 * kv_heads) * D]
+  if (w.qkvBias) qkv = g.op('Add', [qkv, g.initializer(`${p}self_attn.qkv_proj.bias`, FLOAT, [w.qkvBias.length], w.qkvBias)]);
+  const scale = { float: 1 / Math.sqrt(headDim) };
+  const kvShape: (number | string)[] = [1, numKvHeads, 'T', headDim];
+
+  if (inputs.gqa) {
+    const { seqlensK, total, cos, sin } = inputs.gqa;
+    const outputs = [`${p}attn_out`, io.presentKey(layer), io.presentValue(layer)];
+    g.msOp('GroupQueryAttention', [qkv, '', '', pastK, pastV, seqlensK, total, cos, sin], { num_heads: numHeads, kv_num_heads: numKvHeads, scale, do_rotary: 1, rotary_interleaved: 1 }, outputs);
+    g.output(io.presentKey(layer), io.presentKey(layer), FLOAT, kvShape);
+    g.output(io.presentValue(layer), io.presentValue(layer), FLOAT, kvShape);
+    return outputs[0];
+  }
+
+  const plain = inputs.plain!;
+  const sizes = g.int64(`${p}qkv_split`, [numHeads * headDim, numKvHeads * headDim, numKvHeads * headDim]);
+  const [q, k, v] = g.ops('Split', [qkv, sizes], 3, { axis: -1 });
+  const heads = (t: string, n: number) => g.op('Transpose', [g.op('Reshape', [t, g.int64(`${t}.shape`, [0, 0, n, headDim])])], { perm: [0, 2, 1, 3] });
+  const qRot = applyRotary(g, inputs.config, heads(q, numHeads), plain); // [1, heads, S, D]
+  const keys = g.op('Concat', [pastK, applyRotary(g, inputs.config, heads(k, numKvHeads), plain)], { axis: 2 }, [io.presentKey(layer)]); // [1, kv, T, D]
+  const values = g.op('Concat', [pastV, heads(v, numKvHeads)], { axis: 2 }, [io.presentValue(layer)]);
+  g.output(keys, keys, FLOAT, kvShape);
+  g.output(values, values, FLOAT, kvShape);
+
+  const repeatKv = (t: string) => {
+    const groups = numHeads / numKvHeads;
+    if (groups === 1) return t;
+    const expanded = g.op('Expand', [g.op('Unsqueeze', [t, g.int64(`${t}.axis`, [2])]), g.int64(`${t}.expand`, [1, numKvHeads, groups, 1, 1])]);
+    return g.op('Reshape', [expanded, g.int64(`${t}.heads`, [0, numHeads, -1, headDim])]); // [1, heads, T, D]
+  };
+  const scores = g.op('Mul', [g.op('MatMul', [qRot, g.op('Transpose', [repeatKv(keys)], { perm: [0, 1, 3, 2] })]), g.scalarFloat(`${p}scale`, scale.float)]);
+  const probs = g.op('Softmax', [g.op('Add', [scores, plain.bias])], { axis: -1 }); // [1, heads, S, T]
+  const context = g.op('Transpose', [g.op('MatMul', [probs, repeatKv(values)])], { perm: [0, 2, 1, 3] }); // [1, S, heads, D]
+  return g.op('Reshape', [context, g.int64(`${p}context_shape`, [0, 0, numHeads * headDim])]);
+}
+
+/** cos/sin [S, rotary/2, 1] of position_ids [S] x inv_freq, shared by all layers of the segment. */
+function plainRotaryAngles(g: Graph, config: GlmConfig, positions: string): { cos: string; sin: string } {
+  const inv = inverseFrequencies(config);
+  const pos = g.op('Unsqueeze', [g.op('Cast', [positions], { to: FLOAT }), g.int64('rotary.axis_pos', [1])]); // [S, 1]
+  const angles = g.op('Mul', [pos, g.initializer('rotary.inv_freq', FLOAT, [inv.length], inv)]); // [S, rotary/2]
+  const last = g.int64('rotary.axis_last', [-1]);
+  return { cos: g.op('Unsqueeze', [g.op('Cos', [angles]), last]), sin: g.op('Unsqueeze', [g.op('Sin', [angles]), last]) };
+}
+
+/** Interleaved rotary on the first rotaryDim dims of x [1, n, S, D]: pairs (x[2i], x[2i+1]) turn by angle i. */
+function applyRotary(g: Graph, config: GlmConfig, x: string, angles: { cos: string; sin: string }): string {
+  const { rotaryDim, headDim } = config;
+  const [rot, pass] = rotaryDim < headDim ? g.ops('Split', [x, g.int64(`${x}.rot_split`, [rotaryDim, headDim - rotaryDim])], 2, { axis: -1 }) : [x, null];
+  const pairs = g.op('Reshape', [rot, g.int64(`${x}.pairs`, [0, 0, 0, rotaryDim / 2, 2])]); // [1, n, S, rotary/2, 2]
+  const [x0, x1] = g.ops('Split', [pairs, g.int64(`${x}.pair_split`, [1, 1])], 2, { axis: -1 });
+  const r0 = g.op('Sub', [g.op('Mul', [x0, angles.cos]), g.op('Mul', [x1, angles.sin])]);
+  const r1 = g.op('Add', [g.op('Mul', [x1, angles.cos]), g.op('Mul', [x0, angles.sin])]);
+  const rotated = g.op('Reshape', [g.op('Concat', [r0, r1], { axis: -1 }), g.int64(`${x}.rotated`, [0, 0, 0, rotaryDim])]);
+  return pass ? g.op('Concat', [rotated, pass], { axis: -1 }) : rotated;
+}
+
+// ---------------------------------------------------------------- head
+
+/** hidden_states [1, S, H], logits_start [1] -> model.norm -> lm_head -> logits [1, S - start, V]. */
+export function buildHeadGraph(config: GlmConfig, norm: Float32Array, lmHead: LinearWeight): Uint8Array {
+  const g = new Graph('glm_head');
+  const hidden = g.input(io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
+  const start = g.input(io.LOGITS_START, DataType.INT64, [1]);
+  const kept = g.op('Slice', [hidden, start, g.int64('slice_end', [INT64_MAX]), g.int64('slice_axis', [1])]);
+  const normed = rmsNorm(g, 'model.norm.weight', kept, norm, config.rmsNormEps);
+  const logits = linear(g, 'lm_head.weight', normed, lmHead);
+  g.output(logits, io.LOGITS, FLOAT, [1, 'L', config.vocabSize]);
+  return g.encode();
+}
