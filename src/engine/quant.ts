@@ -37,7 +37,7 @@ export function quantize(weight: Float32Array, n: number, k: number, bits: Quant
       // using the whole range as llama.cpp's Q4_0 does; for 8 bits +-127 is symmetric enough.
       let extreme = 0;
       for (let i = 0; i < count; i++) if (Math.abs(weight[start + i]) > Math.abs(extreme)) extreme = weight[start + i];
-      const scale = bits === 4 ? extreme / -8 : Math.abs(extreme) / 127;
+      const scale = extreme === 0 ? 0 : bits === 4 ? extreme / -8 : Math.abs(extreme) / 127;
       const inverse = scale === 0 ? 0 : 1 / scale;
       q.fill(zeroPoint);
       for (let i = 0; i < count; i++) {

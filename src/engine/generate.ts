@@ -1,0 +1,54 @@
+// Prefill + incremental decode over the KV cache, yielding tokens as they are chosen.
+import type { GlmModel } from './model';
+import { Sampler, type SamplingOptions } from './sampling';
+
+export interface GenerateOptions extends SamplingOptions {
+  maxNewTokens: number;
+  /** Ids that end the reply (yielded, then generation stops); defaults to the config's eos ids. */
+  stopIds?: readonly number[];
+  signal?: AbortSignal;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  /** From the call to the first token chosen (prefill included). */
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  /** Tokens after the first, over the time after the first. */
+  decodeTokensPerSecond: number;
+}
+
+/**
+ * Generates from promptIds, starting a fresh sequence. Tokens are yielded one by one; the return
+ * value carries the figures of the run.
+ */
+export async function* generate(model: GlmModel, promptIds: readonly number[], options: GenerateOptions): AsyncGenerator<number, GenerationStats> {
+  const stopIds = new Set(options.stopIds ?? model.config.eosTokenIds);
+  const sampler = new Sampler(options);
+  const sequence = [...promptIds];
+  const start = performance.now();
+  model.reset();
+
+  let logits = await model.forward(promptIds);
+  const prefillMs = performance.now() - start;
+  let firstTokenAt = 0;
+  let generated = 0;
+  while (generated < options.maxNewTokens && !options.signal?.aborted) {
+    const id = sampler.next(logits, sequence);
+    sequence.push(id);
+    generated++;
+    if (generated === 1) firstTokenAt = performance.now();
+    yield id;
+    if (stopIds.has(id) || generated === options.maxNewTokens || options.signal?.aborted) break;
+    logits = await model.forward([id]);
+  }
+  const decodeMs = performance.now() - firstTokenAt;
+  return {
+    promptTokens: promptIds.length,
+    generatedTokens: generated,
+    timeToFirstTokenMs: firstTokenAt - start,
+    prefillTokensPerSecond: (promptIds.length / prefillMs) * 1000,
+    decodeTokensPerSecond: generated > 1 ? ((generated - 1) / decodeMs) * 1000 : 0,
+  };
+}

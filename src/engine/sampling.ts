@@ -1,0 +1,76 @@
+// Picking the next token from logits: greedy, or sampling with temperature, top-k, top-p and a
+// repetition penalty, from a seeded generator so a seed reproduces a reply.
+
+export interface SamplingOptions {
+  /** Always take the most likely token; the other options are then ignored except the penalty. */
+  greedy?: boolean;
+  temperature?: number;
+  /** Keep only the k most likely tokens (0 = all). */
+  topK?: number;
+  /** Keep the smallest set of tokens whose probability reaches p (1 = all). */
+  topP?: number;
+  /** transformers' repetition penalty: > 1 discourages tokens already in the sequence. */
+  repetitionPenalty?: number;
+  seed?: number;
+}
+
+/** mulberry32: small, fast, and good enough for sampling. Returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** Applies the penalty in place to the logits of tokens already seen. */
+export function applyRepetitionPenalty(logits: Float32Array, seen: Iterable<number>, penalty: number): void {
+  if (penalty === 1) return;
+  for (const id of new Set(seen)) logits[id] = logits[id] > 0 ? logits[id] / penalty : logits[id] * penalty;
+}
+
+export class Sampler {
+  private readonly random: () => number;
+
+  constructor(private readonly options: SamplingOptions = {}) {
+    const { temperature = 1, topK = 0, topP = 1, repetitionPenalty = 1 } = options;
+    if (!(temperature >= 0)) throw new RangeError(`temperature must be >= 0, got ${temperature}`);
+    if (!(topP > 0 && topP <= 1)) throw new RangeError(`top-p must be in (0, 1], got ${topP}`);
+    if (!(Number.isInteger(topK) && topK >= 0)) throw new RangeError(`top-k must be a whole number >= 0, got ${topK}`);
+    if (!(repetitionPenalty > 0)) throw new RangeError(`repetition penalty must be > 0, got ${repetitionPenalty}`);
+    this.random = seededRandom(options.seed ?? Date.now());
+  }
+
+  /** Picks a token from one row of logits (modified in place); seen = the tokens of the sequence so far. */
+  next(logits: Float32Array, seen: readonly number[]): number {
+    const { greedy = false, temperature = 1, topK = 0, topP = 1, repetitionPenalty = 1 } = this.options;
+    applyRepetitionPenalty(logits, seen, repetitionPenalty);
+    if (greedy || temperature === 0) return argmax(logits);
+
+    // Candidates in descending logit order, cut by top-k, then softmax, then cut by top-p.
+    let order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]);
+    if (topK > 0) order = order.slice(0, topK);
+    const max = logits[order[0]];
+    const weights = order.map((id) => Math.exp((logits[id] - max) / temperature));
+    const total = weights.reduce((a, b) => a + b, 0);
+    let kept = 0;
+    let mass = 0;
+    while (kept < order.length && mass < topP) mass += weights[kept++] / total;
+
+    let target = this.random() * mass * total;
+    for (let i = 0; i < kept; i++) {
+      target -= weights[i];
+      if (target <= 0) return order[i];
+    }
+    return order[kept - 1];
+  }
+}

@@ -1,0 +1,113 @@
+// Generation over the KV cache picks what the reference would pick, streams, and stops on eos.
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Checkpoint } from '../../src/engine/checkpoint';
+import { generate } from '../../src/engine/generate';
+import { loadGlmModel, type GlmModel } from '../../src/engine/model';
+import { argmax } from '../../src/engine/sampling';
+import { GlmTokenizer, TextStreamer } from '../../src/engine/tokenizer';
+import { specialTokenId } from '../../tools/checkpoint-writer';
+import { fixtureCheckpoint, ort } from '../helpers';
+import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
+
+async function collect(run: AsyncGenerator<number, unknown>): Promise<number[]> {
+  const ids: number[] = [];
+  for await (const id of run) ids.push(id);
+  return ids;
+}
+
+describe('generate', () => {
+  let checkpoint: Checkpoint;
+  let model: GlmModel;
+  beforeAll(async () => {
+    checkpoint = await fixtureCheckpoint({ shape: 'glm-4-9b', seed: 21 });
+    model = await loadGlmModel(checkpoint, { ort, format: 'f32', segmentSize: 2 });
+  });
+
+  test('greedy decoding picks the reference argmax at every step', async () => {
+    const prompt = [40, 41, 42, 43];
+    const ids = await collect(generate(model, prompt, { maxNewTokens: 8, greedy: true, stopIds: [] }));
+    expect(ids).toHaveLength(8);
+    const weights = await loadReferenceWeights(checkpoint);
+    const sequence = [...prompt];
+    for (const id of ids) {
+      const rows = referenceLogits(checkpoint.config, weights, sequence);
+      expect(id).toBe(argmax(rows[rows.length - 1]));
+      sequence.push(id);
+    }
+  });
+
+  test('sampling with a seed is reproducible', async () => {
+    const options = { maxNewTokens: 12, seed: 5, temperature: 1.2, topP: 0.95, stopIds: [] };
+    const a = await collect(generate(model, [1, 2, 3], options));
+    const b = await collect(generate(model, [1, 2, 3], options));
+    expect(a).toEqual(b);
+  });
+
+  test('an eos id ends the reply and is the last token yielded', async () => {
+    const free = await collect(generate(model, [7, 8], { maxNewTokens: 6, greedy: true, stopIds: [] }));
+    const stopAt = free[2];
+    const stopped = await collect(generate(model, [7, 8], { maxNewTokens: 6, greedy: true, stopIds: [stopAt] }));
+    expect(stopped).toEqual(free.slice(0, free.indexOf(stopAt) + 1));
+  });
+
+  test('an aborted signal stops after the current token', async () => {
+    const controller = new AbortController();
+    const ids: number[] = [];
+    for await (const id of generate(model, [3, 4], { maxNewTokens: 50, greedy: true, stopIds: [], signal: controller.signal })) {
+      ids.push(id);
+      if (ids.length === 3) controller.abort();
+    }
+    expect(ids).toHaveLength(3);
+  });
+
+  test('the returned figures count prompt and generated tokens', async () => {
+    const run = generate(model, [10, 11, 12, 13, 14], { maxNewTokens: 4, greedy: true, stopIds: [] });
+    let step = await run.next();
+    while (!step.done) step = await run.next();
+    expect(step.value.promptTokens).toBe(5);
+    expect(step.value.generatedTokens).toBe(4);
+    expect(step.value.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(step.value.decodeTokensPerSecond).toBeGreaterThan(0);
+  });
+
+  test('a sequence longer than the loaded context is refused before running', async () => {
+    const small = await loadGlmModel(checkpoint, { ort, format: 'q4', maxSequenceLength: 8 });
+    await expect(small.forward(Array.from({ length: 9 }, (_, i) => i))).rejects.toThrow(/needs 9 positions but the model was loaded for 8/);
+    await expect(small.forward([100000])).rejects.toThrow(/token id 100000 is outside the vocabulary/);
+  });
+});
+
+describe('GlmTokenizer', () => {
+  let tokenizer: GlmTokenizer;
+  beforeAll(async () => {
+    const checkpoint = await fixtureCheckpoint({ shape: 'glm-4-9b' });
+    tokenizer = new GlmTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig);
+  });
+
+  test('byte-level encoding round-trips English and Chinese', () => {
+    for (const text of ['Hello, GLM Pocket!', '你好，离线聊天。', 'tabs\tand\nnewlines']) {
+      expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
+    }
+  });
+
+  test('the chat template renders GLM turns, and special tokens encode as single ids', () => {
+    const messages = [
+      { role: 'system' as const, content: 'Be brief.' },
+      { role: 'user' as const, content: 'Hi' },
+    ];
+    expect(tokenizer.renderChat(messages)).toBe('[gMASK]<sop><|system|>\nBe brief.<|user|>\nHi<|assistant|>\n');
+    const ids = tokenizer.chatPromptIds(messages);
+    expect(ids.slice(0, 3)).toEqual([specialTokenId('[gMASK]'), specialTokenId('<sop>'), specialTokenId('<|system|>')]);
+    expect(ids[ids.length - 2]).toBe(specialTokenId('<|assistant|>'));
+    expect(tokenizer.decode(ids)).toBe('\nBe brief.\nHi\n');
+  });
+
+  test('the streamer holds back a character split across byte tokens', () => {
+    const streamer = new TextStreamer(tokenizer);
+    const bytes = tokenizer.encode('好');
+    expect(bytes).toHaveLength(3);
+    expect(streamer.push(bytes[0])).toBe('');
+    expect(streamer.push(bytes[1])).toBe('');
+    expect(streamer.push(bytes[2])).toBe('好');
+  });
+});

@@ -1,0 +1,70 @@
+// The CLI contract other checks rely on: one JSON line for logits and generate, a streamed chat
+// ending with a line of figures, and clear errors with a non-zero exit.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { openCheckpoint } from '../../src/engine/checkpoint';
+import { folderFiles } from '../../tools/node-files';
+import { fixtureDir, flatten, relativeError } from '../helpers';
+import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
+
+const run = promisify(execFile);
+
+async function glm(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'tools/glm.ts', ...args], { maxBuffer: 64 << 20 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+describe('glm CLI', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fixtureDir({ shape: 'glm-edge', seed: 31 });
+  });
+
+  test('logits prints one JSON line with a vocab-wide row per input position, matching the reference', async () => {
+    const { stdout, code } = await glm('logits', '--model', dir, '--ids', '5,9,17', '--quant', 'f32');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const { logits } = JSON.parse(stdout) as { logits: number[][] };
+    expect(logits).toHaveLength(3);
+    const checkpoint = await openCheckpoint(folderFiles(dir));
+    expect(logits[0]).toHaveLength(checkpoint.config.vocabSize);
+    const expected = flatten(referenceLogits(checkpoint.config, await loadReferenceWeights(checkpoint), [5, 9, 17]));
+    expect(relativeError(logits.flat(), expected)).toBeLessThan(1e-4);
+  });
+
+  test('generate prints the new ids; greedy is deterministic and a seed reproduces a sample', async () => {
+    const greedy = await glm('generate', '--model', dir, '--ids', '5,9,17', '--max-new-tokens', '5', '--greedy', '--quant', 'q8');
+    expect(greedy.code).toBe(0);
+    const ids = JSON.parse(greedy.stdout).ids as number[];
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBeLessThanOrEqual(5);
+    const sampled = () => glm('generate', '--model', dir, '--ids', '5,9,17', '--max-new-tokens', '6', '--seed', '42');
+    expect(JSON.parse((await sampled()).stdout)).toEqual(JSON.parse((await sampled()).stdout));
+  });
+
+  test('chat streams a reply and ends with the figures line', async () => {
+    const { stdout, code } = await glm('chat', '--model', dir, '--prompt', 'Hello', '--max-new-tokens', '4', '--greedy');
+    expect(code).toBe(0);
+    const last = stdout.trim().split('\n').pop()!;
+    expect(last).toMatch(/^\[prompt 9 tokens · first token \d+ ms · prefill [\d.]+ tokens\/s · decode [\d.]+ tokens\/s · \d tokens\]$/);
+  });
+
+  test('bad input exits non-zero with a message, not a stack trace', async () => {
+    const missing = await glm('logits', '--model', '/nonexistent/model', '--ids', '1');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('error: config.json: not found in /nonexistent/model');
+    const badQuant = await glm('logits', '--model', dir, '--ids', '1', '--quant', 'q3');
+    expect(badQuant.code).toBe(2);
+    expect(badQuant.stderr).toMatch(/--quant must be one of f32, f16, q8, q4/);
+    const badIds = await glm('logits', '--model', dir, '--ids', 'a,b');
+    expect(badIds.stderr).toMatch(/--ids must be comma-separated token ids/);
+    const outside = await glm('logits', '--model', dir, '--ids', '99999');
+    expect(outside.stderr).toMatch(/token id 99999 is outside the vocabulary/);
+  });
+});

@@ -1,0 +1,129 @@
+// The GLM Pocket CLI: the engine in Node (onnxruntime-web's wasm backend).
+//   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
+//   glm generate --model DIR --ids 5,9,17 --max-new-tokens N [--greedy | --seed N ...] -> {"ids": [...]}
+//   glm chat     --model DIR --prompt "..." [--system "..."]    -> streamed reply, then a line of figures
+import * as ort from 'onnxruntime-web';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { openCheckpoint } from '../src/engine/checkpoint';
+import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
+import { loadGlmModel, type GlmModel } from '../src/engine/model';
+import { GlmTokenizer, TextStreamer, type ChatMessage } from '../src/engine/tokenizer';
+import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
+import { folderFiles } from './node-files';
+
+const USAGE = `usage: glm <logits|generate|chat> --model DIR [options]
+  --quant f32|f16|q8|q4      weight format (default q4)
+  --ids 5,9,17               input token ids (logits, generate)
+  --prompt TEXT              user message (chat); --system TEXT adds a system prompt
+  --max-new-tokens N         default 128
+  --greedy                   take the most likely token; otherwise sample with:
+  --temperature T --top-k K --top-p P --repetition-penalty R --seed N
+  --segment-size N           decoder layers per ONNX session (default: all)
+  --threads N                wasm threads (default: cores, at most 4)`;
+
+class UsageError extends Error {}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    model: { type: 'string' },
+    quant: { type: 'string', default: 'q4' },
+    ids: { type: 'string' },
+    prompt: { type: 'string' },
+    system: { type: 'string' },
+    'max-new-tokens': { type: 'string', default: '128' },
+    greedy: { type: 'boolean', default: false },
+    temperature: { type: 'string', default: '0.8' },
+    'top-k': { type: 'string', default: '0' },
+    'top-p': { type: 'string', default: '0.9' },
+    'repetition-penalty': { type: 'string', default: '1' },
+    seed: { type: 'string' },
+    'segment-size': { type: 'string' },
+    threads: { type: 'string' },
+  },
+});
+
+function number(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  return n;
+}
+
+function parseIds(text: string | undefined): number[] {
+  if (!text) throw new UsageError('--ids is required, e.g. --ids 5,9,17');
+  const ids = text.split(',').map((s) => Number(s.trim()));
+  if (ids.some((id) => !Number.isInteger(id) || id < 0)) throw new UsageError(`--ids must be comma-separated token ids, got "${text}"`);
+  return ids;
+}
+
+async function loadModel(): Promise<{ model: GlmModel; tokenizerJson: unknown; tokenizerConfig: Record<string, unknown> }> {
+  if (!values.model) throw new UsageError('--model DIR is required');
+  const format = values.quant as WeightFormat;
+  if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
+  ort.env.wasm.numThreads = number('threads', values.threads) ?? Math.min(4, cpus().length);
+  const checkpoint = await openCheckpoint(folderFiles(values.model));
+  const model = await loadGlmModel(checkpoint, { ort, format, segmentSize: number('segment-size', values['segment-size']) });
+  return { model, tokenizerJson: checkpoint.tokenizerJson, tokenizerConfig: checkpoint.tokenizerConfig };
+}
+
+function generateOptions(): GenerateOptions {
+  return {
+    maxNewTokens: number('max-new-tokens', values['max-new-tokens'])!,
+    greedy: values.greedy,
+    temperature: number('temperature', values.temperature),
+    topK: number('top-k', values['top-k']),
+    topP: number('top-p', values['top-p']),
+    repetitionPenalty: number('repetition-penalty', values['repetition-penalty']),
+    seed: number('seed', values.seed),
+  };
+}
+
+async function logitsCommand(): Promise<void> {
+  const ids = parseIds(values.ids);
+  const { model } = await loadModel();
+  const logits = await model.forward(ids, true);
+  const V = model.config.vocabSize;
+  const rows = Array.from({ length: ids.length }, (_, i) => Array.from(logits.subarray(i * V, (i + 1) * V)));
+  process.stdout.write(JSON.stringify({ logits: rows }) + '\n');
+}
+
+async function generateCommand(): Promise<void> {
+  const ids = parseIds(values.ids);
+  const { model } = await loadModel();
+  const out: number[] = [];
+  for await (const id of generate(model, ids, generateOptions())) out.push(id);
+  process.stdout.write(JSON.stringify({ ids: out }) + '\n');
+}
+
+function formatStats(s: GenerationStats): string {
+  return `[prompt ${s.promptTokens} tokens · first token ${s.timeToFirstTokenMs.toFixed(0)} ms · prefill ${s.prefillTokensPerSecond.toFixed(1)} tokens/s · decode ${s.decodeTokensPerSecond.toFixed(1)} tokens/s · ${s.generatedTokens} tokens]`;
+}
+
+async function chatCommand(): Promise<void> {
+  if (values.prompt === undefined) throw new UsageError('--prompt is required');
+  const { model, tokenizerJson, tokenizerConfig } = await loadModel();
+  const tokenizer = new GlmTokenizer(tokenizerJson, tokenizerConfig);
+  const messages: ChatMessage[] = [...(values.system ? [{ role: 'system' as const, content: values.system }] : []), { role: 'user', content: values.prompt }];
+  const streamer = new TextStreamer(tokenizer);
+  const run = generate(model, tokenizer.chatPromptIds(messages), generateOptions());
+  let step = await run.next();
+  while (!step.done) {
+    process.stdout.write(streamer.push(step.value));
+    step = await run.next();
+  }
+  process.stdout.write('\n' + formatStats(step.value) + '\n');
+}
+
+const commands: Record<string, () => Promise<void>> = { logits: logitsCommand, generate: generateCommand, chat: chatCommand };
+
+try {
+  const command = commands[positionals[0] ?? ''];
+  if (!command) throw new UsageError(positionals[0] ? `unknown command "${positionals[0]}"` : 'no command given');
+  await command();
+} catch (error) {
+  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+  else console.error(`error: ${(error as Error).message}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
