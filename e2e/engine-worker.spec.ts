@@ -1,0 +1,81 @@
+// The engine in a Web Worker of the built app, in real Chromium: same logits as the engine in Node
+// on wasm and on WebGPU (SwiftShader here), and the preview page chats through it.
+import { expect, test } from '@playwright/test';
+import type { Server } from 'node:http';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { openCheckpoint } from '../src/engine/checkpoint';
+import { loadGlmModel } from '../src/engine/model';
+import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
+import { folderFiles } from '../tools/node-files';
+import { startServer } from '../tools/serve';
+
+const IDS = [5, 9, 17, 200, 33];
+let server: Server;
+let baseUrl: string;
+let nodeLogits: Float32Array;
+
+test.beforeAll(async () => {
+  const fixtures = await mkdtemp(join(tmpdir(), 'glm-e2e-'));
+  await writeGlmCheckpoint(join(fixtures, 'edge'), { shape: 'glm-edge', seed: 41 });
+  ({ server, url: baseUrl } = await startServer({ root: 'dist', mounts: { '/fixtures/': fixtures } }));
+  ort.env.wasm.numThreads = 1;
+  const model = await loadGlmModel(await openCheckpoint(folderFiles(join(fixtures, 'edge'))), { ort, format: 'q4' });
+  nodeLogits = await model.forward(IDS, true);
+});
+
+test.afterAll(() => server?.close());
+
+function maxRelativeError(actual: number[], expected: Float32Array): number {
+  let diff = 0;
+  let ref = 0;
+  expected.forEach((e, i) => {
+    diff = Math.max(diff, Math.abs(actual[i] - e));
+    ref = Math.max(ref, Math.abs(e));
+  });
+  return diff / ref;
+}
+
+for (const [backend, tolerance] of [
+  ['wasm', 1e-5],
+  ['webgpu', 1e-3],
+] as const) {
+  test(`the worker on ${backend} gives the Node engine's logits`, async ({ page }) => {
+    await page.goto(baseUrl);
+    if (backend === 'webgpu') {
+      const hasAdapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
+      expect(hasAdapter, 'Chromium exposes a WebGPU adapter (SwiftShader)').toBe(true);
+    }
+    const logits = await page.evaluate(
+      async ({ ids, backend }) => {
+        const engine = (globalThis as any).glmPocketEngine;
+        await engine.load({ url: '/fixtures/edge/', format: 'q4', backend, segmentSize: 2 });
+        return Array.from((await engine.logits(ids)).logits as Float32Array);
+      },
+      { ids: IDS, backend },
+    );
+    expect(logits).toHaveLength(nodeLogits.length);
+    expect(maxRelativeError(logits, nodeLogits)).toBeLessThan(tolerance);
+  });
+}
+
+test('the preview page loads a checkpoint by URL and streams a reply with figures', async ({ page }) => {
+  await page.goto(baseUrl);
+  await page.getByLabel('Checkpoint URL').fill('/fixtures/edge/');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByRole('button', { name: 'Load' }).click();
+  await expect(page.getByText(/Loaded 3 layers/)).toBeVisible();
+  await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText(/First token \d+ ms/)).toBeVisible();
+});
+
+test('a checkpoint URL that does not exist gives a clear error', async ({ page }) => {
+  await page.goto(baseUrl);
+  await page.getByLabel('Checkpoint URL').fill('/fixtures/missing/');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByRole('button', { name: 'Load' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/config.json: not found at|config.json: not found in/);
+});

@@ -1,0 +1,68 @@
+// The page's side of the engine worker: promise and async-iterator calls over the protocol.
+import type { GenerateOptions, GenerationStats } from '../engine/generate';
+import type { ChatMessage } from '../engine/tokenizer';
+import type { ModelInfo, WorkerRequest, WorkerResponse } from './protocol';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type Listener = (message: WorkerResponse) => void;
+
+export class WorkerError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export class EngineClient {
+  private nextId = 1;
+  private listeners = new Map<number, Listener>();
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.listeners.get(event.data.requestId)?.(event.data);
+  }
+
+  private send(request: DistributiveOmit<WorkerRequest, 'requestId'>, listener: Listener): number {
+    const requestId = this.nextId++;
+    this.listeners.set(requestId, listener);
+    this.worker.postMessage({ ...request, requestId } as WorkerRequest);
+    return requestId;
+  }
+
+  private call<T extends WorkerResponse['type']>(request: DistributiveOmit<WorkerRequest, 'requestId'>, answer: T, onMessage?: Listener): Promise<Extract<WorkerResponse, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const id = this.send(request, (message) => {
+        if (message.type === 'error') reject(new WorkerError(message.name, message.message));
+        else if (message.type === answer) resolve(message as Extract<WorkerResponse, { type: T }>);
+        else {
+          onMessage?.(message);
+          return;
+        }
+        this.listeners.delete(id);
+      });
+    });
+  }
+
+  async load(options: Omit<Extract<WorkerRequest, { type: 'load' }>, 'type' | 'requestId'>, onProgress?: (done: number, total: number) => void): Promise<ModelInfo> {
+    const message = await this.call({ type: 'load', ...options }, 'loaded', (m) => m.type === 'progress' && onProgress?.(m.done, m.total));
+    return message.info;
+  }
+
+  /** Logits [ids.length, vocab] for a fresh sequence. */
+  async logits(ids: number[]): Promise<{ logits: Float32Array; vocabSize: number }> {
+    return this.call({ type: 'logits', ids }, 'logits');
+  }
+
+  /** Streams the reply's text pieces; resolves `stats` when done. */
+  chat(messages: ChatMessage[], options: Omit<GenerateOptions, 'signal'>, onText: (text: string) => void): { stats: Promise<GenerationStats>; stop: () => void } {
+    let requestId = 0;
+    const stats = new Promise<GenerationStats>((resolve, reject) => {
+      requestId = this.send({ type: 'chat', messages, options }, (message) => {
+        if (message.type === 'token') onText(message.text);
+        else if (message.type === 'stats') resolve(message.stats);
+        else if (message.type === 'error') reject(new WorkerError(message.name, message.message));
+        if (message.type === 'stats' || message.type === 'error') this.listeners.delete(requestId);
+      });
+    });
+    return { stats, stop: () => this.worker.postMessage({ type: 'stop', requestId } satisfies WorkerRequest) };
+  }
+}

@@ -1,0 +1,91 @@
+// A static file server for the built app: COOP/COEP so wasm threads get SharedArrayBuffer,
+// HTTP Range for model files, and extra folders mounted under URL prefixes (tests serve checkpoints).
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
+};
+
+export interface ServeOptions {
+  root: string;
+  port?: number;
+  host?: string;
+  /** URL prefix -> folder, e.g. { '/fixtures/': '/tmp/ckpt' }. */
+  mounts?: Record<string, string>;
+}
+
+function locate(url: string, options: ServeOptions): string | null {
+  const path = decodeURIComponent(new URL(url, 'http://x').pathname);
+  for (const [prefix, dir] of Object.entries(options.mounts ?? {})) {
+    if (path.startsWith(prefix)) return safeJoin(dir, path.slice(prefix.length));
+  }
+  return safeJoin(options.root, path === '/' ? 'index.html' : path);
+}
+
+function safeJoin(dir: string, rel: string): string | null {
+  const full = resolve(dir, normalize(`./${rel}`));
+  return full.startsWith(resolve(dir)) ? full : null;
+}
+
+export function startServer(options: ServeOptions): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader('Accept-Ranges', 'bytes');
+    let file = locate(req.url ?? '/', options);
+    let size: number;
+    try {
+      if (!file) throw new Error('outside root');
+      let info = await stat(file);
+      if (info.isDirectory()) {
+        file = join(file, 'index.html');
+        info = await stat(file);
+      }
+      size = info.size;
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range) {
+      const start = Number(range[1]);
+      const end = Math.min(range[2] ? Number(range[2]) : size - 1, size - 1);
+      if (start >= size || end < start) {
+        res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
+        return;
+      }
+      res.writeHead(206, { 'Content-Type': type, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+      createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Cache-Control': 'no-cache' });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  });
+  return new Promise((done) => {
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      done({ server, url: `http://localhost:${port}/` });
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const port = Number(process.env.PORT ?? 4173);
+  const { url } = await startServer({ root: 'dist', port, host: process.env.HOST ?? '127.0.0.1' });
+  console.log(`GLM Pocket is being served at ${url}`);
+}
