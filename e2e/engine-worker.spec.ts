@@ -11,6 +11,7 @@ import { loadGlmModel } from '../src/engine/model';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { startServer } from '../tools/serve';
+import { checkpointSource } from '../src/engine/source';
 
 const IDS = [5, 9, 17, 200, 33];
 let server: Server;
@@ -22,7 +23,7 @@ test.beforeAll(async () => {
   await writeGlmCheckpoint(join(fixtures, 'edge'), { shape: 'glm-edge', seed: 41 });
   ({ server, url: baseUrl } = await startServer({ root: 'dist', mounts: { '/fixtures/': fixtures } }));
   ort.env.wasm.numThreads = 1;
-  const model = await loadGlmModel(await openCheckpoint(folderFiles(join(fixtures, 'edge'))), { ort, format: 'q4' });
+  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixtures, 'edge'))), 'q4'), { ort });
   nodeLogits = await model.forward(IDS, true);
 });
 

@@ -11,6 +11,7 @@ import { loadGlmModel, type GlmModel } from '../src/engine/model';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from '../src/engine/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
 import { folderFiles } from './node-files';
+import { checkpointSource } from '../src/engine/source';
 
 const USAGE = `usage: glm <logits|generate|chat> --model DIR [options]
   --quant f32|f16|q8|q4      weight format (default q4)
@@ -64,7 +65,7 @@ async function loadModel(): Promise<{ model: GlmModel; tokenizerJson: unknown; t
   if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
   ort.env.wasm.numThreads = number('threads', values.threads) ?? Math.min(4, cpus().length);
   const checkpoint = await openCheckpoint(folderFiles(values.model));
-  const model = await loadGlmModel(checkpoint, { ort, format, segmentSize: number('segment-size', values['segment-size']) });
+  const model = await loadGlmModel(checkpointSource(checkpoint, format), { ort, segmentSize: number('segment-size', values['segment-size']) });
   return { model, tokenizerJson: checkpoint.tokenizerJson, tokenizerConfig: checkpoint.tokenizerConfig };
 }
 

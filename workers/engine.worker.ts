@@ -3,6 +3,7 @@ import { openCheckpoint } from '../src/engine/checkpoint';
 import { generate } from '../src/engine/generate';
 import { httpFiles } from '../src/engine/http-files';
 import { loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
+import { checkpointSource } from '../src/engine/source';
 import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
 import type { Backend, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
 
@@ -34,9 +35,8 @@ async function handle(request: WorkerRequest): Promise<void> {
       const checkpoint = await openCheckpoint(httpFiles(new URL(request.url, self.location.href).href));
       await loaded?.model.release();
       loaded = null;
-      const model = await loadGlmModel(checkpoint, {
+      const model = await loadGlmModel(checkpointSource(checkpoint, request.format), {
         ort,
-        format: request.format,
         segmentSize: request.segmentSize,
         sessionOptions: { executionProviders: [request.backend] },
         onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),

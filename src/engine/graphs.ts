@@ -3,7 +3,7 @@
 // one function per step, checkpoint names on the weights, shapes in comments (S = new tokens,
 // P = past tokens, T = P + S, H = hidden, D = head_dim).
 import type { GlmConfig } from './config';
-import { DataType, Graph } from './onnx/graph';
+import { DataType, Graph, type ExternalFile } from './onnx/graph';
 import * as io from './io-names';
 import { BLOCK_SIZE, blockBytes } from './quant';
 import { inverseFrequencies, rotaryCaches } from './rotary';
@@ -66,8 +66,8 @@ function skipRmsNorm(g: Graph, name: string, x: string, residual: string, weight
 // ---------------------------------------------------------------- embedding
 
 /** input_ids [1, S] int64 -> hidden_states [1, S, H]. */
-export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight): Uint8Array {
-  const g = new Graph('glm_embedding');
+export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = []): Uint8Array {
+  const g = new Graph('glm_embedding', externals);
   const ids = g.input(io.INPUT_IDS, DataType.INT64, [1, 'S']);
   const name = 'model.embed_tokens.weight';
   let hidden: string;
@@ -125,8 +125,15 @@ interface SegmentInputs {
  * Layers [firstLayer, firstLayer + layers.length): hidden_states [1, S, H] and each layer's
  * past key/value [1, kv_heads, P, D] -> hidden_states_out [1, S, H] and present key/value [1, kv_heads, T, D].
  */
-export function buildSegmentGraph(config: GlmConfig, firstLayer: number, layers: LayerWeights[], attention: AttentionKind, maxSequenceLength: number): Uint8Array {
-  const g = new Graph(`glm_layers_${firstLayer}_${firstLayer + layers.length - 1}`);
+export function buildSegmentGraph(
+  config: GlmConfig,
+  firstLayer: number,
+  layers: LayerWeights[],
+  attention: AttentionKind,
+  maxSequenceLength: number,
+  externals: ExternalFile[] = [],
+): Uint8Array {
+  const g = new Graph(`glm_layers_${firstLayer}_${firstLayer + layers.length - 1}`, externals);
   const { hiddenSize: h, numKvHeads, headDim, rmsNormEps: eps } = config;
   const hiddenIn = g.input(io.HIDDEN_STATES, FLOAT, [1, 'S', h]);
   const inputs: SegmentInputs = { config, attention };
@@ -240,8 +247,8 @@ function applyRotary(g: Graph, config: GlmConfig, x: string, angles: { cos: stri
 // ---------------------------------------------------------------- head
 
 /** hidden_states [1, S, H], logits_start [1] -> model.norm -> lm_head -> logits [1, S - start, V]. */
-export function buildHeadGraph(config: GlmConfig, norm: Float32Array, lmHead: LinearWeight): Uint8Array {
-  const g = new Graph('glm_head');
+export function buildHeadGraph(config: GlmConfig, norm: Float32Array, lmHead: LinearWeight, externals: ExternalFile[] = []): Uint8Array {
+  const g = new Graph('glm_head', externals);
   const hidden = g.input(io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
   const start = g.input(io.LOGITS_START, DataType.INT64, [1]);
   const kept = g.op('Slice', [hidden, start, g.int64('slice_end', [INT64_MAX]), g.int64('slice_axis', [1])]);

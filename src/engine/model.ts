@@ -1,94 +1,81 @@
 // A loaded GLM model: one InferenceSession for the embedding, one per segment of layers, one for
-// the head, and the KV cache of the sequence being generated. Loading builds and creates the
-// sessions segment by segment, so only one segment's weights are held in JS at a time.
+// the head, and the KV cache of the sequence being generated. Loading reads one part at a time and
+// hands its buffer to ORT as externalData, so JS holds at most one segment's weights while loading;
+// segments the memory budget cannot keep are loaded again for each forward pass (streaming).
 import type * as Ort from 'onnxruntime-web';
-import { readTensor, type Checkpoint } from './checkpoint';
 import type { GlmConfig } from './config';
-import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind, type LayerWeights } from './graphs';
+import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from './graphs';
 import * as io from './io-names';
-import { concatRows, prepareEmbedding, prepareLinear, type LinearWeight, type WeightFormat } from './weights';
+import { readBasePart, readLayerPart } from './parts';
+import { planSegments, type DeviceLimits, type Segment, type SegmentPlan } from './plan';
+import type { ModelSource } from './source';
 
 export type OrtModule = typeof Ort;
 
 export interface LoadOptions {
   ort: OrtModule;
-  format: WeightFormat;
-  /** Decoder layers per InferenceSession; defaults to all layers in one. */
+  /** Forces decoder layers per InferenceSession; by default the plan picks it from the device. */
   segmentSize?: number;
+  /** Most bytes of weights to keep loaded; beyond it, segments stream from the source. */
+  memoryBudgetBytes?: number;
+  device?: DeviceLimits;
   /** Defaults to GQA where the shape allows it. */
   attention?: AttentionKind;
   /** Longest sequence (prompt + reply) the KV cache and rotary tables cover. */
   maxSequenceLength?: number;
   sessionOptions?: Ort.InferenceSession.SessionOptions;
+  /** Called after each session is created: done / total sessions. */
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface Segment {
-  firstLayer: number;
-  layerCount: number;
+type SessionFactory = (graph: Uint8Array, parts: { name: string; bytes: Uint8Array }[]) => Promise<Ort.InferenceSession>;
+
+async function createSegmentSession(source: ModelSource, segment: Segment, attention: AttentionKind, maxSequenceLength: number, create: SessionFactory): Promise<Ort.InferenceSession> {
+  const parts = [];
+  for (let i = 0; i < segment.layerCount; i++) parts.push(await source.readLayer(segment.firstLayer + i));
+  const weights = parts.map((part, i) => readLayerPart(part, segment.firstLayer + i, source.config, source.format));
+  const graph = buildSegmentGraph(source.config, segment.firstLayer, weights, attention, maxSequenceLength, parts);
+  return create(graph, parts);
 }
 
-/** Splits the layers into consecutive segments of at most segmentSize layers. */
-export function planSegments(numLayers: number, segmentSize: number): Segment[] {
-  if (!Number.isInteger(segmentSize) || segmentSize < 1) throw new RangeError(`segment size must be a positive integer, got ${segmentSize}`);
-  const segments: Segment[] = [];
-  for (let first = 0; first < numLayers; first += segmentSize) segments.push({ firstLayer: first, layerCount: Math.min(segmentSize, numLayers - first) });
-  return segments;
-}
-
-async function layerWeights(checkpoint: Checkpoint, layer: number, format: WeightFormat): Promise<LayerWeights> {
-  const c = checkpoint.config;
-  const p = `model.layers.${layer}.`;
-  const t = (name: string) => readTensor(checkpoint, p + name);
-  const qkvOut = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
-  const qkv = concatRows([await t('self_attn.q_proj.weight'), await t('self_attn.k_proj.weight'), await t('self_attn.v_proj.weight')]);
-  const qkvBias = c.attentionBias ? concatRows([await t('self_attn.q_proj.bias'), await t('self_attn.k_proj.bias'), await t('self_attn.v_proj.bias')]) : null;
-  return {
-    inputLayernorm: await t('input_layernorm.weight'),
-    qkvProj: prepareLinear(qkv, qkvOut, c.hiddenSize, format),
-    qkvBias,
-    oProj: prepareLinear(await t('self_attn.o_proj.weight'), c.hiddenSize, c.numHeads * c.headDim, format),
-    postAttentionLayernorm: await t('post_attention_layernorm.weight'),
-    gateUpProj: prepareLinear(await t('mlp.gate_up_proj.weight'), 2 * c.intermediateSize, c.hiddenSize, format),
-    downProj: prepareLinear(await t('mlp.down_proj.weight'), c.hiddenSize, c.intermediateSize, format),
-  };
-}
-
-/** Builds every graph from the checkpoint and creates its sessions, one segment at a time. */
-export async function loadGlmModel(checkpoint: Checkpoint, options: LoadOptions): Promise<GlmModel> {
-  const { ort, format } = options;
-  const config = checkpoint.config;
+/** Builds every graph from the source and creates its sessions, one segment at a time. */
+export async function loadGlmModel(source: ModelSource, options: LoadOptions): Promise<GlmModel> {
+  const { ort } = options;
+  const config = source.config;
   const attention = options.attention ?? defaultAttentionKind(config);
   const maxSequenceLength = options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, 4096);
-  const segments = planSegments(config.numLayers, options.segmentSize ?? config.numLayers);
-  const create = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, options.sessionOptions);
-  const total = segments.length + 2;
+  const plan = planSegments({
+    numLayers: config.numLayers,
+    layerBytes: source.layerBytes(0),
+    baseBytes: source.baseBytes(),
+    budgetBytes: options.memoryBudgetBytes,
+    device: options.device,
+    segmentSize: options.segmentSize,
+  });
+  const create: SessionFactory = (graph, parts) =>
+    ort.InferenceSession.create(graph, { ...options.sessionOptions, externalData: parts.map((p) => ({ path: p.name, data: p.bytes })) });
+  const residentCount = plan.segments.filter((s) => s.resident).length;
+  const total = residentCount + 2;
   let done = 0;
   const progress = () => options.onProgress?.(++done, total);
 
-  const embedTable = await readTensor(checkpoint, 'model.embed_tokens.weight');
-  const embedding = prepareEmbedding(embedTable, config.vocabSize, config.hiddenSize, format);
-  const embedSession = await create(buildEmbeddingGraph(config, embedding));
+  const base = await source.readBase();
+  const baseWeights = readBasePart(base, config, source.format);
+  const embedSession = await create(buildEmbeddingGraph(config, baseWeights.embedTokens, [base]), [base]);
   progress();
-
   // Tied quantized embeddings: lm_head reads the very bytes the lookup gathers from.
-  let lmHead: LinearWeight;
-  if (config.tieWordEmbeddings && embedding.kind === 'quantized') lmHead = { kind: 'quantized', matrix: embedding.matrix };
-  else {
-    const weight = config.tieWordEmbeddings ? embedTable : await readTensor(checkpoint, 'lm_head.weight');
-    lmHead = prepareLinear(weight, config.vocabSize, config.hiddenSize, format);
-  }
-  const headSession = await create(buildHeadGraph(config, await readTensor(checkpoint, 'model.norm.weight'), lmHead));
+  const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
+  if (!lmHead) throw new Error(`part ${base.name}: lm_head.weight is missing`);
+  const headSession = await create(buildHeadGraph(config, baseWeights.norm, lmHead, [base]), [base]);
   progress();
 
-  const segmentSessions: Ort.InferenceSession[] = [];
-  for (const segment of segments) {
-    const weights: LayerWeights[] = [];
-    for (let i = 0; i < segment.layerCount; i++) weights.push(await layerWeights(checkpoint, segment.firstLayer + i, format));
-    segmentSessions.push(await create(buildSegmentGraph(config, segment.firstLayer, weights, attention, maxSequenceLength)));
-    progress();
+  const sessions: (Ort.InferenceSession | null)[] = [];
+  for (const segment of plan.segments) {
+    sessions.push(segment.resident ? await createSegmentSession(source, segment, attention, maxSequenceLength, create) : null);
+    if (segment.resident) progress();
   }
-  return new GlmModel(ort, config, attention, maxSequenceLength, segments, embedSession, segmentSessions, headSession);
+  const loadStreamed = (segment: Segment) => createSegmentSession(source, segment, attention, maxSequenceLength, create);
+  return new GlmModel(ort, config, attention, maxSequenceLength, plan, embedSession, sessions, headSession, loadStreamed);
 }
 
 export class ContextOverflowError extends Error {
@@ -107,12 +94,18 @@ export class GlmModel {
     readonly config: GlmConfig,
     readonly attention: AttentionKind,
     readonly maxSequenceLength: number,
-    readonly segments: Segment[],
+    readonly plan: SegmentPlan,
     private readonly embedSession: Ort.InferenceSession,
-    private readonly segmentSessions: Ort.InferenceSession[],
+    /** null for a streamed segment. */
+    private readonly segmentSessions: (Ort.InferenceSession | null)[],
     private readonly headSession: Ort.InferenceSession,
+    private readonly loadStreamed: (segment: Segment) => Promise<Ort.InferenceSession>,
   ) {
     this.reset();
+  }
+
+  get segments(): Segment[] {
+    return this.plan.segments;
   }
 
   /** Tokens already in the KV cache. */
@@ -130,7 +123,8 @@ export class GlmModel {
 
   /**
    * Appends tokens to the cached sequence and returns logits [rows, vocab] row-major: one row per
-   * new token with allPositions, else only the last token's row.
+   * new token with allPositions, else only the last token's row. All new tokens go through each
+   * segment in one pass, so a streamed segment is read once per call.
    */
   async forward(ids: readonly number[], allPositions = false): Promise<Float32Array> {
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
@@ -146,14 +140,16 @@ export class GlmModel {
     let hidden = (await this.embedSession.run({ [io.INPUT_IDS]: inputIds }))[io.HIDDEN_STATES];
     const positionFeeds = this.positionFeeds(P, S);
 
-    for (const [index, session] of this.segmentSessions.entries()) {
-      const { firstLayer, layerCount } = this.segments[index];
+    for (const [index, segment] of this.plan.segments.entries()) {
+      const session = this.segmentSessions[index] ?? (await this.loadStreamed(segment));
+      const { firstLayer, layerCount } = segment;
       const feeds: Record<string, Ort.Tensor> = { [io.HIDDEN_STATES]: hidden, ...positionFeeds };
       for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
         feeds[io.pastKey(layer)] = this.past[2 * layer];
         feeds[io.pastValue(layer)] = this.past[2 * layer + 1];
       }
       const out = await session.run(feeds);
+      if (!segment.resident) await session.release();
       for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
         this.past[2 * layer] = out[io.presentKey(layer)];
         this.past[2 * layer + 1] = out[io.presentValue(layer)];
@@ -186,6 +182,7 @@ export class GlmModel {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.embedSession, ...this.segmentSessions, this.headSession].map((s) => s.release()));
+    const sessions = [this.embedSession, ...this.segmentSessions, this.headSession].filter((s): s is Ort.InferenceSession => s !== null);
+    await Promise.all(sessions.map((s) => s.release()));
   }
 }

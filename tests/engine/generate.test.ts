@@ -8,6 +8,7 @@ import { GlmTokenizer, TextStreamer } from '../../src/engine/tokenizer';
 import { specialTokenId } from '../../tools/checkpoint-writer';
 import { fixtureCheckpoint, ort } from '../helpers';
 import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
+import { checkpointSource } from '../../src/engine/source';
 
 async function collect(run: AsyncGenerator<number, unknown>): Promise<number[]> {
   const ids: number[] = [];
@@ -20,7 +21,7 @@ describe('generate', () => {
   let model: GlmModel;
   beforeAll(async () => {
     checkpoint = await fixtureCheckpoint({ shape: 'glm-4-9b', seed: 21 });
-    model = await loadGlmModel(checkpoint, { ort, format: 'f32', segmentSize: 2 });
+    model = await loadGlmModel(checkpointSource(checkpoint, 'f32'), { ort, segmentSize: 2 });
   });
 
   test('greedy decoding picks the reference argmax at every step', async () => {
@@ -71,7 +72,7 @@ describe('generate', () => {
   });
 
   test('a sequence longer than the loaded context is refused before running', async () => {
-    const small = await loadGlmModel(checkpoint, { ort, format: 'q4', maxSequenceLength: 8 });
+    const small = await loadGlmModel(checkpointSource(checkpoint, 'q4'), { ort, maxSequenceLength: 8 });
     await expect(small.forward(Array.from({ length: 9 }, (_, i) => i))).rejects.toThrow(/needs 9 positions but the model was loaded for 8/);
     await expect(small.forward([100000])).rejects.toThrow(/token id 100000 is outside the vocabulary/);
   });

@@ -9,6 +9,7 @@ import { loadGlmModel } from '../../src/engine/model';
 import { folderFiles } from '../../tools/node-files';
 import { startServer } from '../../tools/serve';
 import { fixtureDir, ort } from '../helpers';
+import { checkpointSource } from '../../src/engine/source';
 
 describe('httpFiles', () => {
   let dir: string;
@@ -39,8 +40,8 @@ describe('httpFiles', () => {
 
   test('a sharded checkpoint served over HTTP loads and gives the logits of the same folder on disk', async () => {
     ranges.length = 0;
-    const remote = await loadGlmModel(await openCheckpoint(httpFiles(url)), { ort, format: 'q8' });
-    const local = await loadGlmModel(await openCheckpoint(folderFiles(dir)), { ort, format: 'q8' });
+    const remote = await loadGlmModel(checkpointSource(await openCheckpoint(httpFiles(url)), 'q8'), { ort });
+    const local = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(dir)), 'q8'), { ort });
     expect(Array.from(await remote.forward([3, 1, 4, 1, 5], true))).toEqual(Array.from(await local.forward([3, 1, 4, 1, 5], true)));
     // Every read was a ranged one: the weights were fetched tensor by tensor.
     expect(ranges.every((r) => /^bytes=\d+-\d+$/.test(r))).toBe(true);

@@ -10,6 +10,7 @@ import type { WeightFormat } from '../../src/engine/weights';
 import type { CheckpointSpec } from '../../tools/checkpoint-writer';
 import { cosine, fixtureCheckpoint, flatten, ort, relativeError } from '../helpers';
 import { loadReferenceWeights, referenceLogits, type WeightTransform } from '../reference/glm-reference';
+import { checkpointSource } from '../../src/engine/source';
 
 const IDS = [5, 9, 17, 200, 33, 101, 7];
 
@@ -39,7 +40,7 @@ describe.each(FIXTURES)('%s', (_, spec) => {
   });
 
   test.each(['f32', 'f16', 'q8', 'q4'] as const)('%s logits match the reference on the same stored weights within 1e-4 relative', async (format) => {
-    const model = await loadGlmModel(checkpoint, { ort, format });
+    const model = await loadGlmModel(checkpointSource(checkpoint, format), { ort });
     const logits = await model.forward(IDS, true);
     const sameWeights = flatten(referenceLogits(checkpoint.config, await loadReferenceWeights(checkpoint, TRANSFORMS[format]), IDS));
     expect(relativeError(logits, sameWeights)).toBeLessThan(1e-4);
@@ -53,7 +54,7 @@ describe.each(FIXTURES)('%s', (_, spec) => {
     const rows = [];
     for (const attention of ['gqa', 'plain'] as const) {
       if (attention === 'gqa' && defaultAttentionKind(checkpoint.config) !== 'gqa') continue;
-      const model = await loadGlmModel(checkpoint, { ort, format: 'f32', attention });
+      const model = await loadGlmModel(checkpointSource(checkpoint, 'f32'), { ort, attention });
       rows.push(await model.forward(IDS, true));
       await model.release();
     }
@@ -61,7 +62,7 @@ describe.each(FIXTURES)('%s', (_, spec) => {
   });
 
   test('KV-cache decoding gives the logits of recomputing the whole sequence', async () => {
-    const model = await loadGlmModel(checkpoint, { ort, format: 'q4' });
+    const model = await loadGlmModel(checkpointSource(checkpoint, 'q4'), { ort });
     const full = await model.forward(IDS, true);
     model.reset();
     const V = checkpoint.config.vocabSize;
@@ -86,7 +87,7 @@ describe.each(FIXTURES)('%s', (_, spec) => {
   test('segment sizes 1, 2 and all layers give identical logits', async () => {
     const results: Float32Array[] = [];
     for (const segmentSize of [1, 2, checkpoint.config.numLayers]) {
-      const model = await loadGlmModel(checkpoint, { ort, format: 'q8', segmentSize });
+      const model = await loadGlmModel(checkpointSource(checkpoint, 'q8'), { ort, segmentSize });
       expect(model.segments.length).toBe(Math.ceil(checkpoint.config.numLayers / segmentSize));
       results.push(await model.forward(IDS, true));
       await model.release();

@@ -6,6 +6,12 @@ export { DataType };
 
 export const MS_DOMAIN = 'com.microsoft';
 
+/** A buffer handed to ORT as externalData under a file name; initializers inside it are not copied into the model. */
+export interface ExternalFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export class Graph {
   private nodes: NodeProto[] = [];
   private initializers: TensorProto[] = [];
@@ -13,7 +19,10 @@ export class Graph {
   private outputs: ValueInfoProto[] = [];
   private counter = 0;
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    private readonly externals: readonly ExternalFile[] = [],
+  ) {}
 
   input(name: string, elemType: DataType, shape: (number | string)[]): string {
     this.inputs.push({ name, elemType, shape });
@@ -46,8 +55,10 @@ export class Graph {
   }
 
   initializer(name: string, dataType: DataType, dims: number[], data: ArrayBufferView): string {
-    const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    this.initializers.push({ name, dataType, dims, rawData });
+    const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const file = this.externals.find((f) => f.bytes.buffer === raw.buffer && raw.byteOffset >= f.bytes.byteOffset && raw.byteOffset + raw.byteLength <= f.bytes.byteOffset + f.bytes.byteLength);
+    const location = file ? { location: file.name, offset: raw.byteOffset - file.bytes.byteOffset, length: raw.byteLength } : { raw };
+    this.initializers.push({ name, dataType, dims, data: location });
     return name;
   }
 

@@ -15,7 +15,8 @@ export interface TensorProto {
   name: string;
   dataType: DataType;
   dims: readonly number[];
-  rawData: Uint8Array;
+  /** The bytes inline, or where they lie in a file handed to ORT as externalData. */
+  data: { raw: Uint8Array } | { location: string; offset: number; length: number };
 }
 
 export type AttributeValue = number | string | readonly number[] | readonly string[] | { float: number } | { floats: readonly number[] };
@@ -125,7 +126,22 @@ function encodeTensor(t: TensorProto): Encoded {
   w.packedInts(1, t.dims);
   w.int(2, t.dataType);
   w.string(8, t.name);
-  w.bytes(9, t.rawData);
+  if ('raw' in t.data) {
+    w.bytes(9, t.data.raw);
+    return w.done();
+  }
+  const entries: [string, string][] = [
+    ['location', t.data.location],
+    ['offset', String(t.data.offset)],
+    ['length', String(t.data.length)],
+  ];
+  for (const [key, value] of entries) {
+    const entry = new MessageWriter();
+    entry.string(1, key);
+    entry.string(2, value);
+    w.message(13, entry.done());
+  }
+  w.int(14, 1); // data_location = EXTERNAL
   return w.done();
 }
 

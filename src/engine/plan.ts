@@ -1,0 +1,92 @@
+// The segment plan: how many decoder layers go in one ORT session, and which segments stay
+// resident when the model does not fit the memory budget (the others stream from the store).
+
+export interface DeviceLimits {
+  /** GPUAdapter limits, when running on WebGPU. */
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+  /** navigator.deviceMemory, in GiB (browsers round it, and cap it at 8). */
+  deviceMemoryGiB?: number;
+}
+
+export interface PlanInput {
+  numLayers: number;
+  layerBytes: number;
+  baseBytes: number;
+  /** Most bytes of weights to keep loaded; undefined = no limit. */
+  budgetBytes?: number;
+  device?: DeviceLimits;
+  /** Forces the layers per segment (the CLI's --segment-size). */
+  segmentSize?: number;
+}
+
+export interface Segment {
+  firstLayer: number;
+  layerCount: number;
+  /** Kept loaded; a segment that is not is loaded for each forward pass and released after. */
+  resident: boolean;
+}
+
+export interface SegmentPlan {
+  segments: Segment[];
+  layersPerSegment: number;
+  /** Bytes of weights kept loaded: base + resident segments. */
+  residentBytes: number;
+  streaming: boolean;
+  /** Why this plan, in words a settings page can show. */
+  reason: string;
+}
+
+const MiB = 1024 * 1024;
+const DEFAULT_SEGMENT_BYTES = 256 * MiB;
+
+/** Splits the layers into consecutive segments of at most segmentSize layers. */
+export function splitLayers(numLayers: number, segmentSize: number): { firstLayer: number; layerCount: number }[] {
+  if (!Number.isInteger(segmentSize) || segmentSize < 1) throw new RangeError(`segment size must be a positive integer, got ${segmentSize}`);
+  const out = [];
+  for (let first = 0; first < numLayers; first += segmentSize) out.push({ firstLayer: first, layerCount: Math.min(segmentSize, numLayers - first) });
+  return out;
+}
+
+/**
+ * A segment holds at most min(256 MiB, deviceMemory / 16, maxBufferSize, budget / 4) of weights
+ * (at least one layer): loading holds one segment in JS at a time, so this bounds the load peak.
+ */
+export function planSegments(input: PlanInput): SegmentPlan {
+  const { numLayers, layerBytes, baseBytes, budgetBytes, device = {} } = input;
+  const caps: [number, string][] = [[DEFAULT_SEGMENT_BYTES, 'the 256 MiB default']];
+  if (device.deviceMemoryGiB) caps.push([(device.deviceMemoryGiB * 1024 * MiB) / 16, `${device.deviceMemoryGiB} GiB device memory`]);
+  if (device.maxBufferSize) caps.push([device.maxBufferSize, 'the GPU buffer limit']);
+  if (budgetBytes) caps.push([budgetBytes / 4, 'the memory budget']);
+  const [segmentCap, capReason] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
+  const layersPerSegment = input.segmentSize ?? Math.max(1, Math.min(numLayers, Math.floor(segmentCap / Math.max(1, layerBytes))));
+  const ranges = splitLayers(numLayers, layersPerSegment);
+
+  const total = baseBytes + numLayers * layerBytes;
+  if (budgetBytes === undefined || total <= budgetBytes) {
+    return {
+      segments: ranges.map((r) => ({ ...r, resident: true })),
+      layersPerSegment,
+      residentBytes: total,
+      streaming: false,
+      reason: input.segmentSize ? `${layersPerSegment} layers per segment, as asked` : `${layersPerSegment} layers per segment, set by ${capReason}`,
+    };
+  }
+  // Keep segments resident while they fit, leaving room to load one streamed segment at a time.
+  let available = budgetBytes - baseBytes - layersPerSegment * layerBytes;
+  const segments = ranges.map((r) => {
+    const bytes = r.layerCount * layerBytes;
+    const resident = bytes <= available;
+    if (resident) available -= bytes;
+    return { ...r, resident };
+  });
+  const residentBytes = baseBytes + segments.filter((s) => s.resident).reduce((sum, s) => sum + s.layerCount * layerBytes, 0);
+  const streamed = segments.filter((s) => !s.resident).length;
+  return {
+    segments,
+    layersPerSegment,
+    residentBytes,
+    streaming: true,
+    reason: `the model (${Math.round(total / MiB)} MiB) exceeds the ${Math.round(budgetBytes / MiB)} MiB budget: ${streamed} of ${segments.length} segments are read from storage on every forward pass`,
+  };
+}
