@@ -4,17 +4,22 @@
 //   glm chat     --model DIR --prompt "..." [--system "..."]    -> streamed reply, then a line of figures
 import * as ort from 'onnxruntime-web';
 import { cpus } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
 import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
 import { loadGlmModel, type GlmModel } from '../src/engine/model';
+import { MANIFEST_FILE } from '../src/engine/pack/manifest';
+import { openPack } from '../src/engine/pack/read';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from '../src/engine/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
-import { folderFiles } from './node-files';
-import { checkpointSource } from '../src/engine/source';
+import { folderFiles, packFolder } from './node-files';
+import { checkpointSource, type ModelSource } from '../src/engine/source';
 
 const USAGE = `usage: glm <logits|generate|chat> --model DIR [options]
-  --quant f32|f16|q8|q4      weight format (default q4)
+  --model DIR                a Hugging Face checkpoint folder, or a pack folder (npm run convert)
+  --quant f32|f16|q8|q4      weight format for a checkpoint (default q4; a pack has its own)
   --ids 5,9,17               input token ids (logits, generate)
   --prompt TEXT              user message (chat); --system TEXT adds a system prompt
   --max-new-tokens N         default 128
@@ -29,7 +34,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     model: { type: 'string' },
-    quant: { type: 'string', default: 'q4' },
+    quant: { type: 'string' },
     ids: { type: 'string' },
     prompt: { type: 'string' },
     system: { type: 'string' },
@@ -59,14 +64,23 @@ function parseIds(text: string | undefined): number[] {
   return ids;
 }
 
-async function loadModel(): Promise<{ model: GlmModel; tokenizerJson: unknown; tokenizerConfig: Record<string, unknown> }> {
-  if (!values.model) throw new UsageError('--model DIR is required');
-  const format = values.quant as WeightFormat;
+async function openSource(dir: string, quant: string | undefined): Promise<ModelSource> {
+  if ((await stat(join(dir, MANIFEST_FILE)).catch(() => null)) !== null) {
+    const pack = await openPack(packFolder(dir));
+    if (quant !== undefined && quant !== pack.format) throw new UsageError(`${dir} is a ${pack.format} pack; convert the checkpoint again for ${quant}`);
+    return pack;
+  }
+  const format = (quant ?? 'q4') as WeightFormat;
   if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
+  return checkpointSource(await openCheckpoint(folderFiles(dir)), format);
+}
+
+async function loadModel(): Promise<{ model: GlmModel; source: ModelSource }> {
+  if (!values.model) throw new UsageError('--model DIR is required');
   ort.env.wasm.numThreads = number('threads', values.threads) ?? Math.min(4, cpus().length);
-  const checkpoint = await openCheckpoint(folderFiles(values.model));
-  const model = await loadGlmModel(checkpointSource(checkpoint, format), { ort, segmentSize: number('segment-size', values['segment-size']) });
-  return { model, tokenizerJson: checkpoint.tokenizerJson, tokenizerConfig: checkpoint.tokenizerConfig };
+  const source = await openSource(values.model, values.quant);
+  const model = await loadGlmModel(source, { ort, segmentSize: number('segment-size', values['segment-size']) });
+  return { model, source };
 }
 
 function generateOptions(): GenerateOptions {
@@ -104,8 +118,8 @@ function formatStats(s: GenerationStats): string {
 
 async function chatCommand(): Promise<void> {
   if (values.prompt === undefined) throw new UsageError('--prompt is required');
-  const { model, tokenizerJson, tokenizerConfig } = await loadModel();
-  const tokenizer = new GlmTokenizer(tokenizerJson, tokenizerConfig);
+  const { model, source } = await loadModel();
+  const tokenizer = new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig);
   const messages: ChatMessage[] = [...(values.system ? [{ role: 'system' as const, content: values.system }] : []), { role: 'user', content: values.prompt }];
   const streamer = new TextStreamer(tokenizer);
   const run = generate(model, tokenizer.chatPromptIds(messages), generateOptions());

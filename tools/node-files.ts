@@ -1,7 +1,9 @@
-// CheckpointFiles over a folder on disk, for the CLI and the Node tests (ranged reads, no whole-file loads).
-import { open, stat } from 'node:fs/promises';
+// Checkpoint and pack folders on disk, for the CLI and the Node tests (ranged reads, no whole-file loads).
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointFiles } from '../src/engine/files';
+import type { PackFiles } from '../src/engine/pack/read';
+import type { PackSink } from '../src/engine/pack/write';
 
 export function folderFiles(dir: string): CheckpointFiles {
   return {
@@ -23,6 +25,22 @@ export function folderFiles(dir: string): CheckpointFiles {
       } finally {
         await handle.close();
       }
+    },
+  };
+}
+
+export function packFolder(dir: string): PackFiles {
+  return {
+    label: dir.endsWith('/') ? dir : `${dir}/`,
+    read: async (file) => new Uint8Array(await readFile(join(dir, file))),
+  };
+}
+
+export function folderSink(dir: string): PackSink {
+  return {
+    async write(file, bytes) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, file), bytes);
     },
   };
 }

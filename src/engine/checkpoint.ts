@@ -8,6 +8,9 @@ import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safete
 export interface Checkpoint {
   files: CheckpointFiles;
   config: GlmConfig;
+  /** config.json and generation_config.json as found, carried into packs. */
+  rawConfig: Record<string, unknown>;
+  rawGenerationConfig: Record<string, unknown> | null;
   tokenizerJson: unknown;
   tokenizerConfig: Record<string, unknown>;
   tensors: Map<string, TensorEntry>;
@@ -70,8 +73,9 @@ export function expectedTensorShapes(config: GlmConfig): Map<string, number[]> {
 
 /** Opens and validates a checkpoint: every tensor the config needs exists with the right shape. */
 export async function openCheckpoint(files: CheckpointFiles): Promise<Checkpoint> {
-  let config = parseGlmConfig(await readJson(files, 'config.json', true));
-  config = withGenerationConfig(config, await readJson(files, 'generation_config.json', false));
+  const rawConfig = (await readJson(files, 'config.json', true)) as Record<string, unknown>;
+  const rawGenerationConfig = (await readJson(files, 'generation_config.json', false)) as Record<string, unknown> | null;
+  const config = withGenerationConfig(parseGlmConfig(rawConfig), rawGenerationConfig);
   const tokenizerJson = await readJson(files, 'tokenizer.json', true);
   const tokenizerConfig = ((await readJson(files, 'tokenizer_config.json', false)) ?? {}) as Record<string, unknown>;
 
@@ -86,7 +90,7 @@ export async function openCheckpoint(files: CheckpointFiles): Promise<Checkpoint
       throw new CheckpointError(entry.file, `tensor ${name} has shape [${entry.shape}], config.json implies [${shape}]`);
     }
   }
-  return { files, config, tokenizerJson, tokenizerConfig, tensors };
+  return { files, config, rawConfig, rawGenerationConfig, tokenizerJson, tokenizerConfig, tensors };
 }
 
 /** Reads one tensor as float32 (the checkpoint was validated when opened). */

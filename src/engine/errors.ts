@@ -18,3 +18,11 @@ export class UnsupportedModelError extends Error {
     this.name = 'UnsupportedModelError';
   }
 }
+
+/** A model pack (manifest or chunk) is malformed, corrupted, or of an unknown format version. */
+export class PackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PackError';
+  }
+}

@@ -1,0 +1,76 @@
+// A pack as a ModelSource: parts are read chunk by chunk into one buffer and checked against
+// their SHA-256, with no conversion (the bytes are already in kernel layout).
+import { parseGlmConfig, withGenerationConfig } from '../config';
+import { PackError } from '../errors';
+import { BASE_PART, layerPartName, type Part } from '../parts';
+import type { ModelSource } from '../source';
+import { MANIFEST_FILE, parseManifest, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
+import { sha256Hex } from './sha256';
+
+/** Where a pack's files come from: a folder, a URL, or the browser's store. */
+export interface PackFiles {
+  readonly label: string;
+  read(file: string): Promise<Uint8Array>;
+}
+
+export interface PackSource extends ModelSource {
+  readonly manifest: PackManifest;
+}
+
+export async function readManifest(files: PackFiles): Promise<PackManifest> {
+  const text = new TextDecoder().decode(await files.read(MANIFEST_FILE));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PackError(`${files.label}${MANIFEST_FILE}: is not valid JSON${/^\s*</.test(text) ? ' (it is an HTML page)' : ''}`);
+  }
+  return parseManifest(json, `${files.label}${MANIFEST_FILE}`);
+}
+
+/** Reads a chunk and checks its length and hash. */
+export async function readChunk(files: PackFiles, chunk: ChunkRef, verify: boolean): Promise<Uint8Array> {
+  const bytes = await files.read(chunk.file);
+  if (bytes.byteLength !== chunk.bytes) throw new PackError(`${files.label}${chunk.file}: ${bytes.byteLength} bytes, the manifest says ${chunk.bytes}`);
+  if (verify && (await sha256Hex(bytes)) !== chunk.sha256) throw new PackError(`${files.label}${chunk.file}: content does not match its SHA-256 (corrupted download or storage)`);
+  return bytes;
+}
+
+async function readPart(files: PackFiles, entry: PartEntry, verify: boolean): Promise<Part> {
+  const bytes = new Uint8Array(entry.bytes);
+  let offset = 0;
+  for (const chunk of entry.chunks) {
+    bytes.set(await readChunk(files, chunk, verify), offset);
+    offset += chunk.bytes;
+  }
+  return { name: entry.name, bytes, tensors: entry.tensors };
+}
+
+/**
+ * Opens a pack. `verify` re-checks each chunk's hash as it is read (off for the store, whose
+ * chunks were verified when installed).
+ */
+export async function openPack(files: PackFiles, verify = true): Promise<PackSource> {
+  const manifest = await readManifest(files);
+  const config = withGenerationConfig(parseGlmConfig(manifest.config), manifest.generationConfig);
+  const tokenizerJson = JSON.parse(new TextDecoder().decode(await readChunk(files, manifest.tokenizer.json, verify)));
+  const entries = new Map(manifest.parts.map((p) => [p.name, p]));
+  const entry = (name: string) => {
+    const e = entries.get(name);
+    if (!e) throw new PackError(`${files.label}${MANIFEST_FILE}: part ${name} is missing`);
+    return e;
+  };
+  for (let layer = 0; layer < config.numLayers; layer++) entry(layerPartName(layer));
+  entry(BASE_PART);
+  return {
+    manifest,
+    config,
+    format: manifest.quant,
+    tokenizerJson,
+    tokenizerConfig: manifest.tokenizer.config,
+    readBase: () => readPart(files, entry(BASE_PART), verify),
+    readLayer: (layer) => readPart(files, entry(layerPartName(layer)), verify),
+    layerBytes: (layer) => entry(layerPartName(layer)).bytes,
+    baseBytes: () => entry(BASE_PART).bytes,
+  };
+}

@@ -1,0 +1,69 @@
+// Converting a checkpoint into a pack: one part at a time (base, then each layer), each split into
+// chunks and hashed, written through a sink (a folder for the CLI, the store in the browser).
+// Memory stays at one layer's tensors plus its part.
+import type { Checkpoint } from '../checkpoint';
+import { BASE_PART, type Part } from '../parts';
+import { planSegments } from '../plan';
+import { checkpointSource } from '../source';
+import type { WeightFormat } from '../weights';
+import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
+import { sha256Hex } from './sha256';
+
+export interface PackSink {
+  write(file: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface WritePackOptions {
+  id: string;
+  name?: string;
+  chunkBytes?: number;
+  onProgress?: (partsDone: number, partsTotal: number) => void;
+}
+
+const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
+
+async function writeChunk(sink: PackSink, file: string, bytes: Uint8Array): Promise<ChunkRef> {
+  await sink.write(file, bytes);
+  return { file, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+}
+
+async function writePart(sink: PackSink, part: Part, chunkBytes: number): Promise<PartEntry> {
+  const chunks: ChunkRef[] = [];
+  for (let start = 0, index = 0; start < part.bytes.byteLength || index === 0; start += chunkBytes, index++) {
+    chunks.push(await writeChunk(sink, `${part.name}.${index}.bin`, part.bytes.subarray(start, start + chunkBytes)));
+  }
+  return { name: part.name, bytes: part.bytes.byteLength, tensors: part.tensors, chunks };
+}
+
+export async function writePack(checkpoint: Checkpoint, format: WeightFormat, sink: PackSink, options: WritePackOptions): Promise<PackManifest> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const source = checkpointSource(checkpoint, format);
+  const { numLayers } = checkpoint.config;
+  const partsTotal = numLayers + 1;
+  const tokenizer = await writeChunk(sink, 'tokenizer.json', new TextEncoder().encode(JSON.stringify(checkpoint.tokenizerJson)));
+
+  const parts: PartEntry[] = [await writePart(sink, await source.readBase(), chunkBytes)];
+  options.onProgress?.(1, partsTotal);
+  for (let layer = 0; layer < numLayers; layer++) {
+    parts.push(await writePart(sink, await source.readLayer(layer), chunkBytes));
+    options.onProgress?.(layer + 2, partsTotal);
+  }
+  const layerBytes = Math.max(...parts.filter((p) => p.name !== BASE_PART).map((p) => p.bytes));
+  const plan = planSegments({ numLayers, layerBytes, baseBytes: parts[0].bytes });
+  const manifest: PackManifest = {
+    format: PACK_FORMAT,
+    version: PACK_VERSION,
+    id: options.id,
+    name: options.name ?? options.id,
+    quant: format,
+    config: checkpoint.rawConfig,
+    generationConfig: checkpoint.rawGenerationConfig,
+    tokenizer: { json: tokenizer, config: checkpoint.tokenizerConfig },
+    segmentPlan: { layersPerSegment: plan.layersPerSegment },
+    parts,
+    totalBytes: tokenizer.bytes + parts.reduce((sum, p) => sum + p.bytes, 0),
+  };
+  await sink.write(MANIFEST_FILE, new TextEncoder().encode(JSON.stringify(manifest, null, 1)));
+  return manifest;
+}
+

@@ -1,0 +1,207 @@
+// Model packs in IndexedDB (idb-keyval): one record per pack, one Blob per chunk. An install
+// streams chunks from a URL, verifies each SHA-256 before storing it, resumes from the first
+// missing chunk, and marks the pack installed only when every chunk is stored.
+import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
+import { PackError } from '../engine/errors';
+import { MANIFEST_FILE, packChunks, parseManifest, type ChunkRef, type PackManifest } from '../engine/pack/manifest';
+import { openPack, type PackFiles, type PackSource } from '../engine/pack/read';
+import { sha256Hex } from '../engine/pack/sha256';
+import { formatBytes } from '../util/bytes';
+import { DownloadError, QuotaError } from './errors';
+
+export interface PackRecord {
+  id: string;
+  manifest: PackManifest;
+  sourceUrl: string;
+  status: 'installing' | 'installed';
+  updatedAt: number;
+}
+
+export interface InstallProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  bytesPerSecond: number;
+  secondsLeft: number;
+}
+
+export interface InstallOptions {
+  onProgress?: (p: InstallProgress) => void;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+}
+
+let stores: { packs: UseStore; chunks: UseStore } | null = null;
+
+function db(): { packs: UseStore; chunks: UseStore } {
+  stores ??= { packs: createStore('glm-pocket-packs', 'packs'), chunks: createStore('glm-pocket-chunks', 'chunks') };
+  return stores;
+}
+
+const chunkKey = (id: string, file: string) => `${id}/${file}`;
+
+/** Every pack in the store, installed or half-installed. */
+export async function listPacks(): Promise<PackRecord[]> {
+  return (await values<PackRecord>(db().packs)).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function storedChunkFiles(id: string): Promise<Set<string>> {
+  const prefix = `${id}/`;
+  const all = (await keys<string>(db().chunks)).filter((k) => k.startsWith(prefix));
+  return new Set(all.map((k) => k.slice(prefix.length)));
+}
+
+/** Removes a pack and all its chunks. */
+export async function deletePack(id: string): Promise<void> {
+  const files = await storedChunkFiles(id);
+  await delMany([...files].map((f) => chunkKey(id, f)), db().chunks);
+  await del(id, db().packs);
+}
+
+async function fetchOrFail(doFetch: typeof fetch, url: string, signal?: AbortSignal): Promise<Response> {
+  let response: Response;
+  try {
+    response = await doFetch(url, { signal });
+  } catch (error) {
+    if (signal?.aborted) throw new DownloadError('the download was stopped; install again to resume');
+    throw new DownloadError(`could not fetch ${url} (${(error as Error).message}); check the network and install again to resume`);
+  }
+  if (!response.ok) throw new DownloadError(`${url} answered HTTP ${response.status}${response.status === 404 ? ': no pack there' : ''}`);
+  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new PackError(`${url} is an HTML page, not a pack file: check the address`);
+  return response;
+}
+
+async function fetchManifest(doFetch: typeof fetch, baseUrl: string, signal?: AbortSignal): Promise<PackManifest> {
+  const url = baseUrl + MANIFEST_FILE;
+  const text = await (await fetchOrFail(doFetch, url, signal)).text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PackError(`${url}: is not valid JSON`);
+  }
+  return parseManifest(json, url);
+}
+
+/** Reads a response body while reporting bytes as they arrive. */
+async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    length += value.length;
+    onBytes(value.length);
+  }
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+async function checkSpace(bytesNeeded: number): Promise<void> {
+  const estimate = await globalThis.navigator?.storage?.estimate?.();
+  if (!estimate?.quota) return;
+  const free = estimate.quota - (estimate.usage ?? 0);
+  if (free < bytesNeeded) throw new QuotaError(`not enough storage: the download needs ${formatBytes(bytesNeeded)} and this browser allows ${formatBytes(free)} more; free some space or delete a model`);
+}
+
+async function storeChunk(id: string, chunk: ChunkRef, bytes: Uint8Array): Promise<void> {
+  try {
+    await set(chunkKey(id, chunk.file), new Blob([bytes as Uint8Array<ArrayBuffer>]), db().chunks);
+  } catch (error) {
+    if ((error as Error).name === 'QuotaExceededError') throw new QuotaError(`storage is full: ${chunk.file} could not be saved; free some space and install again to resume`);
+    throw error;
+  }
+}
+
+/**
+ * Installs (or resumes installing) the pack at baseUrl, a folder URL holding manifest.json.
+ * Chunks already stored are skipped; each new chunk is verified before it is stored.
+ */
+export async function installPack(baseUrl: string, options: InstallOptions = {}): Promise<PackRecord> {
+  const doFetch = options.fetch ?? fetch;
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const manifest = await fetchManifest(doFetch, base, options.signal);
+  const { id } = manifest;
+
+  const existing = await get<PackRecord>(id, db().packs);
+  const sameContent = existing && JSON.stringify(packChunks(existing.manifest)) === JSON.stringify(packChunks(manifest));
+  if (existing?.status === 'installed' && sameContent) return existing;
+  if (existing && !sameContent) await deletePack(id);
+
+  const stored = await storedChunkFiles(id);
+  const chunks = packChunks(manifest);
+  const missing = chunks.filter((c) => !stored.has(c.file));
+  const bytesTotal = manifest.totalBytes;
+  const missingBytes = missing.reduce((sum, c) => sum + c.bytes, 0);
+  await checkSpace(missingBytes);
+  await globalThis.navigator?.storage?.persist?.();
+
+  const record: PackRecord = { id, manifest, sourceUrl: base, status: 'installing', updatedAt: Date.now() };
+  await set(id, record, db().packs);
+
+  const started = performance.now();
+  let bytesDone = bytesTotal - missingBytes;
+  let bytesThisRun = 0;
+  const report = (n: number) => {
+    bytesDone += n;
+    bytesThisRun += n;
+    const bytesPerSecond = bytesThisRun / Math.max(1e-3, (performance.now() - started) / 1000);
+    options.onProgress?.({ bytesDone, bytesTotal, bytesPerSecond, secondsLeft: (bytesTotal - bytesDone) / Math.max(1, bytesPerSecond) });
+  };
+  report(0);
+  for (const chunk of missing) {
+    const response = await fetchOrFail(doFetch, base + chunk.file, options.signal);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readBody(response, report);
+    } catch (error) {
+      throw new DownloadError(`the download of ${chunk.file} was interrupted (${(error as Error).message}); install again to resume from it`);
+    }
+    if (bytes.byteLength !== chunk.bytes || (await sha256Hex(bytes)) !== chunk.sha256) {
+      throw new PackError(`${base}${chunk.file}: the downloaded bytes do not match the manifest's SHA-256; it was not stored (install again to retry it)`);
+    }
+    await storeChunk(id, chunk, bytes);
+  }
+  const installed: PackRecord = { ...record, status: 'installed', updatedAt: Date.now() };
+  await set(id, installed, db().packs);
+  return installed;
+}
+
+/** The stored chunks of a pack as PackFiles (the manifest comes from the record). */
+export function storedPackFiles(record: PackRecord): PackFiles {
+  const label = `installed pack ${record.id}: `;
+  return {
+    label,
+    async read(file) {
+      if (file === MANIFEST_FILE) return new TextEncoder().encode(JSON.stringify(record.manifest));
+      const blob = await get<Blob>(chunkKey(record.id, file), db().chunks);
+      if (!blob) throw new PackError(`${label}${file} is missing from storage (the browser may have evicted it): download the model again`);
+      return new Uint8Array(await blob.arrayBuffer());
+    },
+  };
+}
+
+/** Opens an installed pack for loading; a half-installed pack is refused. */
+export async function openInstalledPack(id: string): Promise<PackSource> {
+  const record = await get<PackRecord>(id, db().packs);
+  if (!record) throw new PackError(`no model "${id}" is installed`);
+  if (record.status !== 'installed') throw new PackError(`model "${id}" is not fully downloaded yet: resume the download before loading it`);
+  return openPack(storedPackFiles(record), false);
+}
+
+/** Bytes stored for each pack (complete or not). */
+export async function packSizes(): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const record of await listPacks()) {
+    const stored = await storedChunkFiles(record.id);
+    sizes.set(record.id, packChunks(record.manifest).filter((c) => stored.has(c.file)).reduce((sum, c) => sum + c.bytes, 0));
+  }
+  return sizes;
+}

@@ -1,0 +1,58 @@
+// Packs: converting then loading gives the checkpoint's logits exactly; the manifest is validated.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { openCheckpoint } from '../../src/engine/checkpoint';
+import { loadGlmModel } from '../../src/engine/model';
+import { openPack } from '../../src/engine/pack/read';
+import { checkpointSource } from '../../src/engine/source';
+import { folderFiles, packFolder } from '../../tools/node-files';
+import { ort } from '../helpers';
+import { packFixture } from '../pack-fixtures';
+
+const IDS = [12, 7, 99, 3];
+
+describe('packs', () => {
+  test.each(['q4', 'q8', 'f16', 'f32'] as const)('a %s pack gives exactly the logits of converting the checkpoint at load time', async (format) => {
+    const { checkpointDir, packDir, manifest } = await packFixture({ shape: 'glm-4-9b', seed: 61 }, format);
+    expect(manifest.parts.map((p) => p.name)).toEqual(['base', 'layer.0', 'layer.1', 'layer.2']);
+    const fromPack = await loadGlmModel(await openPack(packFolder(packDir)), { ort, segmentSize: 2 });
+    const fromCheckpoint = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(checkpointDir)), format), { ort, segmentSize: 2 });
+    expect(Array.from(await fromPack.forward(IDS, true))).toEqual(Array.from(await fromCheckpoint.forward(IDS, true)));
+  });
+
+  test('the sizes the planner estimates from the config equal the parts written', async () => {
+    const { checkpointDir, manifest } = await packFixture({ shape: 'glm-edge', seed: 62 }, 'q4');
+    const source = checkpointSource(await openCheckpoint(folderFiles(checkpointDir)), 'q4');
+    expect(manifest.parts[0].bytes).toBeGreaterThanOrEqual(source.baseBytes());
+    expect(manifest.parts[0].bytes).toBeLessThan(source.baseBytes() + 64);
+    expect(manifest.parts[1].bytes).toBeGreaterThanOrEqual(source.layerBytes(0));
+    expect(manifest.parts[1].bytes).toBeLessThan(source.layerBytes(0) + 16 * 16);
+  });
+
+  test('a corrupted chunk in a pack folder is named when read', async () => {
+    const { packDir } = await packFixture({ shape: 'glm-edge', seed: 63 }, 'q8');
+    const file = join(packDir, 'layer.1.0.bin');
+    const bytes = await readFile(file);
+    bytes[10] ^= 1;
+    await writeFile(file, bytes);
+    const pack = await openPack(packFolder(packDir));
+    await expect(pack.readLayer(1)).rejects.toThrow(/layer.1.0.bin: content does not match its SHA-256/);
+  });
+
+  test('an unknown format version is refused with the versions involved', async () => {
+    const { packDir } = await packFixture({ shape: 'glm-edge', seed: 64 }, 'q4');
+    const manifest = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8'));
+    manifest.version = 2;
+    await writeFile(join(packDir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(openPack(packFolder(packDir))).rejects.toThrow(/pack format version 2 is not supported .* reads version 1/);
+  });
+
+  test('a manifest whose sizes do not add up is refused', async () => {
+    const { packDir } = await packFixture({ shape: 'glm-edge', seed: 65 }, 'q4');
+    const manifest = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8'));
+    manifest.parts[1].bytes += 1;
+    await writeFile(join(packDir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(openPack(packFolder(packDir))).rejects.toThrow(/part layer.0: chunks hold \d+ bytes, the part \d+/);
+  });
+});
