@@ -52,7 +52,7 @@ for (const [backend, tolerance] of [
     const logits = await page.evaluate(
       async ({ ids, backend }) => {
         const engine = (globalThis as any).glmPocketEngine;
-        await engine.load({ url: '/fixtures/edge/', format: 'q4', backend, segmentSize: 2 });
+        await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/edge/', format: 'q4' }, backend, segmentSize: 2 });
         return Array.from((await engine.logits(ids)).logits as Float32Array);
       },
       { ids: IDS, backend },

@@ -1,7 +1,7 @@
 // Pack fixtures: a checkpoint converted into a pack folder, and a server for it that can drop a
 // connection mid-chunk, corrupt a chunk, or pretend to be an HTML error page.
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openCheckpoint } from '../src/engine/checkpoint';
@@ -19,8 +19,7 @@ export async function packFixture(spec: CheckpointSpec, format: WeightFormat, ch
   return { checkpointDir, packDir, manifest };
 }
 
-export interface PackServer {
-  url: string;
+export interface PackFaults {
   /** Files requested, in order. */
   requests: string[];
   /** Next request of this file sends half its bytes, then drops the connection. */
@@ -29,33 +28,46 @@ export interface PackServer {
   corrupt: Set<string>;
   /** Every request answers an HTML page. */
   html: boolean;
-  close(): void;
 }
 
-export async function servePack(dir: string): Promise<PackServer> {
-  const state = { requests: [] as string[], dropOnce: new Set<string>(), corrupt: new Set<string>(), html: false };
-  const server: Server = createServer(async (req, res) => {
+export function newFaults(): PackFaults {
+  return { requests: [], dropOnce: new Set(), corrupt: new Set(), html: false };
+}
+
+/** Serves the pack folder under /pack/, misbehaving as `faults` says. */
+export function packHandler(dir: string, faults: PackFaults): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     const path = decodeURIComponent(req.url ?? '/');
     const file = path.split('/').pop() ?? '';
-    state.requests.push(file);
-    if (!path.startsWith('/pack/')) return res.writeHead(404).end();
-    if (state.html) return res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><p>Oops</p>');
+    faults.requests.push(file);
+    if (!path.startsWith('/pack/')) return void res.writeHead(404).end();
+    if (faults.html) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><p>Oops</p>');
     let bytes: Buffer;
     try {
       bytes = await readFile(join(dir, file));
     } catch {
-      return res.writeHead(404).end();
+      return void res.writeHead(404).end();
     }
-    if (state.corrupt.has(file)) bytes[bytes.length >> 1] ^= 0xff;
+    if (faults.corrupt.has(file)) bytes[bytes.length >> 1] ^= 0xff;
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
-    if (state.dropOnce.delete(file)) {
+    if (faults.dropOnce.delete(file)) {
       res.write(bytes.subarray(0, bytes.length >> 1));
       setTimeout(() => res.destroy(), 10);
       return;
     }
     res.end(bytes);
-  });
+  };
+}
+
+export interface PackServer extends PackFaults {
+  url: string;
+  close(): void;
+}
+
+export async function servePack(dir: string): Promise<PackServer> {
+  const faults = newFaults();
+  const server: Server = createServer(packHandler(dir, faults));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pack/`;
-  return Object.assign(state, { url, close: () => server.close() });
+  return Object.assign(faults, { url, close: () => server.close() });
 }

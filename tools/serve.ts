@@ -2,7 +2,7 @@
 // HTTP Range for model files, and extra folders mounted under URL prefixes (tests serve checkpoints).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -38,8 +38,9 @@ function safeJoin(dir: string, rel: string): string | null {
   return full.startsWith(resolve(dir)) ? full : null;
 }
 
-export function startServer(options: ServeOptions): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
+/** The request handler: static files with isolation headers and Range support. */
+export function staticHandler(options: ServeOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
@@ -74,7 +75,10 @@ export function startServer(options: ServeOptions): Promise<{ server: Server; ur
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Cache-Control': 'no-cache' });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
-  });
+  };
+}
+
+export function listen(server: Server, options: { port?: number; host?: string } = {}): Promise<{ server: Server; url: string }> {
   return new Promise((done) => {
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       const address = server.address();
@@ -82,6 +86,10 @@ export function startServer(options: ServeOptions): Promise<{ server: Server; ur
       done({ server, url: `http://localhost:${port}/` });
     });
   });
+}
+
+export function startServer(options: ServeOptions): Promise<{ server: Server; url: string }> {
+  return listen(createServer(staticHandler(options)), options);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

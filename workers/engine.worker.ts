@@ -1,11 +1,14 @@
-// Web Worker entry: runs the engine off the UI thread and answers the protocol in src/worker/protocol.ts.
+// Web Worker entry: runs the engine and the pack store off the UI thread and answers the
+// protocol in src/worker/protocol.ts.
 import { openCheckpoint } from '../src/engine/checkpoint';
 import { generate } from '../src/engine/generate';
 import { httpFiles } from '../src/engine/http-files';
 import { loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
-import { checkpointSource } from '../src/engine/source';
+import type { DeviceLimits } from '../src/engine/plan';
+import { checkpointSource, type ModelSource } from '../src/engine/source';
 import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
-import type { Backend, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
+import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
+import type { Backend, LoadRequest, ModelLocation, PackSummary, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let loaded: { model: GlmModel; tokenizer: GlmTokenizer } | null = null;
@@ -21,35 +24,87 @@ async function runtime(backend: Backend, threads?: number): Promise<OrtModule> {
   return ort;
 }
 
+async function deviceLimits(backend: Backend): Promise<DeviceLimits> {
+  const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
+  if (backend !== 'webgpu') return { deviceMemoryGiB };
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) throw new Error('WebGPU is not available on this device: choose the CPU (wasm) backend');
+  return { deviceMemoryGiB, maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize };
+}
+
+async function openSource(location: ModelLocation): Promise<ModelSource> {
+  if (location.kind === 'pack') return openInstalledPack(location.id);
+  return checkpointSource(await openCheckpoint(httpFiles(new URL(location.url, self.location.href).href)), location.format);
+}
+
 function requireModel(): { model: GlmModel; tokenizer: GlmTokenizer } {
   if (!loaded) throw new Error('no model is loaded');
   return loaded;
 }
 
+async function summaries(): Promise<PackSummary[]> {
+  const sizes = await packSizes();
+  return (await listPacks()).map((r) => ({ id: r.id, name: r.manifest.name, quant: r.manifest.quant, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0 }));
+}
+
+async function load(requestId: number, request: LoadRequest): Promise<void> {
+  const start = performance.now();
+  const ort = await runtime(request.backend, request.threads);
+  const device = await deviceLimits(request.backend);
+  const source = await openSource(request.location);
+  await loaded?.model.release();
+  loaded = null;
+  const model = await loadGlmModel(source, {
+    ort,
+    device,
+    segmentSize: request.segmentSize,
+    memoryBudgetBytes: request.memoryBudgetBytes,
+    sessionOptions: { executionProviders: [request.backend] },
+    onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
+  });
+  loaded = { model, tokenizer: new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig) };
+  const c = model.config;
+  post({
+    type: 'loaded',
+    requestId,
+    info: {
+      backend: request.backend,
+      format: source.format,
+      layers: c.numLayers,
+      segments: model.segments.length,
+      streaming: model.plan.streaming,
+      planReason: model.plan.reason,
+      attention: model.attention,
+      vocabSize: c.vocabSize,
+      loadMs: performance.now() - start,
+    },
+  });
+}
+
+async function chat(request: Extract<WorkerRequest, { type: 'chat' }>): Promise<void> {
+  const { requestId } = request;
+  const { model, tokenizer } = requireModel();
+  const controller = new AbortController();
+  running.set(requestId, controller);
+  try {
+    const streamer = new TextStreamer(tokenizer);
+    const run = generate(model, tokenizer.chatPromptIds(request.messages), { ...request.options, signal: controller.signal });
+    let step = await run.next();
+    while (!step.done) {
+      post({ type: 'token', requestId, id: step.value, text: streamer.push(step.value) });
+      step = await run.next();
+    }
+    post({ type: 'stats', requestId, stats: step.value });
+  } finally {
+    running.delete(requestId);
+  }
+}
+
 async function handle(request: WorkerRequest): Promise<void> {
   const { requestId } = request;
   switch (request.type) {
-    case 'load': {
-      const start = performance.now();
-      const ort = await runtime(request.backend, request.threads);
-      const checkpoint = await openCheckpoint(httpFiles(new URL(request.url, self.location.href).href));
-      await loaded?.model.release();
-      loaded = null;
-      const model = await loadGlmModel(checkpointSource(checkpoint, request.format), {
-        ort,
-        segmentSize: request.segmentSize,
-        sessionOptions: { executionProviders: [request.backend] },
-        onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
-      });
-      loaded = { model, tokenizer: new GlmTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig) };
-      const c = model.config;
-      post({
-        type: 'loaded',
-        requestId,
-        info: { backend: request.backend, format: request.format, layers: c.numLayers, segments: model.segments.length, attention: model.attention, vocabSize: c.vocabSize, loadMs: performance.now() - start },
-      });
-      return;
-    }
+    case 'load':
+      return load(requestId, request);
     case 'logits': {
       const { model } = requireModel();
       model.reset();
@@ -57,26 +112,21 @@ async function handle(request: WorkerRequest): Promise<void> {
       post({ type: 'logits', requestId, logits, vocabSize: model.config.vocabSize });
       return;
     }
-    case 'chat': {
-      const { model, tokenizer } = requireModel();
-      const controller = new AbortController();
-      running.set(requestId, controller);
-      try {
-        const streamer = new TextStreamer(tokenizer);
-        const run = generate(model, tokenizer.chatPromptIds(request.messages), { ...request.options, signal: controller.signal });
-        let step = await run.next();
-        while (!step.done) {
-          post({ type: 'token', requestId, id: step.value, text: streamer.push(step.value) });
-          step = await run.next();
-        }
-        post({ type: 'stats', requestId, stats: step.value });
-      } finally {
-        running.delete(requestId);
-      }
-      return;
-    }
+    case 'chat':
+      return chat(request);
     case 'stop':
       running.get(requestId)?.abort();
+      return;
+    case 'install':
+      await installPack(new URL(request.url, self.location.href).href, { onProgress: (progress) => post({ type: 'install-progress', requestId, progress }) });
+      post({ type: 'packs', requestId, packs: await summaries() });
+      return;
+    case 'list-packs':
+      post({ type: 'packs', requestId, packs: await summaries() });
+      return;
+    case 'delete-pack':
+      await deletePack(request.id);
+      post({ type: 'packs', requestId, packs: await summaries() });
       return;
   }
 }

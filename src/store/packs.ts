@@ -3,7 +3,7 @@
 // missing chunk, and marks the pack installed only when every chunk is stored.
 import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
 import { PackError } from '../engine/errors';
-import { MANIFEST_FILE, packChunks, parseManifest, type ChunkRef, type PackManifest } from '../engine/pack/manifest';
+import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/pack/manifest';
 import { openPack, type PackFiles, type PackSource } from '../engine/pack/read';
 import { sha256Hex } from '../engine/pack/sha256';
 import { formatBytes } from '../util/bytes';
@@ -111,15 +111,6 @@ async function checkSpace(bytesNeeded: number): Promise<void> {
   if (free < bytesNeeded) throw new QuotaError(`not enough storage: the download needs ${formatBytes(bytesNeeded)} and this browser allows ${formatBytes(free)} more; free some space or delete a model`);
 }
 
-async function storeChunk(id: string, chunk: ChunkRef, bytes: Uint8Array): Promise<void> {
-  try {
-    await set(chunkKey(id, chunk.file), new Blob([bytes as Uint8Array<ArrayBuffer>]), db().chunks);
-  } catch (error) {
-    if ((error as Error).name === 'QuotaExceededError') throw new QuotaError(`storage is full: ${chunk.file} could not be saved; free some space and install again to resume`);
-    throw error;
-  }
-}
-
 /**
  * Installs (or resumes installing) the pack at baseUrl, a folder URL holding manifest.json.
  * Chunks already stored are skipped; each new chunk is verified before it is stored.
@@ -128,6 +119,16 @@ export async function installPack(baseUrl: string, options: InstallOptions = {})
   const doFetch = options.fetch ?? fetch;
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const manifest = await fetchManifest(doFetch, base, options.signal);
+  try {
+    return await install(base, manifest, doFetch, options);
+  } catch (error) {
+    // The browser refuses an IndexedDB write (or even opening the database) when the origin's quota is spent.
+    if ((error as Error).name !== 'QuotaExceededError') throw error;
+    throw new QuotaError(`not enough storage: the browser refused to store more of this ${formatBytes(manifest.totalBytes)} model; free some space or delete a model, then install again to resume`);
+  }
+}
+
+async function install(base: string, manifest: PackManifest, doFetch: typeof fetch, options: InstallOptions): Promise<PackRecord> {
   const { id } = manifest;
 
   const existing = await get<PackRecord>(id, db().packs);
@@ -167,7 +168,7 @@ export async function installPack(baseUrl: string, options: InstallOptions = {})
     if (bytes.byteLength !== chunk.bytes || (await sha256Hex(bytes)) !== chunk.sha256) {
       throw new PackError(`${base}${chunk.file}: the downloaded bytes do not match the manifest's SHA-256; it was not stored (install again to retry it)`);
     }
-    await storeChunk(id, chunk, bytes);
+    await set(chunkKey(id, chunk.file), new Blob([bytes as Uint8Array<ArrayBuffer>]), db().chunks);
   }
   const installed: PackRecord = { ...record, status: 'installed', updatedAt: Date.now() };
   await set(id, installed, db().packs);

@@ -1,7 +1,8 @@
 // The page's side of the engine worker: promise and async-iterator calls over the protocol.
 import type { GenerateOptions, GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
-import type { ModelInfo, WorkerRequest, WorkerResponse } from './protocol';
+import type { InstallProgress } from '../store/packs';
+import type { LoadRequest, ModelInfo, PackSummary, WorkerRequest, WorkerResponse } from './protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Listener = (message: WorkerResponse) => void;
@@ -42,9 +43,22 @@ export class EngineClient {
     });
   }
 
-  async load(options: Omit<Extract<WorkerRequest, { type: 'load' }>, 'type' | 'requestId'>, onProgress?: (done: number, total: number) => void): Promise<ModelInfo> {
+  async load(options: LoadRequest, onProgress?: (done: number, total: number) => void): Promise<ModelInfo> {
     const message = await this.call({ type: 'load', ...options }, 'loaded', (m) => m.type === 'progress' && onProgress?.(m.done, m.total));
     return message.info;
+  }
+
+  /** Installs (or resumes installing) the pack at a folder URL; resolves the store's packs. */
+  async install(url: string, onProgress?: (p: InstallProgress) => void): Promise<PackSummary[]> {
+    return (await this.call({ type: 'install', url }, 'packs', (m) => m.type === 'install-progress' && onProgress?.(m.progress))).packs;
+  }
+
+  async listPacks(): Promise<PackSummary[]> {
+    return (await this.call({ type: 'list-packs' }, 'packs')).packs;
+  }
+
+  async deletePack(id: string): Promise<PackSummary[]> {
+    return (await this.call({ type: 'delete-pack', id }, 'packs')).packs;
   }
 
   /** Logits [ids.length, vocab] for a fresh sequence. */

@@ -3,25 +3,51 @@
 import type { GenerateOptions, GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
 import type { WeightFormat } from '../engine/weights';
+import type { InstallProgress } from '../store/packs';
 
 export type Backend = 'wasm' | 'webgpu';
+
+/** What to load: an installed pack, or a Hugging Face checkpoint folder served over HTTP. */
+export type ModelLocation = { kind: 'pack'; id: string } | { kind: 'checkpoint'; url: string; format: WeightFormat };
+
+export interface LoadRequest {
+  location: ModelLocation;
+  backend: Backend;
+  segmentSize?: number;
+  memoryBudgetBytes?: number;
+  threads?: number;
+}
 
 export interface ModelInfo {
   backend: Backend;
   format: WeightFormat;
   layers: number;
   segments: number;
+  streaming: boolean;
+  /** Why the segment plan is what it is, for the settings page. */
+  planReason: string;
   attention: 'gqa' | 'plain';
   vocabSize: number;
   loadMs: number;
 }
 
+export interface PackSummary {
+  id: string;
+  name: string;
+  quant: WeightFormat;
+  status: 'installing' | 'installed';
+  totalBytes: number;
+  storedBytes: number;
+}
+
 export type WorkerRequest =
-  /** Loads a Hugging Face checkpoint folder served over HTTP. */
-  | { type: 'load'; requestId: number; url: string; format: WeightFormat; backend: Backend; segmentSize?: number; threads?: number }
+  | ({ type: 'load'; requestId: number } & LoadRequest)
   | { type: 'logits'; requestId: number; ids: number[] }
   | { type: 'chat'; requestId: number; messages: ChatMessage[]; options: Omit<GenerateOptions, 'signal'> }
-  | { type: 'stop'; requestId: number };
+  | { type: 'stop'; requestId: number }
+  | { type: 'install'; requestId: number; url: string }
+  | { type: 'list-packs'; requestId: number }
+  | { type: 'delete-pack'; requestId: number; id: string };
 
 export type WorkerResponse =
   | { type: 'progress'; requestId: number; done: number; total: number }
@@ -29,4 +55,6 @@ export type WorkerResponse =
   | { type: 'logits'; requestId: number; logits: Float32Array; vocabSize: number }
   | { type: 'token'; requestId: number; id: number; text: string }
   | { type: 'stats'; requestId: number; stats: GenerationStats }
+  | { type: 'install-progress'; requestId: number; progress: InstallProgress }
+  | { type: 'packs'; requestId: number; packs: PackSummary[] }
   | { type: 'error'; requestId: number; name: string; message: string };
