@@ -59,6 +59,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
     device,
     segmentSize: request.segmentSize,
     memoryBudgetBytes: request.memoryBudgetBytes,
+    prepackWeights: request.prepackWeights,
     sessionOptions: { executionProviders: [request.backend] },
     onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
   });

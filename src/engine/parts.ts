@@ -1,6 +1,7 @@
 // A part is one contiguous buffer of weights in kernel layout (the base part: embedding, final
 // norm, lm_head; or one decoder layer), with a table of the tensors inside it. Packs store parts
 // as chunks; the loader hands a part's buffer to ORT as externalData without copying it.
+import { allocate, type Arena } from './arena';
 import type { GlmConfig } from './config';
 import { blockBytes, type QuantBits } from './quant';
 import type { EmbeddingWeight, LinearWeight, WeightFormat } from './weights';
@@ -34,7 +35,7 @@ function dtypeOf(array: Typed): PartDtype {
 }
 
 /** Lays arrays out one after another (16-byte aligned) into one buffer. */
-export function buildPart(name: string, arrays: [string, Typed][]): Part {
+export function buildPart(name: string, arrays: [string, Typed][], arena?: Arena): Part {
   const tensors: TensorRecord[] = [];
   let size = 0;
   for (const [tensor, array] of arrays) {
@@ -42,7 +43,7 @@ export function buildPart(name: string, arrays: [string, Typed][]): Part {
     tensors.push({ name: tensor, dtype: dtypeOf(array), offset: size, length: array.byteLength });
     size += array.byteLength;
   }
-  const bytes = new Uint8Array(size);
+  const bytes = allocate(size, arena);
   arrays.forEach(([, array], i) => bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), tensors[i].offset));
   return { name, bytes, tensors };
 }
@@ -101,12 +102,12 @@ export interface BaseWeights {
   lmHead: LinearWeight | null;
 }
 
-export function basePart(w: BaseWeights): Part {
+export function basePart(w: BaseWeights, arena?: Arena): Part {
   return buildPart(BASE_PART, [
     ...embeddingArrays('model.embed_tokens.weight', w.embedTokens),
     ['model.norm.weight', w.norm],
     ...(w.lmHead ? linearArrays('lm_head.weight', w.lmHead) : []),
-  ]);
+  ], arena);
 }
 
 export function readBasePart(part: Part, config: GlmConfig, format: WeightFormat): BaseWeights {
@@ -122,7 +123,7 @@ export function readBasePart(part: Part, config: GlmConfig, format: WeightFormat
   };
 }
 
-export function layerPart(layer: number, w: LayerWeights): Part {
+export function layerPart(layer: number, w: LayerWeights, arena?: Arena): Part {
   const p = `model.layers.${layer}.`;
   return buildPart(layerPartName(layer), [
     [`${p}input_layernorm.weight`, w.inputLayernorm],
@@ -132,7 +133,7 @@ export function layerPart(layer: number, w: LayerWeights): Part {
     [`${p}post_attention_layernorm.weight`, w.postAttentionLayernorm],
     ...linearArrays(`${p}mlp.gate_up_proj.weight`, w.gateUpProj),
     ...linearArrays(`${p}mlp.down_proj.weight`, w.downProj),
-  ]);
+  ], arena);
 }
 
 export function readLayerPart(part: Part, layer: number, config: GlmConfig, format: WeightFormat): LayerWeights {

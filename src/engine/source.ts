@@ -1,5 +1,6 @@
 // Where a loaded model's weights come from: a Hugging Face checkpoint (converted part by part on
 // the fly) or a pack (parts stored ready in kernel layout). The loader reads only through this.
+import type { Arena } from './arena';
 import { readTensor, type Checkpoint } from './checkpoint';
 import type { GlmConfig } from './config';
 import type { LayerWeights } from './graphs';
@@ -11,9 +12,9 @@ export interface ModelSource {
   readonly format: WeightFormat;
   readonly tokenizerJson: unknown;
   readonly tokenizerConfig: Record<string, unknown>;
-  /** Embedding, final norm and lm_head. */
-  readBase(): Promise<Part>;
-  readLayer(layer: number): Promise<Part>;
+  /** Embedding, final norm and lm_head; read into the arena when one is given. */
+  readBase(arena?: Arena): Promise<Part>;
+  readLayer(layer: number, arena?: Arena): Promise<Part>;
   /** Byte size of each layer part, known before reading (for the segment plan). */
   layerBytes(layer: number): number;
   baseBytes(): number;
@@ -79,7 +80,7 @@ export function checkpointSource(checkpoint: Checkpoint, format: WeightFormat): 
     format,
     tokenizerJson: checkpoint.tokenizerJson,
     tokenizerConfig: checkpoint.tokenizerConfig,
-    async readBase() {
+    async readBase(arena) {
       const table = await readTensor(checkpoint, 'model.embed_tokens.weight');
       const embedTokens = prepareEmbedding(table, config.vocabSize, config.hiddenSize, format);
       let lmHead: LinearWeight | null = null;
@@ -87,10 +88,10 @@ export function checkpointSource(checkpoint: Checkpoint, format: WeightFormat): 
         const weight = config.tieWordEmbeddings ? table : await readTensor(checkpoint, 'lm_head.weight');
         lmHead = prepareLinear(weight, config.vocabSize, config.hiddenSize, format);
       }
-      return basePart({ embedTokens, norm: await readTensor(checkpoint, 'model.norm.weight'), lmHead });
+      return basePart({ embedTokens, norm: await readTensor(checkpoint, 'model.norm.weight'), lmHead }, arena);
     },
-    async readLayer(layer) {
-      return layerPart(layer, await layerWeights(checkpoint, layer, format));
+    async readLayer(layer, arena) {
+      return layerPart(layer, await layerWeights(checkpoint, layer, format), arena);
     },
     layerBytes: () => estimateLayerBytes(config, format),
     baseBytes: () => estimateBaseBytes(config, format),

@@ -175,16 +175,29 @@ async function install(base: string, manifest: PackManifest, doFetch: typeof fet
   return installed;
 }
 
+/** Copies a Blob into target through its stream, so no chunk-sized temporary buffer is made. */
+async function streamInto(blob: Blob, target: Uint8Array): Promise<Uint8Array> {
+  const reader = blob.stream().getReader();
+  let offset = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return target;
+    target.set(value, offset);
+    offset += value.byteLength;
+  }
+}
+
 /** The stored chunks of a pack as PackFiles (the manifest comes from the record). */
 export function storedPackFiles(record: PackRecord): PackFiles {
   const label = `installed pack ${record.id}: `;
   return {
     label,
-    async read(file) {
+    async read(file, target) {
       if (file === MANIFEST_FILE) return new TextEncoder().encode(JSON.stringify(record.manifest));
       const blob = await get<Blob>(chunkKey(record.id, file), db().chunks);
       if (!blob) throw new PackError(`${label}${file} is missing from storage (the browser may have evicted it): download the model again`);
-      return new Uint8Array(await blob.arrayBuffer());
+      if (!target || target.byteLength !== blob.size) return new Uint8Array(await blob.arrayBuffer());
+      return streamInto(blob, target);
     },
   };
 }

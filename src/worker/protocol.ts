@@ -16,6 +16,7 @@ export interface LoadRequest {
   segmentSize?: number;
   memoryBudgetBytes?: number;
   threads?: number;
+  prepackWeights?: boolean;
 }
 
 export interface ModelInfo {

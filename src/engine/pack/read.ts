@@ -1,5 +1,6 @@
 // A pack as a ModelSource: parts are read chunk by chunk into one buffer and checked against
 // their SHA-256, with no conversion (the bytes are already in kernel layout).
+import { allocate, type Arena } from '../arena';
 import { parseGlmConfig, withGenerationConfig } from '../config';
 import { PackError } from '../errors';
 import { BASE_PART, layerPartName, type Part } from '../parts';
@@ -10,7 +11,8 @@ import { sha256Hex } from './sha256';
 /** Where a pack's files come from: a folder, a URL, or the browser's store. */
 export interface PackFiles {
   readonly label: string;
-  read(file: string): Promise<Uint8Array>;
+  /** The file's bytes; written into `target` (and returned) when one of the right size is given. */
+  read(file: string, target?: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface PackSource extends ModelSource {
@@ -28,19 +30,21 @@ export async function readManifest(files: PackFiles): Promise<PackManifest> {
   return parseManifest(json, `${files.label}${MANIFEST_FILE}`);
 }
 
-/** Reads a chunk and checks its length and hash. */
-export async function readChunk(files: PackFiles, chunk: ChunkRef, verify: boolean): Promise<Uint8Array> {
-  const bytes = await files.read(chunk.file);
+/** Reads a chunk (into target, when given) and checks its length and hash. */
+export async function readChunk(files: PackFiles, chunk: ChunkRef, verify: boolean, target?: Uint8Array): Promise<Uint8Array> {
+  const bytes = await files.read(chunk.file, target);
   if (bytes.byteLength !== chunk.bytes) throw new PackError(`${files.label}${chunk.file}: ${bytes.byteLength} bytes, the manifest says ${chunk.bytes}`);
   if (verify && (await sha256Hex(bytes)) !== chunk.sha256) throw new PackError(`${files.label}${chunk.file}: content does not match its SHA-256 (corrupted download or storage)`);
   return bytes;
 }
 
-async function readPart(files: PackFiles, entry: PartEntry, verify: boolean): Promise<Part> {
-  const bytes = new Uint8Array(entry.bytes);
+async function readPart(files: PackFiles, entry: PartEntry, verify: boolean, arena?: Arena): Promise<Part> {
+  const bytes = allocate(entry.bytes, arena);
   let offset = 0;
   for (const chunk of entry.chunks) {
-    bytes.set(await readChunk(files, chunk, verify), offset);
+    const target = bytes.subarray(offset, offset + chunk.bytes);
+    const read = await readChunk(files, chunk, verify, target);
+    if (read !== target) target.set(read);
     offset += chunk.bytes;
   }
   return { name: entry.name, bytes, tensors: entry.tensors };
@@ -68,8 +72,8 @@ export async function openPack(files: PackFiles, verify = true): Promise<PackSou
     format: manifest.quant,
     tokenizerJson,
     tokenizerConfig: manifest.tokenizer.config,
-    readBase: () => readPart(files, entry(BASE_PART), verify),
-    readLayer: (layer) => readPart(files, entry(layerPartName(layer)), verify),
+    readBase: (arena) => readPart(files, entry(BASE_PART), verify, arena),
+    readLayer: (layer, arena) => readPart(files, entry(layerPartName(layer)), verify, arena),
     layerBytes: (layer) => entry(layerPartName(layer)).bytes,
     baseBytes: () => entry(BASE_PART).bytes,
   };

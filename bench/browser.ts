@@ -1,0 +1,67 @@
+// Shared pieces of the browser benchmarks: Debian's Chromium through Playwright, and the resident
+// memory high-water marks (VmHWM) of the browser's processes, found as descendants of this process.
+import { chromium, type BrowserContext } from '@playwright/test';
+import { readdir, readFile } from 'node:fs/promises';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
+
+export function launchProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  type: string;
+  hwmBytes: number;
+  rssBytes: number;
+}
+
+async function readProcess(pid: number): Promise<ProcessInfo | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    // Chromium rewrites its argv, sometimes into one space-separated string: match on the whole line.
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+    const type = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? (/chrom/.test(cmdline.split(' ')[0]) ? 'browser' : 'other');
+    return { pid, ppid, type, hwmBytes: kb('VmHWM'), rssBytes: kb('VmRSS') };
+  } catch {
+    return null;
+  }
+}
+
+/** The Chromium processes started from this Node process, with their peak resident memory. */
+export async function chromiumProcesses(): Promise<ProcessInfo[]> {
+  const all = (await Promise.all((await readdir('/proc')).filter((d) => /^\d+$/.test(d)).map((d) => readProcess(Number(d))))).filter((p): p is ProcessInfo => p !== null);
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  const descends = (p: ProcessInfo): boolean => {
+    for (let q: ProcessInfo | undefined = p; q; q = byPid.get(q.ppid)) if (q.ppid === process.pid) return true;
+    return false;
+  };
+  return all.filter((p) => p.pid !== process.pid && descends(p) && p.type !== 'other');
+}
+
+export interface MemoryPeaks {
+  rendererBytes: number;
+  gpuBytes: number;
+  browserBytes: number;
+}
+
+/** Peak RSS per process kind: the largest renderer (the page and its workers), the GPU process, the browser. */
+export async function memoryPeaks(): Promise<MemoryPeaks> {
+  const processes = await chromiumProcesses();
+  const max = (type: string) => Math.max(0, ...processes.filter((p) => p.type === type).map((p) => p.hwmBytes));
+  return { rendererBytes: max('renderer'), gpuBytes: max('gpu-process'), browserBytes: max('browser') };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
