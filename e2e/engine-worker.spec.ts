@@ -64,10 +64,12 @@ for (const [backend, tolerance] of [
 
 test('the preview page loads a checkpoint by URL and streams a reply with figures', async ({ page }) => {
   await page.goto(baseUrl);
-  await page.getByLabel('Checkpoint URL').fill('/fixtures/edge/');
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
+  await page.getByText('Other models').click();
+  await page.getByLabel('Checkpoint or pack URL').fill('/fixtures/edge/');
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByRole('button', { name: 'Load' }).click();
-  await expect(page.getByText(/Loaded 3 layers/)).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText(/Model ready · 3 layers on wasm \(q4\)/);
   await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByText(/First token \d+ ms/)).toBeVisible();
@@ -75,8 +77,10 @@ test('the preview page loads a checkpoint by URL and streams a reply with figure
 
 test('a checkpoint URL that does not exist gives a clear error', async ({ page }) => {
   await page.goto(baseUrl);
-  await page.getByLabel('Checkpoint URL').fill('/fixtures/missing/');
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
+  await page.getByText('Other models').click();
+  await page.getByLabel('Checkpoint or pack URL').fill('/fixtures/missing/');
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByRole('button', { name: 'Load' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/config.json: not found at|config.json: not found in/);
+  await expect(page.getByRole('alert')).toHaveText(/config.json: not found in http:\/\/localhost:\d+\/fixtures\/missing\//);
 });

@@ -36,6 +36,18 @@ test.beforeEach(() => {
   faults.corrupt.clear();
 });
 
+/** Opens the app and waits until its own first-load work (the demo install) is done. */
+async function openApp(page: Page): Promise<void> {
+  await page.goto(baseUrl);
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
+}
+
+/** This test's pack in the store's list (the demo pack is there too). */
+async function testPacks(page: Page): Promise<unknown[]> {
+  const packs = (await engineCall<{ id: string }[]>(page, 'listPacks')) as { id: string }[];
+  return packs.filter((p) => p.id === manifest.id);
+}
+
 /** Calls the page's engine client; errors come back as { error } so their text can be checked. */
 function engineCall<T>(page: Page, fn: string, ...args: unknown[]): Promise<T | { error: string }> {
   return page.evaluate(
@@ -53,7 +65,7 @@ function engineCall<T>(page: Page, fn: string, ...args: unknown[]): Promise<T | 
 }
 
 test('install shows progress, lists the pack, and the stored pack gives the checkpoint logits', async ({ page }) => {
-  await page.goto(baseUrl);
+  await openApp(page);
   const progress = await page.evaluate(async () => {
     const seen: { bytesDone: number; bytesTotal: number }[] = [];
     await (globalThis as any).glmPocketEngine.install('/pack/', (p: { bytesDone: number; bytesTotal: number }) => seen.push(p));
@@ -61,7 +73,7 @@ test('install shows progress, lists the pack, and the stored pack gives the chec
   });
   expect(progress.length).toBeGreaterThan(3);
   expect(progress[progress.length - 1]).toMatchObject({ bytesDone: manifest.totalBytes, bytesTotal: manifest.totalBytes });
-  expect(await engineCall(page, 'listPacks')).toEqual([{ id: manifest.id, name: manifest.name, quant: 'q4', status: 'installed', totalBytes: manifest.totalBytes, storedBytes: manifest.totalBytes }]);
+  expect(await testPacks(page)).toEqual([{ id: manifest.id, name: manifest.name, quant: 'q4', status: 'installed', totalBytes: manifest.totalBytes, storedBytes: manifest.totalBytes }]);
 
   faults.requests.length = 0;
   await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm', segmentSize: 1 });
@@ -71,42 +83,45 @@ test('install shows progress, lists the pack, and the stored pack gives the chec
 });
 
 test('a dropped connection leaves a pack that is not loaded; after a reload the install resumes from the missing chunk', async ({ page }) => {
-  await page.goto(baseUrl);
+  await openApp(page);
   const victim = manifest.parts[2].chunks[1].file;
   faults.dropOnce.add(victim);
   expect(await engineCall(page, 'install', '/pack/')).toEqual({ error: expect.stringMatching(/DownloadError: .*install again to resume/) });
-  expect(await engineCall(page, 'listPacks')).toEqual([expect.objectContaining({ status: 'installing' })]);
+  expect(await testPacks(page)).toEqual([expect.objectContaining({ status: 'installing' })]);
   expect(await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm' })).toEqual({ error: expect.stringMatching(/not fully downloaded yet/) });
 
   await page.reload();
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
   faults.requests.length = 0;
   await engineCall(page, 'install', '/pack/');
   const order = [manifest.tokenizer.json, ...manifest.parts.flatMap((p) => p.chunks)].map((c) => c.file);
   expect(faults.requests).toEqual(['manifest.json', ...order.slice(order.indexOf(victim))]);
-  expect(await engineCall(page, 'listPacks')).toEqual([expect.objectContaining({ status: 'installed', storedBytes: manifest.totalBytes })]);
+  expect(await testPacks(page)).toEqual([expect.objectContaining({ status: 'installed', storedBytes: manifest.totalBytes })]);
 });
 
 test('a corrupted chunk is rejected and not stored', async ({ page }) => {
-  await page.goto(baseUrl);
+  await openApp(page);
   faults.corrupt.add(manifest.parts[1].chunks[0].file);
   expect(await engineCall(page, 'install', '/pack/')).toEqual({ error: expect.stringMatching(/PackError: .*layer\.0\.0\.bin: the downloaded bytes do not match the manifest's SHA-256/) });
-  const [pack] = (await engineCall(page, 'listPacks')) as { status: string; storedBytes: number }[];
+  const [pack] = (await testPacks(page)) as { status: string; storedBytes: number }[];
   expect(pack.status).toBe('installing');
   expect(pack.storedBytes).toBe(manifest.tokenizer.json.bytes + manifest.parts[0].bytes);
 });
 
-test('a quota too small for the pack fails before downloading', async ({ page }) => {
-  await page.goto(baseUrl);
+test('a quota too small fails before downloading, with a clear message in the page too', async ({ page }) => {
+  // Chromium applies a quota override only before the origin first uses storage.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin, quotaSize: 20_000 });
+  await page.goto(baseUrl);
+  await expect(page.getByRole('alert')).toHaveText(/not enough storage/);
   expect(await engineCall(page, 'install', '/pack/')).toEqual({ error: expect.stringMatching(/QuotaError: not enough storage: /) });
   expect(faults.requests).toEqual(['manifest.json']);
-  expect(await engineCall(page, 'listPacks')).toEqual([]);
+  expect(await testPacks(page)).toEqual([]);
 });
 
 test('delete removes the pack', async ({ page }) => {
-  await page.goto(baseUrl);
+  await openApp(page);
   await engineCall(page, 'install', '/pack/');
-  expect(await engineCall(page, 'deletePack', manifest.id)).toEqual([]);
+  expect(await engineCall(page, 'deletePack', manifest.id)).toEqual([expect.objectContaining({ id: 'glm-pocket-demo-q4' })]);
   expect(await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm' })).toEqual({ error: expect.stringMatching(/no model "test-glm-edge-q4" is installed/) });
 });

@@ -1,5 +1,5 @@
 // CLI: convert a Hugging Face GLM checkpoint folder into a pack folder any static server can host.
-//   npm run convert -- --model DIR --quant q4|q8|f16|f32 --out DIR [--id NAME] [--chunk-mb 16]
+//   npm run convert -- --model DIR --quant q4|q8|f16|f32 --out DIR [--id ID] [--name NAME] [--chunk-mb 16]
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
@@ -7,9 +7,9 @@ import { writePack } from '../src/engine/pack/write';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
 import { folderFiles, folderSink } from './node-files';
 
-const USAGE = 'usage: convert --model DIR --quant q4|q8|f16|f32 --out DIR [--id NAME] [--chunk-mb 16]';
+const USAGE = 'usage: convert --model DIR --quant q4|q8|f16|f32 --out DIR [--id ID] [--name NAME] [--chunk-mb 16]';
 const { values } = parseArgs({
-  options: { model: { type: 'string' }, quant: { type: 'string', default: 'q4' }, out: { type: 'string' }, id: { type: 'string' }, 'chunk-mb': { type: 'string', default: '16' } },
+  options: { model: { type: 'string' }, quant: { type: 'string', default: 'q4' }, out: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, 'chunk-mb': { type: 'string', default: '16' } },
 });
 
 try {
@@ -23,6 +23,7 @@ try {
   const id = values.id ?? `${basename(resolve(values.model))}-${format}`;
   const manifest = await writePack(checkpoint, format, folderSink(values.out), {
     id,
+    name: values.name,
     chunkBytes: Math.round(chunkMiB * 1024 * 1024),
     onProgress: (done, total) => process.stderr.write(`\rconverting: part ${done} of ${total}`),
   });

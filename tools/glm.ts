@@ -1,4 +1,5 @@
 // The GLM Pocket CLI: the engine in Node (onnxruntime-web's wasm backend).
+//   glm eval     --model DIR [--file tools/demo/eval.json]      -> a line per prompt, then {"passed": n, "total": m, "passRate": r}
 //   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
 //   glm generate --model DIR --ids 5,9,17 --max-new-tokens N [--greedy | --seed N ...] -> {"ids": [...]}
 //   glm chat     --model DIR --prompt "..." [--system "..."]    -> streamed reply, then a line of figures
@@ -14,10 +15,11 @@ import { MANIFEST_FILE } from '../src/engine/pack/manifest';
 import { openPack } from '../src/engine/pack/read';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from '../src/engine/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
+import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from './eval';
 import { folderFiles, packFolder } from './node-files';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
 
-const USAGE = `usage: glm <logits|generate|chat> --model DIR [options]
+const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
   --model DIR                a Hugging Face checkpoint folder, or a pack folder (npm run convert)
   --quant f32|f16|q8|q4      weight format for a checkpoint (default q4; a pack has its own)
   --ids 5,9,17               input token ids (logits, generate)
@@ -25,6 +27,7 @@ const USAGE = `usage: glm <logits|generate|chat> --model DIR [options]
   --max-new-tokens N         default 128
   --greedy                   take the most likely token; otherwise sample with:
   --temperature T --top-k K --top-p P --repetition-penalty R --seed N
+  --file FILE                evaluation prompts (eval; default ${DEFAULT_EVAL_FILE})
   --segment-size N           decoder layers per ONNX session (default: all)
   --threads N                wasm threads (default: cores, at most 4)`;
 
@@ -46,6 +49,7 @@ const { positionals, values } = parseArgs({
     'repetition-penalty': { type: 'string', default: '1' },
     seed: { type: 'string' },
     'segment-size': { type: 'string' },
+    file: { type: 'string' },
     threads: { type: 'string' },
   },
 });
@@ -131,7 +135,16 @@ async function chatCommand(): Promise<void> {
   process.stdout.write('\n' + formatStats(step.value) + '\n');
 }
 
-const commands: Record<string, () => Promise<void>> = { logits: logitsCommand, generate: generateCommand, chat: chatCommand };
+async function evalCommand(): Promise<void> {
+  const cases = await readEvalCases(values.file ?? DEFAULT_EVAL_FILE);
+  const { model, source } = await loadModel();
+  const results = await runEval(model, new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig), cases);
+  for (const r of results) process.stdout.write(`${r.passed ? 'pass' : 'FAIL'}  ${r.prompt}  ->  ${r.reply.replace(/\s+/g, ' ').slice(0, 120)}\n`);
+  const passed = results.filter((r) => r.passed).length;
+  process.stdout.write(JSON.stringify({ passed, total: results.length, passRate: passed / results.length }) + '\n');
+}
+
+const commands: Record<string, () => Promise<void>> = { logits: logitsCommand, generate: generateCommand, chat: chatCommand, eval: evalCommand };
 
 try {
   const command = commands[positionals[0] ?? ''];

@@ -70,7 +70,9 @@ export class EngineClient {
   chat(messages: ChatMessage[], options: Omit<GenerateOptions, 'signal'>, onText: (text: string) => void): { stats: Promise<GenerationStats>; stop: () => void } {
     let requestId = 0;
     const stats = new Promise<GenerationStats>((resolve, reject) => {
-      requestId = this.send({ type: 'chat', messages, options }, (message) => {
+      // Plain copies: the UI's reactive state proxies cannot be structured-cloned.
+      const plain = messages.map(({ role, content }) => ({ role, content }));
+      requestId = this.send({ type: 'chat', messages: plain, options: { ...options } }, (message) => {
         if (message.type === 'token') onText(message.text);
         else if (message.type === 'stats') resolve(message.stats);
         else if (message.type === 'error') reject(new WorkerError(message.name, message.message));

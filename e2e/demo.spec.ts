@@ -1,0 +1,39 @@
+// First visit: the embedded demo pack installs from the app's own origin with visible progress,
+// and a question gets an answer streamed into the conversation log, with the figures.
+import { expect, test } from '@playwright/test';
+import type { Server } from 'node:http';
+import { startServer } from '../tools/serve';
+
+let server: Server;
+let baseUrl: string;
+
+test.beforeAll(async () => {
+  ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
+});
+test.afterAll(() => server?.close());
+
+test('the demo model installs on first load and answers a question', async ({ page }) => {
+  const origins = new Set<string>();
+  page.on('request', (r) => origins.add(new URL(r.url()).origin));
+  await page.goto(baseUrl);
+  await expect(page.getByRole('status')).toHaveText(/Installing the demo model|Loading the demo model|Demo model ready/);
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/, { timeout: 60_000 });
+  const packs = await page.evaluate(() => (globalThis as any).glmPocketEngine.listPacks());
+  expect(packs).toEqual([expect.objectContaining({ id: 'glm-pocket-demo-q4', status: 'installed' })]);
+
+  await page.getByRole('textbox', { name: 'Message' }).fill('How do I install the app on my iPhone?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('log')).toContainText(/GLM: \S+/);
+  expect([...origins]).toEqual([new URL(baseUrl).origin]);
+});
+
+test('a second visit loads the installed demo without downloading it again', async ({ page }) => {
+  await page.goto(baseUrl);
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/, { timeout: 60_000 });
+  const chunkRequests: string[] = [];
+  page.on('request', (r) => r.url().includes('/models/') && chunkRequests.push(r.url()));
+  await page.reload();
+  await expect(page.getByRole('status')).toHaveText(/Demo model ready/, { timeout: 60_000 });
+  expect(chunkRequests).toEqual([]);
+});

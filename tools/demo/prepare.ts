@@ -1,0 +1,137 @@
+// Demo model, step 1 of 3: from the project's corpus, train a byte-level BPE tokenizer and write the
+// tokenized training set for tools/demo/train.py. Deterministic; not run by npm test or npm start.
+//   npx tsx tools/demo/prepare.ts   ->  models/glm-pocket-demo/{tokenizer.json,tokenizer_config.json}, tools/demo/build/dataset.json
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { GlmTokenizer, type ChatMessage } from '../../src/engine/tokenizer';
+import { byteLevelAlphabet, SPECIAL_TOKENS } from '../checkpoint-writer';
+
+export const MODEL_DIR = 'models/glm-pocket-demo';
+const BUILD_DIR = 'tools/demo/build';
+const MERGES = 1200;
+
+interface Topic {
+  topic: string;
+  en: { questions: string[]; answers: string[] };
+  zh: { questions: string[]; answers: string[] };
+}
+
+const SYSTEM_PROMPTS = ['You are a helpful assistant.', 'Answer briefly.', '你是一个乐于助人的助手。', 'You are GLM Pocket.'];
+const CHAT_TEMPLATE =
+  "[gMASK]<sop>{% for item in messages %}{% if item['role'] == 'system' %}<|system|>\n{{ item['content'] }}{% elif item['role'] == 'user' %}<|user|>\n{{ item['content'] }}{% elif item['role'] == 'assistant' %}<|assistant|>\n{{ item['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
+
+/** Question variants a user might type: as written, lower case, without the question mark, with "please". */
+function variants(question: string, english: boolean): string[] {
+  const out = new Set([question, question.replace(/[?？!！.。]+$/, '')]);
+  if (english) {
+    out.add(question.toLowerCase());
+    out.add(`Please tell me: ${question.charAt(0).toLowerCase()}${question.slice(1)}`);
+  } else {
+    out.add(`请问${question}`);
+    out.add(`我想知道${question.replace(/[?？]+$/, '')}`);
+  }
+  return [...out];
+}
+
+const PRETOKENIZE = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+
+/** Byte-level BPE merges learned from the texts (GPT-2 pre-tokenization, most frequent pair first, ties by order). */
+function trainBpe(texts: string[], merges: number): { vocab: Record<string, number>; merges: string[] } {
+  const alphabet = byteLevelAlphabet();
+  const counts = new Map<string, number>();
+  const encoder = new TextEncoder();
+  for (const text of texts) {
+    for (const word of text.match(PRETOKENIZE) ?? []) {
+      const symbols = Array.from(encoder.encode(word), (b) => alphabet[b]).join(' ');
+      counts.set(symbols, (counts.get(symbols) ?? 0) + 1);
+    }
+  }
+  let words = [...counts.entries()].map(([w, n]) => ({ symbols: w.split(' '), n }));
+  const vocab: Record<string, number> = {};
+  alphabet.forEach((c, i) => (vocab[c] = i));
+  const learned: string[] = [];
+  for (let m = 0; m < merges; m++) {
+    const pairs = new Map<string, number>();
+    for (const { symbols, n } of words) for (let i = 0; i + 1 < symbols.length; i++) pairs.set(`${symbols[i]} ${symbols[i + 1]}`, (pairs.get(`${symbols[i]} ${symbols[i + 1]}`) ?? 0) + n);
+    let best = '';
+    let bestCount = 1;
+    for (const [pair, n] of pairs) if (n > bestCount) [best, bestCount] = [pair, n];
+    if (!best) break;
+    const [a, b] = best.split(' ');
+    learned.push(best);
+    vocab[a + b] = Object.keys(vocab).length;
+    words = words.map(({ symbols, n }) => {
+      const merged: string[] = [];
+      for (let i = 0; i < symbols.length; i++) {
+        if (symbols[i] === a && symbols[i + 1] === b) merged.push(a + b), i++;
+        else merged.push(symbols[i]);
+      }
+      return { symbols: merged, n };
+    });
+  }
+  return { vocab, merges: learned };
+}
+
+async function main(): Promise<void> {
+  const corpusText = await readFile('tools/demo/corpus.json', 'utf8');
+  const topics = JSON.parse(corpusText) as Topic[];
+  const conversations: { messages: ChatMessage[]; reply: string }[] = [];
+  let k = 0;
+  for (const t of topics) {
+    for (const lang of ['en', 'zh'] as const) {
+      const { questions, answers } = t[lang];
+      questions.forEach((q, i) => {
+        for (const v of variants(q, lang === 'en')) {
+          const reply = answers[(i + k) % answers.length];
+          const system = k % 3 === 0 ? [{ role: 'system' as const, content: SYSTEM_PROMPTS[k % SYSTEM_PROMPTS.length] }] : [];
+          conversations.push({ messages: [...system, { role: 'user', content: v }], reply });
+          k++;
+        }
+      });
+    }
+  }
+
+  const texts = conversations.flatMap((c) => [...c.messages.map((m) => m.content), c.reply]);
+  const { vocab, merges } = trainBpe(texts, MERGES);
+  const firstSpecial = Object.keys(vocab).length;
+  const added = SPECIAL_TOKENS.map((content, i) => ({ id: firstSpecial + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  const tokenizerJson = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: added,
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
+  };
+  const tokenizerConfig = { chat_template: CHAT_TEMPLATE, eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', model_max_length: 512, tokenizer_class: 'PreTrainedTokenizerFast' };
+  await mkdir(MODEL_DIR, { recursive: true });
+  await writeFile(`${MODEL_DIR}/tokenizer.json`, JSON.stringify(tokenizerJson));
+  await writeFile(`${MODEL_DIR}/tokenizer_config.json`, JSON.stringify(tokenizerConfig, null, 2));
+
+  // Tokenize with the product's own tokenizer, so training sees exactly what the app will feed.
+  const tokenizer = new GlmTokenizer(tokenizerJson, tokenizerConfig);
+  const eos = tokenizer.tokenId('<|endoftext|>')!;
+  const samples = conversations.map((c) => {
+    const prompt = tokenizer.chatPromptIds(c.messages);
+    const reply = [...tokenizer.encode(c.reply), eos];
+    return { ids: [...prompt, ...reply], replyStart: prompt.length };
+  });
+  const specialIds = Object.fromEntries(added.map((t) => [t.content, t.id]));
+  await mkdir(BUILD_DIR, { recursive: true });
+  await writeFile(
+    `${BUILD_DIR}/dataset.json`,
+    JSON.stringify({
+      corpusSha256: createHash('sha256').update(corpusText).digest('hex'),
+      vocabSize: Math.ceil((firstSpecial + SPECIAL_TOKENS.length) / 16) * 16,
+      specialIds,
+      samples,
+    }),
+  );
+  const lengths = samples.map((s) => s.ids.length);
+  console.log(`${topics.length} topics, ${samples.length} conversations, ${merges.length} merges, vocab ${firstSpecial + SPECIAL_TOKENS.length}, tokens per sample max ${Math.max(...lengths)} mean ${(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(0)}`);
+}
+
+await main();

@@ -1,0 +1,186 @@
+# Demo model, step 2 of 3: train the tiny GLM chat model on the tokenized corpus and write it as a
+# Hugging Face GLM checkpoint (model_type "glm", bf16 safetensors, tied embeddings, GLM-Edge shape).
+# One-off tool (Debian's python3-torch: /usr/bin/python3 tools/demo/train.py); records its seed,
+# corpus hash, steps and final loss in models/glm-pocket-demo/training.json.
+# The model code follows transformers' modeling_glm: RMSNorm, interleaved rotary, GQA, fused gate_up.
+import json, math, os, random, struct, sys, time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+MODEL_DIR = "models/glm-pocket-demo"
+DATASET = "tools/demo/build/dataset.json"
+SEED = 1234
+STEPS = int(os.environ.get("STEPS", "1500"))
+BATCH = 32
+LR = 3e-3
+DIMS = dict(hidden=192, layers=4, heads=4, kv_heads=2, intermediate=512, rope_theta=10000.0, eps=1e-5)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, size, eps):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(size))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotate_interleaved(x, cos, sin):
+    # x [B, heads, T, D]; pairs (x[2i], x[2i+1]) turn by angle i.
+    x0, x1 = x[..., 0::2], x[..., 1::2]
+    return torch.stack((x0 * cos - x1 * sin, x1 * cos + x0 * sin), dim=-1).flatten(-2)
+
+
+class Layer(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        h, hd = d["hidden"], d["hidden"] // d["heads"]
+        self.heads, self.kv_heads, self.head_dim = d["heads"], d["kv_heads"], hd
+        self.input_layernorm = RMSNorm(h, d["eps"])
+        self.q_proj = nn.Linear(h, d["heads"] * hd, bias=False)
+        self.k_proj = nn.Linear(h, d["kv_heads"] * hd, bias=False)
+        self.v_proj = nn.Linear(h, d["kv_heads"] * hd, bias=False)
+        self.o_proj = nn.Linear(d["heads"] * hd, h, bias=False)
+        self.post_attention_layernorm = RMSNorm(h, d["eps"])
+        self.gate_up_proj = nn.Linear(h, 2 * d["intermediate"], bias=False)
+        self.down_proj = nn.Linear(d["intermediate"], h, bias=False)
+
+    def forward(self, x, cos, sin, mask):
+        B, T, _ = x.shape
+        n = self.input_layernorm(x)
+        q = self.q_proj(n).view(B, T, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(n).view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(n).view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)
+        q, k = rotate_interleaved(q, cos, sin), rotate_interleaved(k, cos, sin)
+        groups = self.heads // self.kv_heads
+        k, v = k.repeat_interleave(groups, dim=1), v.repeat_interleave(groups, dim=1)
+        scores = (q @ k.transpose(-1, -2)) / math.sqrt(self.head_dim) + mask
+        context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(B, T, -1)
+        x = x + self.o_proj(context)
+        gate, up = self.gate_up_proj(self.post_attention_layernorm(x)).chunk(2, dim=-1)
+        return x + self.down_proj(F.silu(gate) * up)
+
+
+class GlmDemo(nn.Module):
+    def __init__(self, d, vocab):
+        super().__init__()
+        self.d = d
+        self.embed_tokens = nn.Embedding(vocab, d["hidden"])
+        self.layers = nn.ModuleList(Layer(d) for _ in range(d["layers"]))
+        self.norm = RMSNorm(d["hidden"], d["eps"])
+        hd = d["hidden"] // d["heads"]
+        self.register_buffer("inv_freq", 1.0 / (d["rope_theta"] ** (torch.arange(0, hd, 2).float() / hd)), persistent=False)
+
+    def forward(self, ids):
+        T = ids.shape[1]
+        angles = torch.arange(T).float()[:, None] * self.inv_freq[None, :]
+        cos, sin = angles.cos(), angles.sin()
+        mask = torch.full((T, T), float("-inf")).triu(1)
+        x = self.embed_tokens(ids)
+        for layer in self.layers:
+            x = layer(x, cos, sin, mask)
+        return self.norm(x) @ self.embed_tokens.weight.T  # tied lm_head
+
+
+def hf_state(model):
+    out = {"model.embed_tokens.weight": model.embed_tokens.weight, "model.norm.weight": model.norm.weight}
+    for i, l in enumerate(model.layers):
+        p = f"model.layers.{i}."
+        out[p + "input_layernorm.weight"] = l.input_layernorm.weight
+        for name in ("q_proj", "k_proj", "v_proj", "o_proj"):
+            out[p + f"self_attn.{name}.weight"] = getattr(l, name).weight
+        out[p + "post_attention_layernorm.weight"] = l.post_attention_layernorm.weight
+        out[p + "mlp.gate_up_proj.weight"] = l.gate_up_proj.weight
+        out[p + "mlp.down_proj.weight"] = l.down_proj.weight
+    return {k: v.detach().to(torch.bfloat16).contiguous() for k, v in out.items()}
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
+    for name, t in tensors.items():
+        data = t.view(torch.int16).numpy().tobytes()
+        header[name] = {"dtype": "BF16", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * ((8 - (8 + len(text)) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def batches(samples, rng, pad_id):
+    while True:
+        picked = rng.sample(samples, BATCH)
+        T = max(len(s["ids"]) for s in picked)
+        ids = torch.full((BATCH, T), pad_id, dtype=torch.long)
+        weight = torch.zeros(BATCH, T - 1)
+        for b, s in enumerate(picked):
+            ids[b, : len(s["ids"])] = torch.tensor(s["ids"])
+            weight[b, s["replyStart"] - 1 : len(s["ids"]) - 1] = 1.0  # predict the reply and its eos
+        yield ids, weight
+
+
+def main():
+    torch.manual_seed(SEED)
+    rng = random.Random(SEED)
+    torch.set_num_threads(os.cpu_count() or 1)
+    data = json.load(open(DATASET))
+    vocab, specials = data["vocabSize"], data["specialIds"]
+    model = GlmDemo(DIMS, vocab)
+    for name, p in model.named_parameters():
+        if p.dim() == 2:
+            nn.init.normal_(p, std=0.02)
+    params = sum(p.numel() for p in model.parameters())
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01, betas=(0.9, 0.95))
+    started, losses = time.time(), []
+    stream = batches(data["samples"], rng, specials["<|endoftext|>"])
+    for step in range(1, STEPS + 1):
+        lr = LR * min(1.0, step / 100) * 0.5 * (1 + math.cos(math.pi * step / STEPS))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        ids, weight = next(stream)
+        logits = model(ids[:, :-1])
+        loss_all = F.cross_entropy(logits.reshape(-1, vocab), ids[:, 1:].reshape(-1), reduction="none")
+        loss = (loss_all * weight.reshape(-1)).sum() / weight.sum()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(loss.item())
+        if step % 50 == 0 or step == 1:
+            print(f"step {step}/{STEPS} loss {sum(losses[-50:]) / len(losses[-50:]):.4f} lr {lr:.5f} {time.time() - started:.0f}s", flush=True)
+
+    os.makedirs(MODEL_DIR, exist_ok=True)
+    state = hf_state(model)
+    write_safetensors(f"{MODEL_DIR}/model.safetensors", state)
+    eos = [specials["<|endoftext|>"], specials["<|user|>"], specials["<|observation|>"]]
+    config = {
+        "architectures": ["GlmForCausalLM"], "model_type": "glm", "vocab_size": vocab,
+        "hidden_size": DIMS["hidden"], "intermediate_size": DIMS["intermediate"], "num_hidden_layers": DIMS["layers"],
+        "num_attention_heads": DIMS["heads"], "num_key_value_heads": DIMS["kv_heads"], "head_dim": DIMS["hidden"] // DIMS["heads"],
+        "partial_rotary_factor": 1.0, "rope_theta": DIMS["rope_theta"], "rms_norm_eps": DIMS["eps"],
+        "attention_bias": False, "tie_word_embeddings": True, "max_position_embeddings": 1024, "hidden_act": "silu",
+        "pad_token_id": specials["<|endoftext|>"], "eos_token_id": eos, "torch_dtype": "bfloat16",
+    }
+    json.dump(config, open(f"{MODEL_DIR}/config.json", "w"), indent=2)
+    json.dump({"eos_token_id": eos, "pad_token_id": specials["<|endoftext|>"]}, open(f"{MODEL_DIR}/generation_config.json", "w"), indent=2)
+    final = sum(losses[-50:]) / len(losses[-50:])
+    json.dump({"seed": SEED, "corpus_sha256": data["corpusSha256"], "steps": STEPS, "batch": BATCH, "learning_rate": LR,
+               "final_loss": round(final, 5), "parameters": params, "train_seconds": round(time.time() - started),
+               "conversations": len(data["samples"]), "torch": torch.__version__}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
+
+    # Reference logits of the saved (bf16) weights, for the engine's cross-check against PyTorch.
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            p.copy_(p.to(torch.bfloat16).float())
+        ids = data["samples"][0]["ids"][:12]
+        logits = model(torch.tensor([ids]))[0]
+    json.dump({"ids": ids, "logits": [[round(v, 5) for v in row] for row in logits.tolist()]}, open("tests/fixtures/demo-reference-logits.json", "w"))
+    print(f"saved {MODEL_DIR}: {params} parameters, final loss {final:.4f}")
+
+
+if __name__ == "__main__":
+    main()
