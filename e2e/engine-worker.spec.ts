@@ -1,5 +1,5 @@
 // The engine in a Web Worker of the built app, in real Chromium: same logits as the engine in Node
-// on wasm and on WebGPU (SwiftShader here), and the preview page chats through it.
+// on wasm and on WebGPU (SwiftShader here), for a checkpoint folder served over HTTP.
 import { expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
@@ -61,26 +61,3 @@ for (const [backend, tolerance] of [
     expect(maxRelativeError(logits, nodeLogits)).toBeLessThan(tolerance);
   });
 }
-
-test('the preview page loads a checkpoint by URL and streams a reply with figures', async ({ page }) => {
-  await page.goto(baseUrl);
-  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
-  await page.getByText('Other models').click();
-  await page.getByLabel('Checkpoint or pack URL').fill('/fixtures/edge/');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByRole('button', { name: 'Load' }).click();
-  await expect(page.getByRole('status')).toHaveText(/Model ready · 3 layers on wasm \(q4\)/);
-  await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByText(/First token \d+ ms/)).toBeVisible();
-});
-
-test('a checkpoint URL that does not exist gives a clear error', async ({ page }) => {
-  await page.goto(baseUrl);
-  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
-  await page.getByText('Other models').click();
-  await page.getByLabel('Checkpoint or pack URL').fill('/fixtures/missing/');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByRole('button', { name: 'Load' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/config.json: not found in http:\/\/localhost:\d+\/fixtures\/missing\//);
-});

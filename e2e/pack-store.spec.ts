@@ -39,7 +39,7 @@ test.beforeEach(() => {
 /** Opens the app and waits until its own first-load work (the demo install) is done. */
 async function openApp(page: Page): Promise<void> {
   await page.goto(baseUrl);
-  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
 }
 
 /** This test's pack in the store's list (the demo pack is there too). */
@@ -91,7 +91,7 @@ test('a dropped connection leaves a pack that is not loaded; after a reload the 
   expect(await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm' })).toEqual({ error: expect.stringMatching(/not fully downloaded yet/) });
 
   await page.reload();
-  await expect(page.getByRole('status')).toHaveText(/Demo model ready/);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
   faults.requests.length = 0;
   await engineCall(page, 'install', '/pack/');
   const order = [manifest.tokenizer.json, ...manifest.parts.flatMap((p) => p.chunks)].map((c) => c.file);

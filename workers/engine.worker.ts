@@ -5,6 +5,7 @@ import { generate } from '../src/engine/generate';
 import { httpFiles } from '../src/engine/http-files';
 import { loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
 import type { DeviceLimits } from '../src/engine/plan';
+import { fitToContext } from '../src/engine/context';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
 import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
@@ -24,12 +25,25 @@ async function runtime(backend: Backend, threads?: number): Promise<OrtModule> {
   return ort;
 }
 
-async function deviceLimits(backend: Backend): Promise<DeviceLimits> {
+async function deviceLimits(backend: Backend): Promise<{ limits: DeviceLimits; adapter?: string }> {
   const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
-  if (backend !== 'webgpu') return { deviceMemoryGiB };
+  if (backend !== 'webgpu') return { limits: { deviceMemoryGiB } };
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) throw new Error('WebGPU is not available on this device: choose the CPU (wasm) backend');
-  return { deviceMemoryGiB, maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize };
+  return {
+    limits: { deviceMemoryGiB, maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
+    adapter: [adapter.info.vendor, adapter.info.architecture].filter(Boolean).join(' ') || 'unknown GPU',
+  };
+}
+
+/** Tells the page when the GPU device ORT uses is lost, so it can reload the model on wasm. */
+async function watchDevice(ort: OrtModule): Promise<void> {
+  const device = await ort.env.webgpu.device;
+  device?.lost.then((info) => {
+    if (info.reason === 'destroyed' && !loaded) return;
+    loaded = null;
+    post({ type: 'device-lost', requestId: 0, message: info.message || 'the GPU device was lost' });
+  });
 }
 
 async function openSource(location: ModelLocation): Promise<ModelSource> {
@@ -50,13 +64,14 @@ async function summaries(): Promise<PackSummary[]> {
 async function load(requestId: number, request: LoadRequest): Promise<void> {
   const start = performance.now();
   const ort = await runtime(request.backend, request.threads);
-  const device = await deviceLimits(request.backend);
+  const { limits, adapter } = await deviceLimits(request.backend);
   const source = await openSource(request.location);
   await loaded?.model.release();
   loaded = null;
   const model = await loadGlmModel(source, {
     ort,
-    device,
+    device: limits,
+    maxSequenceLength: request.maxSequenceLength && Math.min(request.maxSequenceLength, source.config.maxPositionEmbeddings),
     segmentSize: request.segmentSize,
     memoryBudgetBytes: request.memoryBudgetBytes,
     prepackWeights: request.prepackWeights,
@@ -64,6 +79,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
     onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
   });
   loaded = { model, tokenizer: new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig) };
+  if (request.backend === 'webgpu') void watchDevice(ort);
   const c = model.config;
   post({
     type: 'loaded',
@@ -77,7 +93,9 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
       planReason: model.plan.reason,
       attention: model.attention,
       vocabSize: c.vocabSize,
+      maxSequenceLength: model.maxSequenceLength,
       loadMs: performance.now() - start,
+      adapter,
     },
   });
 }
@@ -89,13 +107,15 @@ async function chat(request: Extract<WorkerRequest, { type: 'chat' }>): Promise<
   running.set(requestId, controller);
   try {
     const streamer = new TextStreamer(tokenizer);
-    const run = generate(model, tokenizer.chatPromptIds(request.messages), { ...request.options, signal: controller.signal });
+    const prompt = fitToContext(tokenizer, request.messages, model.maxSequenceLength, request.options.maxNewTokens);
+    const maxNewTokens = Math.min(request.options.maxNewTokens, model.maxSequenceLength - prompt.ids.length);
+    const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal });
     let step = await run.next();
     while (!step.done) {
       post({ type: 'token', requestId, id: step.value, text: streamer.push(step.value) });
       step = await run.next();
     }
-    post({ type: 'stats', requestId, stats: step.value });
+    post({ type: 'stats', requestId, stats: step.value, droppedMessages: prompt.droppedMessages });
   } finally {
     running.delete(requestId);
   }

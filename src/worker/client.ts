@@ -14,12 +14,23 @@ export class WorkerError extends Error {
   }
 }
 
+export interface ChatResult {
+  stats: GenerationStats;
+  /** Older messages left out to fit the context length. */
+  droppedMessages: number;
+}
+
 export class EngineClient {
   private nextId = 1;
   private listeners = new Map<number, Listener>();
+  /** Called when the worker reports that the GPU device was lost. */
+  onDeviceLost: ((message: string) => void) | null = null;
 
   constructor(private readonly worker: Worker) {
-    worker.onmessage = (event: MessageEvent<WorkerResponse>) => this.listeners.get(event.data.requestId)?.(event.data);
+    worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+      if (event.data.type === 'device-lost') this.onDeviceLost?.(event.data.message);
+      else this.listeners.get(event.data.requestId)?.(event.data);
+    };
   }
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>, listener: Listener): number {
@@ -66,19 +77,19 @@ export class EngineClient {
     return this.call({ type: 'logits', ids }, 'logits');
   }
 
-  /** Streams the reply's text pieces; resolves `stats` when done. */
-  chat(messages: ChatMessage[], options: Omit<GenerateOptions, 'signal'>, onText: (text: string) => void): { stats: Promise<GenerationStats>; stop: () => void } {
+  /** Streams the reply's text pieces; `result` resolves with the figures when done. */
+  chat(messages: ChatMessage[], options: Omit<GenerateOptions, 'signal'>, onText: (text: string) => void): { result: Promise<ChatResult>; stop: () => void } {
     let requestId = 0;
-    const stats = new Promise<GenerationStats>((resolve, reject) => {
+    const result = new Promise<ChatResult>((resolve, reject) => {
       // Plain copies: the UI's reactive state proxies cannot be structured-cloned.
       const plain = messages.map(({ role, content }) => ({ role, content }));
       requestId = this.send({ type: 'chat', messages: plain, options: { ...options } }, (message) => {
         if (message.type === 'token') onText(message.text);
-        else if (message.type === 'stats') resolve(message.stats);
+        else if (message.type === 'stats') resolve({ stats: message.stats, droppedMessages: message.droppedMessages });
         else if (message.type === 'error') reject(new WorkerError(message.name, message.message));
         if (message.type === 'stats' || message.type === 'error') this.listeners.delete(requestId);
       });
     });
-    return { stats, stop: () => this.worker.postMessage({ type: 'stop', requestId } satisfies WorkerRequest) };
+    return { result, stop: () => this.worker.postMessage({ type: 'stop', requestId } satisfies WorkerRequest) };
   }
 }

@@ -17,6 +17,8 @@ export interface LoadRequest {
   memoryBudgetBytes?: number;
   threads?: number;
   prepackWeights?: boolean;
+  /** Context length in tokens (prompt + reply); the KV cache and rotary tables are sized for it. */
+  maxSequenceLength?: number;
 }
 
 export interface ModelInfo {
@@ -29,7 +31,10 @@ export interface ModelInfo {
   planReason: string;
   attention: 'gqa' | 'plain';
   vocabSize: number;
+  maxSequenceLength: number;
   loadMs: number;
+  /** The GPU adapter's description when on WebGPU, e.g. "google swiftshader". */
+  adapter?: string;
 }
 
 export interface PackSummary {
@@ -55,7 +60,10 @@ export type WorkerResponse =
   | { type: 'loaded'; requestId: number; info: ModelInfo }
   | { type: 'logits'; requestId: number; logits: Float32Array; vocabSize: number }
   | { type: 'token'; requestId: number; id: number; text: string }
-  | { type: 'stats'; requestId: number; stats: GenerationStats }
+  /** droppedMessages: older messages left out to fit the context. */
+  | { type: 'stats'; requestId: number; stats: GenerationStats; droppedMessages: number }
+  /** Sent unprompted (requestId 0) when the GPU device is lost; the model must be loaded again. */
+  | { type: 'device-lost'; requestId: 0; message: string }
   | { type: 'install-progress'; requestId: number; progress: InstallProgress }
   | { type: 'packs'; requestId: number; packs: PackSummary[] }
   | { type: 'error'; requestId: number; name: string; message: string };

@@ -1,0 +1,128 @@
+// The conversations: the one on screen, the saved list, and the reply being streamed.
+import type { ChatMessage } from '../engine/tokenizer';
+import { deleteConversation, listConversations, saveConversation, type Conversation } from '../store/conversations';
+import type { ChatResult } from '../worker/client';
+import { engine } from './engine';
+import { settings } from './settings.svelte';
+
+export interface Figures extends ChatResult {
+  /** Largest memory measurement the page has seen, when the browser can measure it. */
+  peakMemoryBytes: number | null;
+}
+
+export const chat = $state({
+  list: [] as Conversation[],
+  current: null as Conversation | null,
+  streaming: null as string | null,
+  figures: null as Figures | null,
+  error: '',
+});
+
+let stopReply: (() => void) | null = null;
+let peakMemoryBytes: number | null = null;
+
+function newConversation(): Conversation {
+  const now = Date.now();
+  return { id: crypto.randomUUID(), title: '', modelId: settings.modelId, messages: [], createdAt: now, updatedAt: now };
+}
+
+export async function startChat(): Promise<void> {
+  chat.list = await listConversations();
+  chat.current = chat.list[0] ?? newConversation();
+}
+
+export function openNewChat(): void {
+  chat.current = newConversation();
+  chat.figures = null;
+}
+
+export function openChat(id: string): void {
+  chat.current = chat.list.find((c) => c.id === id) ?? chat.current;
+  chat.figures = null;
+}
+
+async function persist(c: Conversation): Promise<void> {
+  c.updatedAt = Date.now();
+  await saveConversation(c);
+  chat.list = await listConversations();
+}
+
+export async function renameChat(id: string, title: string): Promise<void> {
+  const c = chat.list.find((x) => x.id === id);
+  if (!c) return;
+  c.title = title;
+  await persist(c);
+}
+
+export async function removeChat(id: string): Promise<void> {
+  await deleteConversation(id);
+  chat.list = await listConversations();
+  if (chat.current?.id === id) chat.current = chat.list[0] ?? newConversation();
+}
+
+/** The page's memory as the browser reports it (Chromium, cross-origin isolated pages). */
+async function measureMemory(): Promise<number | null> {
+  const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
+  if (!measure || !crossOriginIsolated) return null;
+  try {
+    return (await measure.call(performance)).bytes;
+  } catch {
+    return null;
+  }
+}
+
+/** Generates the assistant's reply to the conversation as it stands. */
+async function reply(c: Conversation): Promise<void> {
+  chat.error = '';
+  chat.streaming = '';
+  chat.figures = null;
+  const history: ChatMessage[] = [...(settings.systemPrompt.trim() ? [{ role: 'system' as const, content: settings.systemPrompt.trim() }] : []), ...c.messages];
+  const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, (text) => (chat.streaming += text));
+  stopReply = run.stop;
+  try {
+    const result = await run.result;
+    chat.figures = { ...result, peakMemoryBytes };
+    // The browser answers a memory measurement at its next garbage collection: show it when it comes.
+    void measureMemory().then((measured) => {
+      if (measured === null) return;
+      peakMemoryBytes = Math.max(peakMemoryBytes ?? 0, measured);
+      if (chat.figures?.stats === result.stats) chat.figures = { ...result, peakMemoryBytes };
+    });
+  } catch (error) {
+    chat.error = (error as Error).message;
+  } finally {
+    const text = (chat.streaming ?? '').trim();
+    if (text) c.messages.push({ role: 'assistant', content: text });
+    chat.streaming = null;
+    stopReply = null;
+    await persist(c);
+  }
+}
+
+export async function send(text: string): Promise<void> {
+  const c = chat.current;
+  if (!c || !text.trim() || chat.streaming !== null) return;
+  if (!c.title) c.title = text.trim().slice(0, 48);
+  c.messages.push({ role: 'user', content: text.trim() });
+  await reply(c);
+}
+
+export function stop(): void {
+  stopReply?.();
+}
+
+/** Replaces the last reply with a new one. */
+export async function regenerate(): Promise<void> {
+  const c = chat.current;
+  if (!c || chat.streaming !== null) return;
+  if (c.messages.at(-1)?.role === 'assistant') c.messages.pop();
+  if (c.messages.at(-1)?.role === 'user') await reply(c);
+}
+
+/** Changes a user message, drops everything after it, and asks again. */
+export async function editAndResend(index: number, text: string): Promise<void> {
+  const c = chat.current;
+  if (!c || chat.streaming !== null || c.messages[index]?.role !== 'user' || !text.trim()) return;
+  c.messages.splice(index, c.messages.length - index, { role: 'user', content: text.trim() });
+  await reply(c);
+}

@@ -1,0 +1,115 @@
+// Installed packs, downloads and the loaded model, as the UI sees them. All work happens in the
+// engine worker; this module keeps the state the components show.
+import { PACK_FORMAT, MANIFEST_FILE } from '../engine/pack/manifest';
+import type { InstallProgress } from '../store/packs';
+import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
+import { DEMO_PACK_ID, demoPackUrl } from './demo';
+import { engine } from './engine';
+import { settings, saveSettings } from './settings.svelte';
+
+export const models = $state({
+  packs: [] as PackSummary[],
+  storage: null as { usedBytes: number; quotaBytes: number } | null,
+  /** Pack being downloaded, with its progress. */
+  download: null as { id: string; progress: InstallProgress | null } | null,
+  loading: null as string | null,
+  info: null as ModelInfo | null,
+  /** Name of the loaded pack. */
+  loadedName: '',
+  error: '',
+  notice: '',
+});
+
+export async function refreshPacks(): Promise<void> {
+  models.packs = await engine.listPacks();
+  const estimate = await navigator.storage?.estimate?.();
+  models.storage = estimate?.quota ? { usedBytes: estimate.usage ?? 0, quotaBytes: estimate.quota } : null;
+}
+
+/** WebGPU where a hardware adapter exists; a software adapter (SwiftShader) is slower than wasm. */
+async function resolveBackend(): Promise<Backend> {
+  if (settings.backend !== 'auto') return settings.backend;
+  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  if (!adapter) return 'wasm';
+  const software = (adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter || /swiftshader/i.test(adapter.info.architecture);
+  return software ? 'wasm' : 'webgpu';
+}
+
+export async function loadPack(id: string, backend?: Backend): Promise<void> {
+  models.loading = models.packs.find((p) => p.id === id)?.name ?? id;
+  models.error = '';
+  try {
+    models.info = await engine.load({
+      location: { kind: 'pack', id },
+      backend: backend ?? (await resolveBackend()),
+      maxSequenceLength: settings.contextLength,
+      memoryBudgetBytes: settings.memoryBudgetMB > 0 ? settings.memoryBudgetMB * 1e6 : undefined,
+    });
+    models.loadedName = models.loading;
+    settings.modelId = id;
+    saveSettings();
+  } catch (error) {
+    models.error = (error as Error).message;
+    throw error;
+  } finally {
+    models.loading = null;
+  }
+}
+
+/** Installs a pack from a folder URL (resuming a partial one) and refreshes the list. */
+export async function installPack(url: string, id: string): Promise<void> {
+  models.download = { id, progress: null };
+  models.error = '';
+  try {
+    await engine.install(url, (progress) => (models.download = { id, progress }));
+  } catch (error) {
+    models.error = (error as Error).message;
+    throw error;
+  } finally {
+    models.download = null;
+    await refreshPacks();
+  }
+}
+
+export async function deletePack(id: string): Promise<void> {
+  await engine.deletePack(id);
+  await refreshPacks();
+}
+
+export interface PackCheck {
+  url: string;
+  id: string;
+  name: string;
+  totalBytes: number;
+  warnings: { kind: 'storage' | 'memory'; needBytes: number; haveBytes: number }[];
+}
+
+/** Reads a pack's manifest before downloading, and says whether the device can hold it. */
+export async function checkPack(url: string): Promise<PackCheck> {
+  const base = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
+  const response = await fetch(base + MANIFEST_FILE);
+  const manifest = response.ok ? await response.json().catch(() => null) : null;
+  if (manifest?.format !== PACK_FORMAT) throw new Error(`${base}${MANIFEST_FILE}: no GLM Pocket pack there (HTTP ${response.status})`);
+  const warnings: PackCheck['warnings'] = [];
+  const free = models.storage ? models.storage.quotaBytes - models.storage.usedBytes : Infinity;
+  if (manifest.totalBytes > free) warnings.push({ kind: 'storage', needBytes: manifest.totalBytes, haveBytes: free });
+  const memoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
+  // Weights plus about a quarter for activations, the KV cache and the runtime.
+  if (memoryGiB && manifest.totalBytes * 1.25 > memoryGiB * 2 ** 30) warnings.push({ kind: 'memory', needBytes: manifest.totalBytes * 1.25, haveBytes: memoryGiB * 2 ** 30 });
+  return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, warnings };
+}
+
+/** First start: install the embedded demo if it is not there, then load the chosen model. */
+export async function startModels(): Promise<void> {
+  await refreshPacks();
+  if (!models.packs.some((p) => p.id === DEMO_PACK_ID && p.status === 'installed')) {
+    await installPack(demoPackUrl(), DEMO_PACK_ID);
+  }
+  const chosen = models.packs.find((p) => p.id === settings.modelId && p.status === 'installed');
+  await loadPack(chosen?.id ?? DEMO_PACK_ID);
+}
+
+engine.onDeviceLost = (reason) => {
+  models.notice = reason;
+  void loadPack(settings.modelId, 'wasm');
+};
