@@ -45,6 +45,8 @@ for (const [backend, tolerance] of [
 ] as const) {
   test(`the worker on ${backend} gives the Node engine's logits`, async ({ page }) => {
     await page.goto(baseUrl);
+    // Let the app finish its own start (installing and loading the demo) before loading ours.
+    await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
     if (backend === 'webgpu') {
       const hasAdapter = await page.evaluate(async () => !!(await navigator.gpu?.requestAdapter()));
       expect(hasAdapter, 'Chromium exposes a WebGPU adapter (SwiftShader)').toBe(true);
