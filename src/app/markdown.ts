@@ -1,9 +1,15 @@
-// Model output as safe HTML: Markdown rendered by marked, then sanitized by DOMPurify, so nothing
-// the model writes becomes live markup (no scripts, no event handlers, no javascript: links).
+// Model output as safe HTML: Markdown rendered by marked with any raw HTML the model writes shown
+// as text, then sanitized by DOMPurify as a second guard, so model output never becomes live markup.
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const marked = new Marked({ gfm: true, breaks: true, renderer: { html: ({ text }) => escapeHtml(text) } });
 
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text, { async: false, gfm: true, breaks: true });
+  const html = marked.parse(text, { async: false });
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'img'] });
 }
