@@ -1,25 +1,29 @@
 // The GLM Pocket CLI: the engine in Node (onnxruntime-web's wasm backend).
 //   glm eval     --model DIR [--file tools/demo/eval.json]      -> a line per prompt, then {"passed": n, "total": m, "passRate": r}
+//   glm import   --repo OWNER/NAME --out DIR [--endpoint URL] [--revision main] [--quant q4] [--token T]
 //   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
 //   glm generate --model DIR --ids 5,9,17 --max-new-tokens N [--greedy | --seed N ...] -> {"ids": [...]}
 //   glm chat     --model DIR --prompt "..." [--system "..."]    -> streamed reply, then a line of figures
 import * as ort from 'onnxruntime-web';
 import { cpus } from 'node:os';
-import { stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
 import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
 import { loadGlmModel, type GlmModel } from '../src/engine/model';
+import { hubFiles } from '../src/engine/hub';
 import { MANIFEST_FILE } from '../src/engine/pack/manifest';
+import { writePack, type WrittenSoFar } from '../src/engine/pack/write';
 import { openPack } from '../src/engine/pack/read';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from '../src/engine/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
 import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from './eval';
-import { folderFiles, packFolder } from './node-files';
+import { folderFiles, folderSink, packFolder } from './node-files';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
 
 const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
+       glm import --repo OWNER/NAME --out DIR [--endpoint URL] [--revision REV] [--quant q4|q8|f16|f32] [--token T]
   --model DIR                a Hugging Face checkpoint folder, or a pack folder (npm run convert)
   --quant f32|f16|q8|q4      weight format for a checkpoint (default q4; a pack has its own)
   --ids 5,9,17               input token ids (logits, generate)
@@ -50,6 +54,11 @@ const { positionals, values } = parseArgs({
     seed: { type: 'string' },
     'segment-size': { type: 'string' },
     file: { type: 'string' },
+    repo: { type: 'string' },
+    endpoint: { type: 'string' },
+    revision: { type: 'string' },
+    token: { type: 'string' },
+    out: { type: 'string' },
     threads: { type: 'string' },
   },
 });
@@ -144,7 +153,28 @@ async function evalCommand(): Promise<void> {
   process.stdout.write(JSON.stringify({ passed, total: results.length, passRate: passed / results.length }) + '\n');
 }
 
-const commands: Record<string, () => Promise<void>> = { logits: logitsCommand, generate: generateCommand, chat: chatCommand, eval: evalCommand };
+/** Converts a repository read over HTTP (Range requests) into a pack folder; a rerun resumes. */
+async function importCommand(): Promise<void> {
+  if (!values.repo || !values.out) throw new UsageError('--repo OWNER/NAME and --out DIR are required');
+  const format = (values.quant ?? 'q4') as WeightFormat;
+  if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
+  const out = values.out;
+  const progressFile = join(out, '.import-progress.json');
+  const resume = await readFile(progressFile, 'utf8').then((t) => JSON.parse(t) as WrittenSoFar, () => undefined);
+  const checkpoint = await openCheckpoint(hubFiles({ repo: values.repo, endpoint: values.endpoint, revision: values.revision, token: values.token ?? process.env.HF_TOKEN }));
+  const manifest = await writePack(checkpoint, format, folderSink(out), {
+    id: `${values.repo.split('/')[1]}-${format}`,
+    name: `${values.repo.split('/')[1]} (${format})`,
+    resume,
+    onWritten: (soFar) => writeFile(progressFile, JSON.stringify(soFar)),
+    onProgress: (done, total) => process.stderr.write(`\rimporting ${values.repo}: part ${done} of ${total}`),
+  });
+  await rm(progressFile, { force: true });
+  process.stderr.write('\n');
+  console.log(`wrote pack ${manifest.id} to ${out}: ${(manifest.totalBytes / 1e6).toFixed(1)} MB`);
+}
+
+const commands: Record<string, () => Promise<void>> = { logits: logitsCommand, generate: generateCommand, chat: chatCommand, eval: evalCommand, import: importCommand };
 
 try {
   const command = commands[positionals[0] ?? ''];

@@ -8,6 +8,7 @@ import type { DeviceLimits } from '../src/engine/plan';
 import { fitToContext } from '../src/engine/context';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
 import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
+import { importFromHub } from '../src/store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
 import type { Backend, LoadRequest, ModelLocation, PackSummary, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
 
@@ -140,6 +141,12 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     case 'install':
       await installPack(new URL(request.url, self.location.href).href, { onProgress: (progress) => post({ type: 'install-progress', requestId, progress }) });
+      post({ type: 'packs', requestId, packs: await summaries() });
+      return;
+    case 'import':
+      await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, (p) =>
+        post({ type: 'import-progress', requestId, ...p }),
+      );
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'list-packs':

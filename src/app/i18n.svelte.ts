@@ -63,6 +63,19 @@ const en = {
   reload: 'Reload model',
   deviceLost: 'The GPU stopped working ({reason}); continuing on the CPU.',
   confirmDelete: 'Delete "{name}"?',
+  catalog: 'GLM models',
+  catalogLine: '{quant}: {download} download, about {memory} of memory',
+  unfitStorage: 'does not fit: needs {need} of storage, {have} free',
+  unfitMemory: 'too big for this device: needs about {need} of memory, the device has {have}',
+  unfitBinding: 'too big for this GPU: a {need} buffer, the GPU binds at most {have}',
+  importRepo: 'Import from Hugging Face',
+  repo: 'Repository',
+  revision: 'Revision',
+  endpoint: 'Endpoint (or a mirror)',
+  token: 'Access token (optional, kept in this browser)',
+  quant: 'Quantization',
+  import: 'Import',
+  importing: 'Importing {repo}: part {done} of {total}',
 };
 
 type Key = keyof typeof en;
@@ -131,6 +144,19 @@ const zh: Record<Key, string> = {
   reload: '重新加载模型',
   deviceLost: 'GPU 停止工作（{reason}），已改用 CPU 继续。',
   confirmDelete: '删除“{name}”？',
+  catalog: 'GLM 模型',
+  catalogLine: '{quant}：下载 {download}，约需内存 {memory}',
+  unfitStorage: '放不下：需要 {need} 存储，可用 {have}',
+  unfitMemory: '本设备内存不够：约需 {need}，设备有 {have}',
+  unfitBinding: 'GPU 无法容纳：需要 {need} 的缓冲区，GPU 最多绑定 {have}',
+  importRepo: '从 Hugging Face 导入',
+  repo: '仓库',
+  revision: '版本',
+  endpoint: '地址（或镜像）',
+  token: '访问令牌（可选，只保存在本浏览器）',
+  quant: '量化',
+  import: '导入',
+  importing: '正在导入 {repo}：第 {done} / {total} 部分',
 };
 
 export type Language = 'en' | 'zh';

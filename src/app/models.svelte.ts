@@ -1,6 +1,7 @@
 // Installed packs, downloads and the loaded model, as the UI sees them. All work happens in the
 // engine worker; this module keeps the state the components show.
 import { PACK_FORMAT, MANIFEST_FILE } from '../engine/pack/manifest';
+import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
 import { DEMO_PACK_ID, demoPackUrl } from './demo';
@@ -67,6 +68,33 @@ export async function installPack(url: string, id: string): Promise<void> {
     throw error;
   } finally {
     models.download = null;
+    await refreshPacks();
+  }
+}
+
+const TOKEN_KEY = 'glm-pocket.hub-token';
+
+/** The access token for gated repositories: kept in this browser only, sent only to the chosen endpoint. */
+export const hubToken = {
+  get: () => localStorage.getItem(TOKEN_KEY) ?? '',
+  set: (token: string) => (token ? localStorage.setItem(TOKEN_KEY, token) : localStorage.removeItem(TOKEN_KEY)),
+};
+
+export const importState = $state({ repo: '', partsDone: 0, partsTotal: 0 });
+
+/** Imports a repository in the worker (Range requests, conversion, store); resumes an interrupted one. */
+export async function importRepo(repo: string, revision: string, endpoint: string, format: WeightFormat): Promise<void> {
+  importState.repo = repo;
+  models.error = '';
+  try {
+    await engine.importRepo({ repo, revision: revision || undefined, endpoint: endpoint || undefined, token: hubToken.get() || undefined, format }, (done, total) => {
+      importState.partsDone = done;
+      importState.partsTotal = total;
+    });
+  } catch (error) {
+    models.error = (error as Error).message;
+  } finally {
+    importState.repo = '';
     await refreshPacks();
   }
 }

@@ -53,7 +53,12 @@ export function httpFiles(baseUrl: string, options: HttpFilesOptions = {}): Chec
       const response = await request(name, start, end);
       if (response.status === 404) throw new CheckpointError(name, `not found at ${base}`);
       if (!response.ok) throw new CheckpointError(name, `the server at ${base} answered HTTP ${response.status}`);
-      let bytes = new Uint8Array(await response.arrayBuffer());
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        throw new CheckpointError(name, `the connection dropped while reading bytes ${start}..${end} from ${base} (${(error as Error).message})`);
+      }
       // A server that ignores Range sends the whole file with 200.
       if (response.status === 200 && bytes.length !== end - start) bytes = bytes.slice(start, end);
       if (bytes.length !== end - start) {

@@ -168,11 +168,21 @@ async function install(base: string, manifest: PackManifest, doFetch: typeof fet
     if (bytes.byteLength !== chunk.bytes || (await sha256Hex(bytes)) !== chunk.sha256) {
       throw new PackError(`${base}${chunk.file}: the downloaded bytes do not match the manifest's SHA-256; it was not stored (install again to retry it)`);
     }
-    await set(chunkKey(id, chunk.file), new Blob([bytes as Uint8Array<ArrayBuffer>]), db().chunks);
+    await storeChunkBytes(id, chunk.file, bytes);
   }
   const installed: PackRecord = { ...record, status: 'installed', updatedAt: Date.now() };
   await set(id, installed, db().packs);
   return installed;
+}
+
+/** Stores one chunk of a pack being written in place (an import); see installPack for downloads. */
+export async function storeChunkBytes(id: string, file: string, bytes: Uint8Array): Promise<void> {
+  await set(chunkKey(id, file), new Blob([bytes as Uint8Array<ArrayBuffer>]), db().chunks);
+}
+
+/** Marks a pack whose chunks are all stored as installed. */
+export async function storeInstalledPack(manifest: PackManifest, sourceUrl: string): Promise<void> {
+  await set(manifest.id, { id: manifest.id, manifest, sourceUrl, status: 'installed', updatedAt: Date.now() } satisfies PackRecord, db().packs);
 }
 
 /** Copies a Blob into target through its stream, so no chunk-sized temporary buffer is made. */

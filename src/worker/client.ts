@@ -64,6 +64,11 @@ export class EngineClient {
     return (await this.call({ type: 'install', url }, 'packs', (m) => m.type === 'install-progress' && onProgress?.(m.progress))).packs;
   }
 
+  /** Imports a Hugging Face repository into the store; resolves the store's packs. */
+  async importRepo(request: Omit<Extract<WorkerRequest, { type: 'import' }>, 'type' | 'requestId'>, onProgress?: (partsDone: number, partsTotal: number) => void): Promise<PackSummary[]> {
+    return (await this.call({ type: 'import', ...request }, 'packs', (m) => m.type === 'import-progress' && onProgress?.(m.partsDone, m.partsTotal))).packs;
+  }
+
   async listPacks(): Promise<PackSummary[]> {
     return (await this.call({ type: 'list-packs' }, 'packs')).packs;
   }

@@ -52,6 +52,8 @@ export type WorkerRequest =
   | { type: 'chat'; requestId: number; messages: ChatMessage[]; options: Omit<GenerateOptions, 'signal'> }
   | { type: 'stop'; requestId: number }
   | { type: 'install'; requestId: number; url: string }
+  /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
+  | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }
   | { type: 'delete-pack'; requestId: number; id: string };
 
@@ -65,5 +67,6 @@ export type WorkerResponse =
   /** Sent unprompted (requestId 0) when the GPU device is lost; the model must be loaded again. */
   | { type: 'device-lost'; requestId: 0; message: string }
   | { type: 'install-progress'; requestId: number; progress: InstallProgress }
+  | { type: 'import-progress'; requestId: number; partsDone: number; partsTotal: number }
   | { type: 'packs'; requestId: number; packs: PackSummary[] }
   | { type: 'error'; requestId: number; name: string; message: string };

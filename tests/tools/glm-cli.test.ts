@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
 import { folderFiles } from '../../tools/node-files';
+import { startServer } from '../../tools/serve';
 import { fixtureDir, flatten, relativeError } from '../helpers';
 import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
 
@@ -53,6 +54,23 @@ describe('glm CLI', () => {
     expect(code).toBe(0);
     const last = stdout.trim().split('\n').pop()!;
     expect(last).toMatch(/^\[prompt 9 tokens · first token \d+ ms · prefill [\d.]+ tokens\/s · decode [\d.]+ tokens\/s · \d tokens\]$/);
+  });
+
+  test('import converts a repository served Hugging Face-style into a pack the CLI runs like the checkpoint', async () => {
+    const { server, url } = await startServer({ root: dir, mounts: { '/zai-org/tiny/resolve/main/': dir } });
+    try {
+      const out = `${dir}-imported`;
+      const imported = await glm('import', '--repo', 'zai-org/tiny', '--endpoint', url, '--quant', 'q8', '--out', out);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(/wrote pack tiny-q8 to/);
+      const fromPack = await glm('logits', '--model', out, '--ids', '4,5,6');
+      const fromCheckpoint = await glm('logits', '--model', dir, '--ids', '4,5,6', '--quant', 'q8');
+      expect(fromPack.stdout).toBe(fromCheckpoint.stdout);
+      const wrongQuant = await glm('logits', '--model', out, '--ids', '4', '--quant', 'q4');
+      expect(wrongQuant.stderr).toMatch(/is a q8 pack; convert the checkpoint again for q4/);
+    } finally {
+      server.close();
+    }
   });
 
   test('bad input exits non-zero with a message, not a stack trace', async () => {

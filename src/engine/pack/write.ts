@@ -2,7 +2,7 @@
 // chunks and hashed, written through a sink (a folder for the CLI, the store in the browser).
 // Memory stays at one layer's tensors plus its part.
 import type { Checkpoint } from '../checkpoint';
-import { BASE_PART, type Part } from '../parts';
+import { BASE_PART, layerPartName, type Part } from '../parts';
 import { planSegments } from '../plan';
 import { checkpointSource } from '../source';
 import type { WeightFormat } from '../weights';
@@ -13,11 +13,21 @@ export interface PackSink {
   write(file: string, bytes: Uint8Array): Promise<void>;
 }
 
+/** What an interrupted conversion already wrote: those parts are not converted again. */
+export interface WrittenSoFar {
+  tokenizer?: ChunkRef;
+  parts: PartEntry[];
+}
+
 export interface WritePackOptions {
   id: string;
   name?: string;
   chunkBytes?: number;
   onProgress?: (partsDone: number, partsTotal: number) => void;
+  /** Resume: parts already written (from onWritten of an earlier run). */
+  resume?: WrittenSoFar;
+  /** Called after the tokenizer and after each part is fully written, to record progress. */
+  onWritten?: (soFar: WrittenSoFar) => Promise<void>;
 }
 
 const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -40,13 +50,17 @@ export async function writePack(checkpoint: Checkpoint, format: WeightFormat, si
   const source = checkpointSource(checkpoint, format);
   const { numLayers } = checkpoint.config;
   const partsTotal = numLayers + 1;
-  const tokenizer = await writeChunk(sink, 'tokenizer.json', new TextEncoder().encode(JSON.stringify(checkpoint.tokenizerJson)));
-
-  const parts: PartEntry[] = [await writePart(sink, await source.readBase(), chunkBytes)];
-  options.onProgress?.(1, partsTotal);
-  for (let layer = 0; layer < numLayers; layer++) {
-    parts.push(await writePart(sink, await source.readLayer(layer), chunkBytes));
-    options.onProgress?.(layer + 2, partsTotal);
+  const done = new Map((options.resume?.parts ?? []).map((p) => [p.name, p]));
+  const tokenizer = options.resume?.tokenizer ?? (await writeChunk(sink, 'tokenizer.json', new TextEncoder().encode(JSON.stringify(checkpoint.tokenizerJson))));
+  const parts: PartEntry[] = [];
+  await options.onWritten?.({ tokenizer, parts: [...parts] });
+  const reads = [() => source.readBase(), ...Array.from({ length: numLayers }, (_, layer) => () => source.readLayer(layer))];
+  const names = [BASE_PART, ...Array.from({ length: numLayers }, (_, layer) => layerPartName(layer))];
+  for (const [index, read] of reads.entries()) {
+    const previous = done.get(names[index]);
+    parts.push(previous ?? (await writePart(sink, await read(), chunkBytes)));
+    if (!previous) await options.onWritten?.({ tokenizer, parts: [...parts] });
+    options.onProgress?.(index + 1, partsTotal);
   }
   const layerBytes = Math.max(...parts.filter((p) => p.name !== BASE_PART).map((p) => p.bytes));
   const plan = planSegments({ numLayers, layerBytes, baseBytes: parts[0].bytes });

@@ -1,0 +1,59 @@
+// Importing a GLM repository from a Hugging Face-style endpoint in the browser (Range requests,
+// conversion in the worker, straight into IndexedDB): the app then runs it with the logits of
+// converting the same checkpoint locally.
+import { expect, test } from '@playwright/test';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { openCheckpoint } from '../src/engine/checkpoint';
+import { loadGlmModel } from '../src/engine/model';
+import { checkpointSource } from '../src/engine/source';
+import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
+import { folderFiles } from '../tools/node-files';
+import { listen, staticHandler } from '../tools/serve';
+
+let server: Server;
+let baseUrl: string;
+let expected: number[];
+const IDS = [9, 8, 7, 6];
+
+test.beforeAll(async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'glm-hub-')), 'edge');
+  await writeGlmCheckpoint(dir, { shape: 'glm-4-9b', seed: 111, shards: 2 });
+  ({ server, url: baseUrl } = await listen(createServer(staticHandler({ root: 'dist', mounts: { '/hub/zai-org/tiny-glm/resolve/main/': dir } }))));
+  ort.env.wasm.numThreads = 1;
+  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(dir)), 'q4'), { ort });
+  expected = Array.from(await model.forward(IDS, true));
+});
+test.afterAll(() => server?.close());
+
+test('a repository imports from the Models page and loads with the logits of a local conversion', async ({ page }) => {
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Models' }).click();
+  await expect(page.getByText(/GLM-Edge 1.5B chat/)).toBeVisible();
+  await page.getByLabel('Repository').fill('zai-org/tiny-glm');
+  await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
+  await page.getByRole('button', { name: 'Import' }).click();
+  const item = page.getByRole('listitem').filter({ hasText: 'tiny-glm (q4)' });
+  await expect(item).toBeVisible({ timeout: 60_000 });
+  await item.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByText('tiny-glm (q4) ready')).toBeVisible({ timeout: 60_000 });
+  const logits = await page.evaluate(async (ids) => Array.from((await (globalThis as any).glmPocketEngine.logits(ids)).logits as Float32Array), IDS);
+  // The page runs wasm with several threads, Node with one: sums may round differently.
+  const maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - expected[i])));
+  expect(maxDiff / Math.max(...expected.map(Math.abs))).toBeLessThan(1e-5);
+});
+
+test('a repository that does not exist gives a clear message', async ({ page }) => {
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Models' }).click();
+  await page.getByLabel('Repository').fill('zai-org/missing');
+  await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('alert')).toContainText('config.json: not found in zai-org/missing@main');
+});

@@ -1,0 +1,104 @@
+// Importing from a Hugging Face-style server (`{endpoint}/{repo}/resolve/{revision}/{file}`, Range
+// requests) into the store: same logits as converting locally, resume after a dropped connection,
+// and clear errors for a wrong repo, 401, a non-GLM config and an HTML page.
+import 'fake-indexeddb/auto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openCheckpoint } from '../../src/engine/checkpoint';
+import { loadGlmModel } from '../../src/engine/model';
+import { checkpointSource } from '../../src/engine/source';
+import type { WeightFormat } from '../../src/engine/weights';
+import { DownloadError } from '../../src/store/errors';
+import { importFromHub } from '../../src/store/import';
+import { deletePack, listPacks, openInstalledPack } from '../../src/store/packs';
+import { folderFiles } from '../../tools/node-files';
+import { listen, staticHandler } from '../../tools/serve';
+import { fixtureDir, ort } from '../helpers';
+
+describe('import from a Hugging Face-style endpoint', () => {
+  const dirs: Record<string, string> = {};
+  let server: Server;
+  let endpoint: string;
+  const faults = { dropRequest: -1, requests: 0, authorization: [] as (string | undefined)[] };
+
+  beforeAll(async () => {
+    dirs.edge = await fixtureDir({ shape: 'glm-edge', seed: 101 });
+    dirs.sharded = await fixtureDir({ shape: 'glm-4-9b', seed: 102, shards: 2 });
+    dirs.llama = await fixtureDir({ shape: 'glm-edge', seed: 103 });
+    const config = JSON.parse(await readFile(join(dirs.llama, 'config.json'), 'utf8'));
+    await writeFile(join(dirs.llama, 'config.json'), JSON.stringify({ ...config, model_type: 'llama' }));
+    const files = staticHandler({ root: dirs.edge, mounts: Object.fromEntries(Object.entries(dirs).map(([name, dir]) => [`/zai-org/${name}/resolve/main/`, dir])) });
+    ({ server, url: endpoint } = await listen(
+      createServer((req, res) => {
+        const url = req.url ?? '';
+        faults.authorization.push(req.headers.authorization);
+        if (url.startsWith('/gated/')) return void res.writeHead(req.headers.authorization === 'Bearer secret' ? 404 : 401).end();
+        if (url.startsWith('/html/')) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Sign in</html>');
+        if (!Object.keys(dirs).some((name) => url.startsWith(`/zai-org/${name}/resolve/main/`))) return void res.writeHead(404).end();
+        if (url.endsWith('.safetensors') && faults.requests++ === faults.dropRequest) {
+          res.writeHead(206, { 'Content-Type': 'application/octet-stream', 'Content-Length': 1000, 'Content-Range': 'bytes 0-999/100000' });
+          res.write(new Uint8Array(10));
+          return void setTimeout(() => res.destroy(), 10);
+        }
+        void files(req, res);
+      }),
+    ));
+    endpoint = endpoint.replace(/\/$/, '');
+  });
+  afterAll(() => server.close());
+
+  async function expectSameLogits(packId: string, dir: string, format: WeightFormat): Promise<void> {
+    const imported = await loadGlmModel(await openInstalledPack(packId), { ort });
+    const local = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(dir)), format), { ort });
+    const ids = [2, 7, 1, 8, 28];
+    expect(Array.from(await imported.forward(ids, true))).toEqual(Array.from(await local.forward(ids, true)));
+  }
+
+  test('a single-file checkpoint imports as q4 with the logits of converting it locally', async () => {
+    const progress: number[] = [];
+    const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'q4', (p) => progress.push(p.partsDone));
+    expect(id).toBe('zai-org--edge-q4');
+    expect(progress).toEqual([1, 2, 3, 4]);
+    await expectSameLogits(id, dirs.edge, 'q4');
+  });
+
+  test('a sharded checkpoint with an index imports as q8 with the logits of converting it locally', async () => {
+    const id = await importFromHub({ repo: 'zai-org/sharded', endpoint }, 'q8');
+    await expectSameLogits(id, dirs.sharded, 'q8');
+  });
+
+  test('a dropped connection stops the import; importing again resumes at the first part not stored', async () => {
+    faults.requests = 0;
+    faults.dropRequest = -1;
+    await importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16');
+    const fullRequests = faults.requests;
+    await deletePack('zai-org--edge-f16');
+
+    faults.requests = 0;
+    faults.dropRequest = fullRequests - 3; // in the last layer
+    await expect(importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16')).rejects.toThrow(DownloadError);
+    await expect(openInstalledPack('zai-org--edge-f16')).rejects.toThrow(/no model "zai-org--edge-f16" is installed/);
+    faults.dropRequest = -1;
+    faults.requests = 0;
+    const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16');
+    expect(faults.requests, 'only the header reads and the unfinished layer are fetched again').toBeLessThan(fullRequests / 2);
+    await expectSameLogits(id, dirs.edge, 'f16');
+  });
+
+  test('a wrong repository id, a 401, a non-GLM config and an HTML page each give a clear message', async () => {
+    await expect(importFromHub({ repo: 'zai-org/nope', endpoint }, 'q4')).rejects.toThrow(`config.json: not found in zai-org/nope@main on ${endpoint}`);
+    await expect(importFromHub({ repo: 'not a repo', endpoint }, 'q4')).rejects.toThrow(/not a repository id: expected "owner\/name"/);
+    await expect(importFromHub({ repo: 'gated/model', endpoint }, 'q4')).rejects.toThrow(/refused access \(HTTP 401\): the repository may be gated or need an access token/);
+    await expect(importFromHub({ repo: 'zai-org/llama', endpoint }, 'q4')).rejects.toThrow(/model_type is "llama"; GLM Pocket runs model_type "glm"/);
+    await expect(importFromHub({ repo: 'html/model', endpoint }, 'q4')).rejects.toThrow(/answered with an HTML page instead of the file/);
+    expect((await listPacks()).map((p) => p.id)).not.toContain('zai-org--llama-q4');
+  });
+
+  test('an access token is sent as a bearer token', async () => {
+    faults.authorization.length = 0;
+    await expect(importFromHub({ repo: 'gated/model', endpoint, token: 'secret' }, 'q4')).rejects.toThrow(/config.json: not found/);
+    expect(faults.authorization).toContain('Bearer secret');
+  });
+});
