@@ -1,7 +1,7 @@
 // Vite: the Svelte app, the engine worker as an ES module, the PWA (web app manifest and a Workbox
 // service worker built from src/sw.ts), and the COOP/COEP headers wasm threads need in dev and preview.
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const isolation = {
@@ -9,10 +9,36 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * A strict Content-Security-Policy for the built app: scripts only from the app itself (no inline
+ * scripts, no eval beyond 'wasm-unsafe-eval' for onnxruntime-web's wasm), workers from the app or
+ * the blob: URLs ORT's thread pool uses, network to the app and to https model sources.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self' https:",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'glm-pocket-csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
   base: './',
   plugins: [
     svelte(),
+    contentSecurityPolicy(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',

@@ -51,6 +51,20 @@ test('after the first visit the app opens and answers offline, fetching nothing 
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 });
 
+test('the Content-Security-Policy holds: a chat, the models page and settings cause no violation', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).violations = [];
+    addEventListener('securitypolicyviolation', (e) => (window as any).violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(baseUrl);
+  await ready(page);
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  await ask(page, 'What is top-p?');
+  await page.getByRole('button', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  expect(await page.evaluate(() => (window as any).violations)).toEqual([]);
+});
+
 test('conversations are saved, listed, renamed and deleted, and survive a reload', async ({ page }) => {
   await page.goto(baseUrl);
   await ready(page);
