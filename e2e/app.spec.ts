@@ -54,7 +54,10 @@ test('after the first visit the app opens and answers offline, fetching nothing 
 test('the Content-Security-Policy holds: a chat, the models page and settings cause no violation', async ({ page }) => {
   await page.addInitScript(() => {
     (window as any).violations = [];
-    addEventListener('securitypolicyviolation', (e) => (window as any).violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    addEventListener('securitypolicyviolation', (event) => {
+      const e = event as SecurityPolicyViolationEvent;
+      (window as any).violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
   });
   await page.goto(baseUrl);
   await ready(page);

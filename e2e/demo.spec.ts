@@ -27,6 +27,7 @@ test('the demo model installs on first load and answers a question', async ({ pa
   await page.getByRole('textbox', { name: 'Message' }).fill('How do I install the app on my iPhone?');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/context \d+ of 1024 tokens/)).toBeVisible();
   await expect(page.getByRole('log')).toContainText('Add to Home Screen');
   expect([...origins]).toEqual([new URL(baseUrl).origin]);
 });
