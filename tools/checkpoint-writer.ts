@@ -26,7 +26,7 @@ export const SPECIAL_TOKENS = ['<|endoftext|>', '[MASK]', '[gMASK]', '[sMASK]', 
 
 const EDGE_TEMPLATE =
   "{% for item in messages %}{% if item['role'] == 'system' %}<|system|>\n{{ item['content'] }}{% elif item['role'] == 'user' %}<|user|>\n{{ item['content'] }}{% elif item['role'] == 'assistant' %}<|assistant|>\n{{ item['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
-const GLM4_TEMPLATE = `[gMASK]<sop>${EDGE_TEMPLATE}`;
+export const GLM4_TEMPLATE = `[gMASK]<sop>${EDGE_TEMPLATE}`;
 
 /** Deterministic normal samples (mulberry32 + Box-Muller). */
 function normalSampler(seed: number): () => number {
@@ -63,12 +63,13 @@ export function byteLevelAlphabet(): string[] {
   return chars;
 }
 
-function tokenizerJson(vocabSize: number): object {
-  const vocab: Record<string, number> = {};
-  byteLevelAlphabet().forEach((c, id) => (vocab[c] = id));
-  const added = SPECIAL_TOKENS.map((content, i) => ({ id: 256 + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
-  for (const t of added) vocab[t.content] = t.id;
-  if (vocabSize < 256 + SPECIAL_TOKENS.length) throw new Error(`vocab_size must be at least ${256 + SPECIAL_TOKENS.length}`);
+/**
+ * A byte-level BPE tokenizer.json (GPT-2 pre-tokenization and decoding, as GLM's) whose base vocab
+ * is `vocab` and whose GLM special tokens take the ids right after it.
+ */
+export function byteLevelTokenizerJson(vocab: Record<string, number>, merges: string[]): object {
+  const firstSpecial = Object.keys(vocab).length;
+  const added = SPECIAL_TOKENS.map((content, i) => ({ id: firstSpecial + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
   return {
     version: '1.0',
     truncation: null,
@@ -78,8 +79,16 @@ function tokenizerJson(vocabSize: number): object {
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: [] },
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
   };
+}
+
+/** Bytes only: ids 0..255, then the special tokens. */
+function tokenizerJson(vocabSize: number): object {
+  if (vocabSize < 256 + SPECIAL_TOKENS.length) throw new Error(`vocab_size must be at least ${256 + SPECIAL_TOKENS.length}`);
+  const vocab: Record<string, number> = {};
+  byteLevelAlphabet().forEach((c, id) => (vocab[c] = id));
+  return byteLevelTokenizerJson(vocab, []);
 }
 
 export const specialTokenId = (token: string) => 256 + SPECIAL_TOKENS.indexOf(token);

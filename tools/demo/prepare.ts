@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { GlmTokenizer, type ChatMessage } from '../../src/engine/tokenizer';
-import { byteLevelAlphabet, SPECIAL_TOKENS } from '../checkpoint-writer';
+import { byteLevelAlphabet, byteLevelTokenizerJson, GLM4_TEMPLATE, SPECIAL_TOKENS } from '../checkpoint-writer';
 
 export const MODEL_DIR = 'models/glm-pocket-demo';
 const BUILD_DIR = 'tools/demo/build';
@@ -17,8 +17,6 @@ interface Topic {
 }
 
 const SYSTEM_PROMPTS = ['You are a helpful assistant.', 'Answer briefly.', '你是一个乐于助人的助手。', 'You are GLM Pocket.'];
-const CHAT_TEMPLATE =
-  "[gMASK]<sop>{% for item in messages %}{% if item['role'] == 'system' %}<|system|>\n{{ item['content'] }}{% elif item['role'] == 'user' %}<|user|>\n{{ item['content'] }}{% elif item['role'] == 'assistant' %}<|assistant|>\n{{ item['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
 
 /** Question variants a user might type: as written, lower case, without the question mark, with "please". */
 function variants(question: string, english: boolean): string[] {
@@ -94,19 +92,8 @@ async function main(): Promise<void> {
   const texts = conversations.flatMap((c) => [...c.messages.map((m) => m.content), c.reply]);
   const { vocab, merges } = trainBpe(texts, MERGES);
   const firstSpecial = Object.keys(vocab).length;
-  const added = SPECIAL_TOKENS.map((content, i) => ({ id: firstSpecial + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
-  const tokenizerJson = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
-  };
-  const tokenizerConfig = { chat_template: CHAT_TEMPLATE, eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', model_max_length: 512, tokenizer_class: 'PreTrainedTokenizerFast' };
+  const tokenizerJson = byteLevelTokenizerJson(vocab, merges);
+  const tokenizerConfig = { chat_template: GLM4_TEMPLATE, eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', model_max_length: 512, tokenizer_class: 'PreTrainedTokenizerFast' };
   await mkdir(MODEL_DIR, { recursive: true });
   await writeFile(`${MODEL_DIR}/tokenizer.json`, JSON.stringify(tokenizerJson));
   await writeFile(`${MODEL_DIR}/tokenizer_config.json`, JSON.stringify(tokenizerConfig, null, 2));
@@ -119,7 +106,7 @@ async function main(): Promise<void> {
     const reply = [...tokenizer.encode(c.reply), eos];
     return { ids: [...prompt, ...reply], replyStart: prompt.length };
   });
-  const specialIds = Object.fromEntries(added.map((t) => [t.content, t.id]));
+  const specialIds = Object.fromEntries(SPECIAL_TOKENS.map((token, i) => [token, firstSpecial + i]));
   await mkdir(BUILD_DIR, { recursive: true });
   await writeFile(
     `${BUILD_DIR}/dataset.json`,
