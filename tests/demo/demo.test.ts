@@ -44,7 +44,7 @@ describe('demo model', () => {
     expect(relativeError(logits, reference.logits.flat())).toBeLessThan(1e-4);
   });
 
-  test.each(['q8', 'q4'] as const)('passes at least 80%% of its evaluation at %s', async (format) => {
+  test.each(['q8', 'q4'] as const)('passes at least 80 percent of its evaluation at %s', async (format) => {
     const rate = await passRate(checkpointSource(checkpoint, format));
     console.log(`demo ${format}: pass rate ${(rate * 100).toFixed(1)}%`);
     expect(rate).toBeGreaterThanOrEqual(0.8);
