@@ -4,6 +4,8 @@ import { Sampler, type SamplingOptions } from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
   maxNewTokens: number;
+  /** Long prompts go through the model in chunks of this many tokens (bounds activation memory). */
+  prefillChunkTokens?: number;
   /** Ids that end the reply (yielded, then generation stops); defaults to the config's eos ids. */
   stopIds?: readonly number[];
   signal?: AbortSignal;
@@ -30,7 +32,9 @@ export async function* generate(model: GlmModel, promptIds: readonly number[], o
   const start = performance.now();
   model.reset();
 
-  let logits = await model.forward(promptIds);
+  const chunk = options.prefillChunkTokens ?? 512;
+  for (let start = 0; start + chunk < promptIds.length; start += chunk) await model.forward(promptIds.slice(start, start + chunk));
+  let logits = await model.forward(promptIds.slice(Math.floor((promptIds.length - 1) / chunk) * chunk));
   const prefillMs = performance.now() - start;
   let firstTokenAt = 0;
   let generated = 0;

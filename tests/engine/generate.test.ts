@@ -37,6 +37,14 @@ describe('generate', () => {
     }
   });
 
+  test('a prompt prefilled in chunks gives the same reply as in one pass', async () => {
+    const prompt = Array.from({ length: 11 }, (_, i) => 30 + i);
+    const whole = await collect(generate(model, prompt, { maxNewTokens: 6, greedy: true, stopIds: [] }));
+    for (const prefillChunkTokens of [1, 3, 5, 11]) {
+      expect(await collect(generate(model, prompt, { maxNewTokens: 6, greedy: true, stopIds: [], prefillChunkTokens }))).toEqual(whole);
+    }
+  });
+
   test('sampling with a seed is reproducible', async () => {
     const options = { maxNewTokens: 12, seed: 5, temperature: 1.2, topP: 0.95, stopIds: [] };
     const a = await collect(generate(model, [1, 2, 3], options));
