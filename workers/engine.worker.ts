@@ -14,6 +14,7 @@ import type { Backend, LoadRequest, ModelLocation, PackSummary, WorkerRequest, W
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let loaded: { model: GlmModel; tokenizer: GlmTokenizer } | null = null;
+let gpuDevice: GPUDevice | null = null;
 const running = new Map<number, AbortController>();
 
 function post(message: WorkerResponse): void {
@@ -40,6 +41,7 @@ async function deviceLimits(backend: Backend): Promise<{ limits: DeviceLimits; a
 /** Tells the page when the GPU device ORT uses is lost, so it can reload the model on wasm. */
 async function watchDevice(ort: OrtModule): Promise<void> {
   const device = await ort.env.webgpu.device;
+  gpuDevice = device ?? null;
   device?.lost.then((info) => {
     if (info.reason === 'destroyed' && !loaded) return;
     loaded = null;
@@ -148,6 +150,10 @@ async function handle(request: WorkerRequest): Promise<void> {
         post({ type: 'import-progress', requestId, ...p }),
       );
       post({ type: 'packs', requestId, packs: await summaries() });
+      return;
+    case 'lose-gpu-device':
+      gpuDevice?.destroy();
+      post({ type: 'done', requestId });
       return;
     case 'list-packs':
       post({ type: 'packs', requestId, packs: await summaries() });

@@ -55,6 +55,8 @@ export type WorkerRequest =
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
   | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }
+  /** Fault drill: destroys the GPU device the engine uses, as a driver reset or a GPU crash would. */
+  | { type: 'lose-gpu-device'; requestId: number }
   | { type: 'delete-pack'; requestId: number; id: string };
 
 export type WorkerResponse =
@@ -69,4 +71,5 @@ export type WorkerResponse =
   | { type: 'install-progress'; requestId: number; progress: InstallProgress }
   | { type: 'import-progress'; requestId: number; partsDone: number; partsTotal: number }
   | { type: 'packs'; requestId: number; packs: PackSummary[] }
+  | { type: 'done'; requestId: number }
   | { type: 'error'; requestId: number; name: string; message: string };

@@ -1,0 +1,44 @@
+// Faults the app recovers from without losing the conversation: a lost GPU device (fall back to
+// wasm), and model chunks the browser evicted from storage (explained, downloaded again).
+import { expect, test, type Page } from '@playwright/test';
+import type { Server } from 'node:http';
+import { startServer } from '../tools/serve';
+
+let server: Server;
+let baseUrl: string;
+
+test.beforeAll(async () => {
+  ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
+});
+test.afterAll(() => server?.close());
+
+async function ready(page: Page): Promise<void> {
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
+}
+
+async function ask(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 120_000 });
+}
+
+test('a lost GPU device falls back to wasm and the conversation goes on', async ({ page }) => {
+  await page.goto(baseUrl);
+  await ready(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Backend').selectOption('webgpu');
+  await page.getByRole('button', { name: 'Reload model' }).click();
+  await ready(page);
+  await page.getByRole('button', { name: 'Chat' }).click();
+  await ask(page, 'Hello');
+  await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(1);
+
+  await page.evaluate(() => (globalThis as any).glmPocketEngine.loseGpuDevice());
+  await expect(page.getByText(/The GPU stopped working .*continuing on the CPU/)).toBeVisible();
+  await ready(page);
+  await ask(page, 'Thank you');
+  await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(2);
+  await expect(page.getByRole('article', { name: 'You' }).first()).toHaveText(/Hello/);
+  await page.getByRole('button', { name: 'Models' }).click();
+  await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
+});
