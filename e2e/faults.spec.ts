@@ -42,3 +42,25 @@ test('a lost GPU device falls back to wasm and the conversation goes on', async 
   await page.getByRole('button', { name: 'Models' }).click();
   await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
 });
+
+test('model chunks evicted from storage are explained, downloaded again, and the saved conversation stays', async ({ page }) => {
+  await page.goto(baseUrl);
+  await ready(page);
+  await ask(page, 'Hello');
+  // Drop one stored chunk of the demo, as a browser evicting storage would.
+  await page.evaluate(async () => {
+    const open = indexedDB.open('glm-pocket-chunks');
+    const db = await new Promise<IDBDatabase>((done) => (open.onsuccess = () => done(open.result)));
+    const tx = db.transaction('chunks', 'readwrite');
+    tx.objectStore('chunks').delete('glm-pocket-demo-q4/layer.2.0.bin');
+    await new Promise((done) => (tx.oncomplete = done));
+    db.close();
+  });
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText('layer.2.0.bin is missing from storage (the browser may have evicted it)');
+  await page.getByRole('button', { name: 'Download GLM Pocket demo again' }).click();
+  await ready(page);
+  await expect(page.getByRole('article', { name: 'You' })).toHaveText(/Hello/);
+  await ask(page, 'Thanks');
+  await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(2);
+});

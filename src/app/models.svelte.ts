@@ -19,6 +19,8 @@ export const models = $state({
   loadedName: '',
   error: '',
   notice: '',
+  /** A pack whose chunks are missing from storage (evicted by the browser), to download again. */
+  repair: null as PackSummary | null,
 });
 
 export async function refreshPacks(): Promise<void> {
@@ -51,10 +53,22 @@ export async function loadPack(id: string, backend?: Backend): Promise<void> {
     saveSettings();
   } catch (error) {
     models.error = (error as Error).message;
+    const pack = models.packs.find((p) => p.id === id);
+    // A downloaded pack's source is its folder URL (ending in "/"); an imported one is re-imported instead.
+    if (/missing from storage/.test(models.error) && pack?.sourceUrl.endsWith('/')) models.repair = pack;
     throw error;
   } finally {
     models.loading = null;
   }
+}
+
+/** Downloads the chunks of a pack that the browser evicted, then loads it again. */
+export async function repairPack(): Promise<void> {
+  const pack = models.repair;
+  if (!pack) return;
+  models.repair = null;
+  await installPack(pack.sourceUrl, pack.id);
+  await loadPack(pack.id);
 }
 
 /** Installs a pack from a folder URL (resuming a partial one) and refreshes the list. */

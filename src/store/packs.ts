@@ -133,12 +133,13 @@ async function install(base: string, manifest: PackManifest, doFetch: typeof fet
 
   const existing = await get<PackRecord>(id, db().packs);
   const sameContent = existing && JSON.stringify(packChunks(existing.manifest)) === JSON.stringify(packChunks(manifest));
-  if (existing?.status === 'installed' && sameContent) return existing;
   if (existing && !sameContent) await deletePack(id);
 
   const stored = await storedChunkFiles(id);
   const chunks = packChunks(manifest);
   const missing = chunks.filter((c) => !stored.has(c.file));
+  // Installed and complete: nothing to do. (Installed with chunks gone means the browser evicted some: fetch them again.)
+  if (existing?.status === 'installed' && sameContent && missing.length === 0) return existing;
   const bytesTotal = manifest.totalBytes;
   const missingBytes = missing.reduce((sum, c) => sum + c.bytes, 0);
   await checkSpace(missingBytes);

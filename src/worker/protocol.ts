@@ -44,6 +44,8 @@ export interface PackSummary {
   status: 'installing' | 'installed';
   totalBytes: number;
   storedBytes: number;
+  /** Where it was installed from (a pack folder URL, or the repository it was imported from). */
+  sourceUrl: string;
 }
 
 export type WorkerRequest =
