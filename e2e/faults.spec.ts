@@ -64,3 +64,20 @@ test('model chunks evicted from storage are explained, downloaded again, and the
   await ask(page, 'Thanks');
   await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(2);
 });
+
+test('two tabs share the store safely: only one runs the model, and the other can take over', async ({ page, context }) => {
+  await page.goto(baseUrl);
+  await ready(page);
+  const second = await context.newPage();
+  await second.goto(baseUrl);
+  await expect(second.getByText('GLM Pocket is open in another tab, which runs the model.')).toBeVisible();
+  await expect(second.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await second.getByRole('button', { name: 'Use it here' }).click();
+  await ready(second);
+  await expect(page.getByText('GLM Pocket moved to another tab; the model was unloaded here.')).toBeVisible();
+  await ask(second, 'Hello');
+  await expect(second.getByRole('article', { name: 'GLM' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Use it here' }).click();
+  await ready(page);
+  await expect(second.getByText(/moved to another tab/)).toBeVisible();
+});

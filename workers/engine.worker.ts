@@ -151,6 +151,11 @@ async function handle(request: WorkerRequest): Promise<void> {
       );
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
+    case 'unload':
+      await loaded?.model.release();
+      loaded = null;
+      post({ type: 'done', requestId });
+      return;
     case 'lose-gpu-device':
       gpuDevice?.destroy();
       post({ type: 'done', requestId });

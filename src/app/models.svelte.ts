@@ -21,7 +21,11 @@ export const models = $state({
   notice: '',
   /** A pack whose chunks are missing from storage (evicted by the browser), to download again. */
   repair: null as PackSummary | null,
+  /** Another tab of the app holds the model: 'elsewhere' at start, 'moved' when one took over. */
+  otherTab: null as 'elsewhere' | 'moved' | null,
 });
+
+const ENGINE_LOCK = 'glm-pocket-engine';
 
 export async function refreshPacks(): Promise<void> {
   models.packs = await engine.listPacks();
@@ -139,6 +143,33 @@ export async function checkPack(url: string): Promise<PackCheck> {
   // Weights plus about a quarter for activations, the KV cache and the runtime.
   if (memoryGiB && manifest.totalBytes * 1.25 > memoryGiB * 2 ** 30) warnings.push({ kind: 'memory', needBytes: manifest.totalBytes * 1.25, haveBytes: memoryGiB * 2 ** 30 });
   return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, warnings };
+}
+
+/**
+ * Runs the engine only while this tab holds the app's Web Lock, so two tabs never both load a model
+ * (nor download the demo twice). `steal` takes the lock from the tab that has it.
+ */
+export function claimEngine(steal = false): void {
+  if (!navigator.locks) {
+    startModels().catch(() => undefined);
+    return;
+  }
+  navigator.locks
+    .request(ENGINE_LOCK, steal ? { steal: true } : { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        models.otherTab = 'elsewhere';
+        return;
+      }
+      models.otherTab = null;
+      startModels().catch(() => undefined);
+      return new Promise<void>(() => undefined); // held for the life of the tab
+    })
+    .catch(async () => {
+      // Another tab took the lock: free the model here.
+      models.otherTab = 'moved';
+      models.info = null;
+      await engine.unload();
+    });
 }
 
 /** First start: install the embedded demo if it is not there, then load the chosen model. */

@@ -69,6 +69,11 @@ export class EngineClient {
     return (await this.call({ type: 'import', ...request }, 'packs', (m) => m.type === 'import-progress' && onProgress?.(m.partsDone, m.partsTotal))).packs;
   }
 
+  /** Frees the model's memory in the worker. */
+  async unload(): Promise<void> {
+    await this.call({ type: 'unload' }, 'done');
+  }
+
   /** Fault drill: makes the worker's GPU device fail, to exercise the fallback to wasm. */
   async loseGpuDevice(): Promise<void> {
     await this.call({ type: 'lose-gpu-device' }, 'done');

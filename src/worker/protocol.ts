@@ -57,6 +57,8 @@ export type WorkerRequest =
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
   | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }
+  /** Releases the loaded model (another tab took over). */
+  | { type: 'unload'; requestId: number }
   /** Fault drill: destroys the GPU device the engine uses, as a driver reset or a GPU crash would. */
   | { type: 'lose-gpu-device'; requestId: number }
   | { type: 'delete-pack'; requestId: number; id: string };
