@@ -81,3 +81,25 @@ test('two tabs share the store safely: only one runs the model, and the other ca
   await ready(page);
   await expect(second.getByText(/moved to another tab/)).toBeVisible();
 });
+
+test('generation pauses while the app is in the background and resumes when it is back', async ({ page }) => {
+  await page.goto(baseUrl);
+  await ready(page);
+  const setVisibility = (state: 'hidden' | 'visible') =>
+    page.evaluate((s) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+  await setVisibility('hidden');
+  await expect(page.getByText('Paused while GLM Pocket is in the background.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Message' }).fill('What is the memory budget?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.waitForTimeout(1500);
+  // One token after the prompt, then nothing until the app is visible again.
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(page.getByText(/First token \d+ ms/)).toHaveCount(0);
+  await setVisibility('visible');
+  await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('log')).toContainText('memory');
+  await expect(page.getByText('Paused while GLM Pocket is in the background.')).toHaveCount(0);
+});

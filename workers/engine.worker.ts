@@ -10,12 +10,21 @@ import { checkpointSource, type ModelSource } from '../src/engine/source';
 import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
 import { importFromHub } from '../src/store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
-import type { Backend, LoadRequest, ModelLocation, PackSummary, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
+import type { Backend, LoadRequest, ModelLocation, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let loaded: { model: GlmModel; tokenizer: GlmTokenizer } | null = null;
 let gpuDevice: GPUDevice | null = null;
 const running = new Map<number, AbortController>();
+
+/** Pacing of generation between tokens, set by the page (visibility, compute pressure). */
+const pace = { mode: 'run' as ThrottleMode, wake: null as (() => void) | null };
+const SLOW_STEP_MS = 250;
+
+async function beforeStep(): Promise<void> {
+  while (pace.mode === 'pause') await new Promise<void>((resume) => (pace.wake = resume));
+  if (pace.mode === 'slow') await new Promise((done) => setTimeout(done, SLOW_STEP_MS));
+}
 
 function post(message: WorkerResponse): void {
   scope.postMessage(message);
@@ -112,7 +121,8 @@ async function chat(request: Extract<WorkerRequest, { type: 'chat' }>): Promise<
     const streamer = new TextStreamer(tokenizer);
     const prompt = fitToContext(tokenizer, request.messages, model.maxSequenceLength, request.options.maxNewTokens);
     const maxNewTokens = Math.min(request.options.maxNewTokens, model.maxSequenceLength - prompt.ids.length);
-    const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal });
+    controller.signal.addEventListener('abort', () => pace.wake?.());
+    const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal, beforeStep: () => (controller.signal.aborted ? Promise.resolve() : beforeStep()) });
     let step = await run.next();
     while (!step.done) {
       post({ type: 'token', requestId, id: step.value, text: streamer.push(step.value) });
@@ -150,6 +160,12 @@ async function handle(request: WorkerRequest): Promise<void> {
         post({ type: 'import-progress', requestId, ...p }),
       );
       post({ type: 'packs', requestId, packs: await summaries() });
+      return;
+    case 'throttle':
+      pace.mode = request.mode;
+      pace.wake?.();
+      pace.wake = null;
+      post({ type: 'done', requestId });
       return;
     case 'unload':
       await loaded?.model.release();

@@ -9,6 +9,8 @@ export interface GenerateOptions extends SamplingOptions {
   /** Ids that end the reply (yielded, then generation stops); defaults to the config's eos ids. */
   stopIds?: readonly number[];
   signal?: AbortSignal;
+  /** Awaited before each decode step: lets the caller pause or slow generation (background, heat). */
+  beforeStep?: () => Promise<void>;
 }
 
 export interface GenerationStats {
@@ -45,6 +47,8 @@ export async function* generate(model: GlmModel, promptIds: readonly number[], o
     if (generated === 1) firstTokenAt = performance.now();
     yield id;
     if (stopIds.has(id) || generated === options.maxNewTokens || options.signal?.aborted) break;
+    await options.beforeStep?.();
+    if (options.signal?.aborted) break;
     logits = await model.forward([id]);
   }
   const decodeMs = performance.now() - firstTokenAt;

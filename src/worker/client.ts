@@ -2,7 +2,7 @@
 import type { GenerateOptions, GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
 import type { InstallProgress } from '../store/packs';
-import type { LoadRequest, ModelInfo, PackSummary, WorkerRequest, WorkerResponse } from './protocol';
+import type { LoadRequest, ModelInfo, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from './protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Listener = (message: WorkerResponse) => void;
@@ -67,6 +67,11 @@ export class EngineClient {
   /** Imports a Hugging Face repository into the store; resolves the store's packs. */
   async importRepo(request: Omit<Extract<WorkerRequest, { type: 'import' }>, 'type' | 'requestId'>, onProgress?: (partsDone: number, partsTotal: number) => void): Promise<PackSummary[]> {
     return (await this.call({ type: 'import', ...request }, 'packs', (m) => m.type === 'import-progress' && onProgress?.(m.partsDone, m.partsTotal))).packs;
+  }
+
+  /** Sets the pace of generation between tokens. */
+  async throttle(mode: ThrottleMode): Promise<void> {
+    await this.call({ type: 'throttle', mode }, 'done');
   }
 
   /** Frees the model's memory in the worker. */

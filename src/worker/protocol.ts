@@ -7,6 +7,8 @@ import type { InstallProgress } from '../store/packs';
 
 export type Backend = 'wasm' | 'webgpu';
 
+export type ThrottleMode = 'run' | 'slow' | 'pause';
+
 /** What to load: an installed pack, or a Hugging Face checkpoint folder served over HTTP. */
 export type ModelLocation = { kind: 'pack'; id: string } | { kind: 'checkpoint'; url: string; format: WeightFormat };
 
@@ -57,6 +59,8 @@ export type WorkerRequest =
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
   | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }
+  /** Generation pace: 'pause' (app in the background, critical pressure), 'slow' (serious pressure). */
+  | { type: 'throttle'; requestId: number; mode: ThrottleMode }
   /** Releases the loaded model (another tab took over). */
   | { type: 'unload'; requestId: number }
   /** Fault drill: destroys the GPU device the engine uses, as a driver reset or a GPU crash would. */
