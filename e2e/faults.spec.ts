@@ -2,6 +2,7 @@
 // wasm), and model chunks the browser evicted from storage (explained, downloaded again).
 import { expect, test, type Page } from '@playwright/test';
 import type { Server } from 'node:http';
+import { memoryPeaks } from '../bench/browser';
 import { startServer } from '../tools/serve';
 
 let server: Server;
@@ -102,4 +103,38 @@ test('generation pauses while the app is in the background and resumes when it i
   await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('log')).toContainText('memory');
   await expect(page.getByText('Paused while GLM Pocket is in the background.')).toHaveCount(0);
+});
+
+test('a conversation of more than 4x the context length keeps answering, in flat memory', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(baseUrl);
+  await ready(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Context length (tokens)').fill('256');
+  await page.getByLabel(/Temperature/).fill('0');
+  await page.getByRole('button', { name: 'Reload model' }).click();
+  await ready(page);
+  await page.getByRole('button', { name: 'Chat' }).click();
+  const turns: [string, string][] = [
+    ['How do I install the app on my phone?', 'Add to Home Screen'],
+    ['Does it work without internet?', 'offline'],
+    ['What does temperature mean?', 'randomness'],
+    ['How do I delete a model?', 'Delete'],
+    ['What is top-p?', 'Top-p'],
+  ];
+  const peaks: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    for (const [question, expected] of turns) {
+      await ask(page, question);
+      await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText(expected);
+    }
+    peaks.push((await memoryPeaks()).rendererBytes);
+  }
+  expect(await page.getByRole('article', { name: 'GLM' }).count()).toBe(20);
+  // The last prompt kept under a quarter of the 39 earlier messages: the chat is over 4x the window.
+  const dropped = Number(/(\d+) older messages no longer fit/.exec((await page.locator('.note').textContent()) ?? '')?.[1]);
+  expect(dropped).toBeGreaterThanOrEqual(30);
+  // Peak resident memory of the page's process after each round of five turns stays flat.
+  console.log(`renderer peak after each round: ${peaks.map((b) => (b / 1e6).toFixed(0)).join(', ')} MB`);
+  expect(peaks[3] - peaks[1]).toBeLessThan(20e6);
 });
