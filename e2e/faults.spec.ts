@@ -138,3 +138,15 @@ test('a conversation of more than 4x the context length keeps answering, in flat
   console.log(`renderer peak after each round: ${peaks.map((b) => (b / 1e6).toFixed(0)).join(', ')} MB`);
   expect(peaks[3] - peaks[1]).toBeLessThan(20e6);
 });
+
+test('a crashed engine worker is replaced, the model reloaded, and the conversation kept', async ({ page }) => {
+  await page.goto(baseUrl);
+  await ready(page);
+  await ask(page, 'Hello');
+  await page.evaluate(() => (globalThis as any).glmPocketEngine.crash());
+  await expect(page.getByText(/The engine stopped \(.*the engine crashed \(fault drill\)\); it was restarted/)).toBeVisible();
+  await ready(page);
+  await ask(page, 'What is top-p?');
+  await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText('Top-p');
+  await expect(page.getByRole('article', { name: 'You' }).first()).toHaveText(/Hello/);
+});

@@ -172,6 +172,11 @@ async function handle(request: WorkerRequest): Promise<void> {
       loaded = null;
       post({ type: 'done', requestId });
       return;
+    case 'crash':
+      setTimeout(() => {
+        throw new Error('the engine crashed (fault drill)');
+      });
+      return;
     case 'lose-gpu-device':
       gpuDevice?.destroy();
       post({ type: 'done', requestId });

@@ -2,6 +2,6 @@
 // so browser tests and devtools can drive the engine directly.
 import { EngineClient } from '../worker/client';
 
-export const engine = new EngineClient(new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' }));
+export const engine = new EngineClient(() => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' }));
 
 (globalThis as { glmPocketEngine?: EngineClient }).glmPocketEngine = engine;

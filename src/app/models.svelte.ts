@@ -23,6 +23,8 @@ export const models = $state({
   repair: null as PackSummary | null,
   /** Another tab of the app holds the model: 'elsewhere' at start, 'moved' when one took over. */
   otherTab: null as 'elsewhere' | 'moved' | null,
+  /** Why the engine had to be restarted, when it was. */
+  restarted: '',
 });
 
 const ENGINE_LOCK = 'glm-pocket-engine';
@@ -181,6 +183,13 @@ export async function startModels(): Promise<void> {
   const chosen = models.packs.find((p) => p.id === settings.modelId && p.status === 'installed');
   await loadPack(chosen?.id ?? DEMO_PACK_ID);
 }
+
+engine.onRestart = (reason) => {
+  models.notice = '';
+  models.restarted = reason;
+  models.info = null;
+  void loadPack(settings.modelId).catch(() => undefined);
+};
 
 engine.onDeviceLost = (reason) => {
   models.notice = reason;

@@ -23,14 +23,38 @@ export interface ChatResult {
 export class EngineClient {
   private nextId = 1;
   private listeners = new Map<number, Listener>();
+  private worker: Worker;
   /** Called when the worker reports that the GPU device was lost. */
   onDeviceLost: ((message: string) => void) | null = null;
+  /** Called after the engine died and a fresh worker replaced it (no model is loaded in it). */
+  onRestart: ((reason: string) => void) | null = null;
 
-  constructor(private readonly worker: Worker) {
+  constructor(private readonly createWorker: () => Worker) {
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const worker = this.createWorker();
     worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
       if (event.data.type === 'device-lost') this.onDeviceLost?.(event.data.message);
       else this.listeners.get(event.data.requestId)?.(event.data);
     };
+    // An error nobody caught leaves the engine in an unknown state: replace it.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.restart(event.message || 'the engine stopped');
+    };
+    return worker;
+  }
+
+  /** Ends the current worker, fails what was pending, and starts a fresh one. */
+  restart(reason: string): void {
+    this.worker.terminate();
+    const pending = [...this.listeners.entries()];
+    this.listeners.clear();
+    for (const [requestId, listener] of pending) listener({ type: 'error', requestId, name: 'EngineRestarted', message: `the engine stopped (${reason}) and was restarted` });
+    this.worker = this.start();
+    this.onRestart?.(reason);
   }
 
   private send(request: DistributiveOmit<WorkerRequest, 'requestId'>, listener: Listener): number {
@@ -77,6 +101,11 @@ export class EngineClient {
   /** Frees the model's memory in the worker. */
   async unload(): Promise<void> {
     await this.call({ type: 'unload' }, 'done');
+  }
+
+  /** Fault drill: crashes the worker. */
+  crash(): void {
+    this.worker.postMessage({ type: 'crash', requestId: this.nextId++ } satisfies WorkerRequest);
   }
 
   /** Fault drill: makes the worker's GPU device fail, to exercise the fallback to wasm. */
