@@ -150,3 +150,18 @@ test('a crashed engine worker is replaced, the model reloaded, and the conversat
   await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText('Top-p');
   await expect(page.getByRole('article', { name: 'You' }).first()).toHaveText(/Hello/);
 });
+
+test('running out of memory while loading falls back to streaming on the CPU, and the model answers', async ({ page }) => {
+  await page.goto(baseUrl);
+  await ready(page);
+  await page.evaluate(() => (globalThis as any).glmPocketEngine.failNextLoad());
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Reload model' }).click();
+  await expect(page.getByText(/Memory ran out while loading GLM Pocket demo: it now runs on the CPU/)).toBeVisible();
+  await ready(page);
+  await page.getByRole('button', { name: 'Models' }).click();
+  await expect(page.getByText(/segments are read from storage on every forward pass/)).toBeVisible();
+  await page.getByRole('button', { name: 'Chat' }).click();
+  await ask(page, 'How do I delete a model?');
+  await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText('Delete');
+});

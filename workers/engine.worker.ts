@@ -15,6 +15,8 @@ import type { Backend, LoadRequest, ModelLocation, PackSummary, ThrottleMode, Wo
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let loaded: { model: GlmModel; tokenizer: GlmTokenizer } | null = null;
 let gpuDevice: GPUDevice | null = null;
+/** Set by the 'fail-next-load' fault drill. */
+let failNextLoad = false;
 const running = new Map<number, AbortController>();
 
 /** Pacing of generation between tokens, set by the page (visibility, compute pressure). */
@@ -77,7 +79,12 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
   const start = performance.now();
   const ort = await runtime(request.backend, request.threads);
   const { limits, adapter } = await deviceLimits(request.backend);
-  const source = await openSource(request.location);
+  let source = await openSource(request.location);
+  if (failNextLoad) {
+    failNextLoad = false;
+    const real = source;
+    source = { ...real, readLayer: () => Promise.reject(new RangeError('Array buffer allocation failed (fault drill)')) };
+  }
   await loaded?.model.release();
   loaded = null;
   const model = await loadGlmModel(source, {
@@ -170,6 +177,10 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'unload':
       await loaded?.model.release();
       loaded = null;
+      post({ type: 'done', requestId });
+      return;
+    case 'fail-next-load':
+      failNextLoad = true;
       post({ type: 'done', requestId });
       return;
     case 'crash':

@@ -25,6 +25,8 @@ export const models = $state({
   otherTab: null as 'elsewhere' | 'moved' | null,
   /** Why the engine had to be restarted, when it was. */
   restarted: '',
+  /** A model that ran out of memory while loading and now runs in streaming mode. */
+  lowMemory: '',
 });
 
 const ENGINE_LOCK = 'glm-pocket-engine';
@@ -44,16 +46,26 @@ async function resolveBackend(): Promise<Backend> {
   return software ? 'wasm' : 'webgpu';
 }
 
-export async function loadPack(id: string, backend?: Backend): Promise<void> {
-  models.loading = models.packs.find((p) => p.id === id)?.name ?? id;
+function isOutOfMemory(error: unknown): boolean {
+  return /allocation failed|out of memory|memory access out of bounds|could not allocate/i.test((error as Error).message);
+}
+
+export async function loadPack(id: string, backend?: Backend, memoryBudgetBytes?: number): Promise<void> {
+  const pack = models.packs.find((p) => p.id === id);
+  models.loading = pack?.name ?? id;
   models.error = '';
   try {
-    models.info = await engine.load({
-      location: { kind: 'pack', id },
-      backend: backend ?? (await resolveBackend()),
-      maxSequenceLength: settings.contextLength,
-      memoryBudgetBytes: settings.memoryBudgetMB > 0 ? settings.memoryBudgetMB * 1e6 : undefined,
-    });
+    const load = (budget: number | undefined, chosen: Backend) =>
+      engine.load({ location: { kind: 'pack', id }, backend: chosen, maxSequenceLength: settings.contextLength, memoryBudgetBytes: budget });
+    const budget = memoryBudgetBytes ?? (settings.memoryBudgetMB > 0 ? settings.memoryBudgetMB * 1e6 : undefined);
+    try {
+      models.info = await load(budget, backend ?? (await resolveBackend()));
+    } catch (error) {
+      if (!isOutOfMemory(error) || !pack) throw error;
+      // Out of memory while loading: load again on the CPU, streaming all but a quarter of the model.
+      models.lowMemory = pack.name;
+      models.info = await load(Math.floor(pack.totalBytes / 4), 'wasm');
+    }
     models.loadedName = models.loading;
     settings.modelId = id;
     saveSettings();

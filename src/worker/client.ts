@@ -103,6 +103,11 @@ export class EngineClient {
     await this.call({ type: 'unload' }, 'done');
   }
 
+  /** Fault drill: the next load fails as if memory ran out. */
+  async failNextLoad(): Promise<void> {
+    await this.call({ type: 'fail-next-load' }, 'done');
+  }
+
   /** Fault drill: crashes the worker. */
   crash(): void {
     this.worker.postMessage({ type: 'crash', requestId: this.nextId++ } satisfies WorkerRequest);

@@ -63,6 +63,8 @@ export type WorkerRequest =
   | { type: 'throttle'; requestId: number; mode: ThrottleMode }
   /** Releases the loaded model (another tab took over). */
   | { type: 'unload'; requestId: number }
+  /** Fault drill: the next load runs out of memory while reading its first layer. */
+  | { type: 'fail-next-load'; requestId: number }
   /** Fault drill: an uncaught error kills the engine, as a crash would; the client starts a new worker. */
   | { type: 'crash'; requestId: number }
   /** Fault drill: destroys the GPU device the engine uses, as a driver reset or a GPU crash would. */
