@@ -1,0 +1,45 @@
+// Fitting a conversation into the context: newest turns kept, system prompt kept, whole turns dropped.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { fitToContext } from '../../src/engine/context';
+import { GlmTokenizer, type ChatMessage } from '../../src/engine/tokenizer';
+import { fixtureCheckpoint } from '../helpers';
+
+describe('fitToContext', () => {
+  let tokenizer: GlmTokenizer;
+  beforeAll(async () => {
+    const c = await fixtureCheckpoint({ shape: 'glm-edge' });
+    tokenizer = new GlmTokenizer(c.tokenizerJson, c.tokenizerConfig);
+  });
+
+  const conversation = (turns: number): ChatMessage[] => [
+    { role: 'system', content: 'Be brief.' },
+    ...Array.from({ length: turns }, (_, i): ChatMessage[] => [
+      { role: 'user', content: `question ${i}` },
+      { role: 'assistant', content: `answer ${i}` },
+    ]).flat(),
+    { role: 'user', content: 'last question' },
+  ];
+
+  test('a conversation that fits is sent whole', () => {
+    const messages = conversation(2);
+    const fitted = fitToContext(tokenizer, messages, 512, 64);
+    expect(fitted.droppedMessages).toBe(0);
+    expect(fitted.ids).toEqual(tokenizer.chatPromptIds(messages));
+  });
+
+  test('the oldest whole turns go, the system prompt stays, and the kept part starts at a user turn', () => {
+    const messages = conversation(40);
+    const fitted = fitToContext(tokenizer, messages, 200, 32);
+    expect(fitted.ids.length + 32).toBeLessThanOrEqual(200);
+    expect(fitted.droppedMessages % 2).toBe(0);
+    const kept = messages.slice(1 + fitted.droppedMessages);
+    expect(kept[0].role).toBe('user');
+    expect(fitted.ids).toEqual(tokenizer.chatPromptIds([messages[0], ...kept]));
+    // One more turn would not have fitted.
+    expect(tokenizer.chatPromptIds([messages[0], ...messages.slice(fitted.droppedMessages - 1)]).length + 32).toBeGreaterThan(200);
+  });
+
+  test('a single message longer than the context is refused with its length', () => {
+    expect(() => fitToContext(tokenizer, [{ role: 'user', content: 'x'.repeat(300) }], 100, 10)).toThrow(/the message is \d+ tokens long, more than the context length of 100/);
+  });
+});
