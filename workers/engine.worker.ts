@@ -23,9 +23,10 @@ const running = new Map<number, AbortController>();
 const pace = { mode: 'run' as ThrottleMode, wake: null as (() => void) | null };
 const SLOW_STEP_MS = 250;
 
-async function beforeStep(): Promise<void> {
-  while (pace.mode === 'pause') await new Promise<void>((resume) => (pace.wake = resume));
-  if (pace.mode === 'slow') await new Promise((done) => setTimeout(done, SLOW_STEP_MS));
+/** Waits while generation is paused (a stop ends the wait), or a moment when it is slowed. */
+async function beforeStep(signal: AbortSignal): Promise<void> {
+  while (pace.mode === 'pause' && !signal.aborted) await new Promise<void>((resume) => (pace.wake = resume));
+  if (pace.mode === 'slow' && !signal.aborted) await new Promise((done) => setTimeout(done, SLOW_STEP_MS));
 }
 
 function post(message: WorkerResponse): void {
@@ -52,8 +53,9 @@ async function deviceLimits(backend: Backend): Promise<{ limits: DeviceLimits; a
 /** Tells the page when the GPU device ORT uses is lost, so it can reload the model on wasm. */
 async function watchDevice(ort: OrtModule): Promise<void> {
   const device = await ort.env.webgpu.device;
-  gpuDevice = device ?? null;
-  device?.lost.then((info) => {
+  if (!device || device === gpuDevice) return; // already watched
+  gpuDevice = device;
+  void device.lost.then((info) => {
     if (info.reason === 'destroyed' && !loaded) return;
     loaded = null;
     post({ type: 'device-lost', requestId: 0, message: info.message || 'the GPU device was lost' });
@@ -82,8 +84,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
   let source = await openSource(request.location);
   if (failNextLoad) {
     failNextLoad = false;
-    const real = source;
-    source = { ...real, readLayer: () => Promise.reject(new RangeError('Array buffer allocation failed (fault drill)')) };
+    source = { ...source, readLayer: () => Promise.reject(new RangeError('Array buffer allocation failed (fault drill)')) };
   }
   await loaded?.model.release();
   loaded = null;
@@ -129,7 +130,7 @@ async function chat(request: Extract<WorkerRequest, { type: 'chat' }>): Promise<
     const prompt = fitToContext(tokenizer, request.messages, model.maxSequenceLength, request.options.maxNewTokens);
     const maxNewTokens = Math.min(request.options.maxNewTokens, model.maxSequenceLength - prompt.ids.length);
     controller.signal.addEventListener('abort', () => pace.wake?.());
-    const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal, beforeStep: () => (controller.signal.aborted ? Promise.resolve() : beforeStep()) });
+    const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal, beforeStep: () => beforeStep(controller.signal) });
     let step = await run.next();
     while (!step.done) {
       post({ type: 'token', requestId, id: step.value, text: streamer.push(step.value) });
