@@ -50,14 +50,14 @@ function isOutOfMemory(error: unknown): boolean {
   return /allocation failed|out of memory|memory access out of bounds|could not allocate/i.test((error as Error).message);
 }
 
-export async function loadPack(id: string, backend?: Backend, memoryBudgetBytes?: number): Promise<void> {
+export async function loadPack(id: string, backend?: Backend): Promise<void> {
   const pack = models.packs.find((p) => p.id === id);
   models.loading = pack?.name ?? id;
   models.error = '';
   try {
     const load = (budget: number | undefined, chosen: Backend) =>
       engine.load({ location: { kind: 'pack', id }, backend: chosen, maxSequenceLength: settings.contextLength, memoryBudgetBytes: budget });
-    const budget = memoryBudgetBytes ?? (settings.memoryBudgetMB > 0 ? settings.memoryBudgetMB * 1e6 : undefined);
+    const budget = settings.memoryBudgetMB > 0 ? settings.memoryBudgetMB * 1e6 : undefined;
     try {
       models.info = await load(budget, backend ?? (await resolveBackend()));
     } catch (error) {
@@ -71,7 +71,6 @@ export async function loadPack(id: string, backend?: Backend, memoryBudgetBytes?
     saveSettings();
   } catch (error) {
     models.error = (error as Error).message;
-    const pack = models.packs.find((p) => p.id === id);
     // A downloaded pack's source is its folder URL (ending in "/"); an imported one is re-imported instead.
     if (/missing from storage/.test(models.error) && pack?.sourceUrl.endsWith('/')) models.repair = pack;
     throw error;
