@@ -165,3 +165,23 @@ test('running out of memory while loading falls back to streaming on the CPU, an
   await ask(page, 'How do I delete a model?');
   await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText('Delete');
 });
+
+test('compute pressure slows generation when serious and pauses it when critical, and says why', async ({ page }) => {
+  // The emulated pressure source must be in place before the page starts observing it.
+  const cdp = await page.context().newCDPSession(page);
+  const pressure = (state: string) => cdp.send('Emulation.setPressureStateOverride' as never, { source: 'cpu', state } as never);
+  await cdp.send('Emulation.setPressureSourceOverrideEnabled' as never, { enabled: true, source: 'cpu' } as never);
+  await page.goto(baseUrl);
+  await ready(page);
+  await pressure('serious');
+  await expect(page.getByText('Slowed down: the device reports serious load or heat.')).toBeVisible();
+  await pressure('critical');
+  await expect(page.getByText('Paused: the device reports critical load or heat.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Message' }).fill('What is top-p?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.waitForTimeout(1500);
+  await expect(page.getByText(/First token \d+ ms/)).toHaveCount(0);
+  await pressure('nominal');
+  await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Paused: the device|Slowed down/)).toHaveCount(0);
+});
