@@ -1,4 +1,4 @@
-// Shared pieces of the browser benchmarks: Debian's Chromium through Playwright, and the resident
+// Shared by the browser benchmarks and some browser tests: Debian's Chromium through Playwright, and the resident
 // memory high-water marks (VmHWM) of the browser's processes, found as descendants of this process.
 import { chromium, type BrowserContext } from '@playwright/test';
 import { readdir, readFile } from 'node:fs/promises';
