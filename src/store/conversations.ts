@@ -1,5 +1,5 @@
 // Saved conversations in IndexedDB (idb-keyval), one record per conversation.
-import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { createStore, del, set, values, type UseStore } from 'idb-keyval';
 import type { ChatMessage } from '../engine/tokenizer';
 
 export interface Conversation {
@@ -18,10 +18,6 @@ const db = () => (store ??= createStore('glm-pocket-chats', 'conversations'));
 /** All conversations, most recently updated first. */
 export async function listConversations(): Promise<Conversation[]> {
   return (await values<Conversation>(db())).sort((a, b) => b.updatedAt - a.updatedAt);
-}
-
-export async function getConversation(id: string): Promise<Conversation | undefined> {
-  return get<Conversation>(id, db());
 }
 
 /** Saves a plain copy (reactive proxies cannot be stored). */
