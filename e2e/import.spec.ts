@@ -1,6 +1,6 @@
 // Importing a GLM repository from a Hugging Face-style endpoint in the browser (Range requests,
-// conversion in the worker, straight into IndexedDB): the app then runs it with the logits of
-// converting the same checkpoint locally.
+// conversion in the worker, straight into IndexedDB), or a folder picked on the device: the app
+// then runs it with the logits of converting the same checkpoint locally.
 import { expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
@@ -12,7 +12,8 @@ import { openCheckpoint } from '../src/engine/checkpoint';
 import { loadGlmModel } from '../src/engine/model';
 import { checkpointSource } from '../src/engine/source';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
-import { folderFiles } from '../tools/node-files';
+import { writePack } from '../src/engine/pack/write';
+import { folderFiles, folderSink } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';
 
 let server: Server;
@@ -56,4 +57,29 @@ test('a repository that does not exist gives a clear message', async ({ page }) 
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
   await page.getByRole('button', { name: 'Import' }).click();
   await expect(page.getByRole('alert')).toContainText('config.json: not found in zai-org/missing@main');
+});
+
+test('a checkpoint folder and a pack folder picked on the device are added and run', async ({ page }) => {
+  const root = await mkdtemp(join(tmpdir(), 'glm-picked-'));
+  const checkpointDir = join(root, 'my-glm');
+  await writeGlmCheckpoint(checkpointDir, { shape: 'glm-edge', seed: 121 });
+  const packDir = join(root, 'my-pack');
+  await writePack(await openCheckpoint(folderFiles(checkpointDir)), 'q8', folderSink(packDir), { id: 'my-pack-q8', name: 'My pack', chunkBytes: 8192 });
+
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Models' }).click();
+  const picker = page.getByLabel(/add a model folder from this device/);
+  await picker.setInputFiles(checkpointDir);
+  await expect(page.getByRole('listitem').filter({ hasText: 'my-glm (q4)' })).toBeVisible({ timeout: 60_000 });
+  await picker.setInputFiles(packDir);
+  const pack = page.getByRole('listitem').filter({ hasText: 'My pack' });
+  await expect(pack).toContainText('q8');
+  await pack.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByText('My pack ready')).toBeVisible({ timeout: 60_000 });
+  const expectedModel = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(checkpointDir)), 'q8'), { ort });
+  const expectedLogits = Array.from(await expectedModel.forward(IDS, true));
+  const logits = await page.evaluate(async (ids) => Array.from((await (globalThis as any).glmPocketEngine.logits(ids)).logits as Float32Array), IDS);
+  const maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - expectedLogits[i])));
+  expect(maxDiff / Math.max(...expectedLogits.map(Math.abs))).toBeLessThan(1e-5);
 });

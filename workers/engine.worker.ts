@@ -8,7 +8,7 @@ import type { DeviceLimits } from '../src/engine/plan';
 import { fitToContext } from '../src/engine/context';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
 import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
-import { importFromHub } from '../src/store/import';
+import { importFromHub, importPickedFolder } from '../src/store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
 import type { Backend, LoadRequest, ModelLocation, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
 
@@ -192,6 +192,10 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'lose-gpu-device':
       gpuDevice?.destroy();
       post({ type: 'done', requestId });
+      return;
+    case 'import-files':
+      await importPickedFolder(new Map(request.files.map((f) => [f.name, f.blob])), request.folder, request.format, (p) => post({ type: 'import-progress', requestId, ...p }));
+      post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'list-packs':
       post({ type: 'packs', requestId, packs: await summaries() });

@@ -86,6 +86,7 @@ const en = {
   quant: 'Quantization',
   import: 'Import',
   importing: 'Importing {repo}: part {done} of {total}',
+  pickFolder: 'Or add a model folder from this device (a pack, or a Hugging Face checkpoint folder)',
 };
 
 type Key = keyof typeof en;
@@ -177,6 +178,7 @@ const zh: Record<Key, string> = {
   quant: '量化',
   import: '导入',
   importing: '正在导入 {repo}：第 {done} / {total} 部分',
+  pickFolder: '或者从本设备添加模型文件夹（模型包，或 Hugging Face 模型文件夹）',
 };
 
 export type Language = 'en' | 'zh';

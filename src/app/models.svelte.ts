@@ -130,6 +130,23 @@ export async function importRepo(repo: string, revision: string, endpoint: strin
   }
 }
 
+/** Adds a folder picked on the device (a pack, or a checkpoint converted to `format`). */
+export async function importFolder(files: File[], format: WeightFormat): Promise<void> {
+  importState.repo = files[0]?.webkitRelativePath.split('/')[0] ?? '';
+  models.error = '';
+  try {
+    await engine.importFiles(files, format, (done, total) => {
+      importState.partsDone = done;
+      importState.partsTotal = total;
+    });
+  } catch (error) {
+    models.error = (error as Error).message;
+  } finally {
+    importState.repo = '';
+    await refreshPacks();
+  }
+}
+
 export async function deletePack(id: string): Promise<void> {
   await engine.deletePack(id);
   await refreshPacks();

@@ -3,13 +3,17 @@
 // they are written. Progress is recorded per part, so an interrupted import resumes at the first
 // part not yet stored. Memory stays at one layer's tensors plus its part.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { blobCheckpointFiles, blobPackFiles } from '../engine/blob-files';
 import { openCheckpoint } from '../engine/checkpoint';
-import { hubFiles, type HubLocation } from '../engine/hub';
+import type { CheckpointFiles } from '../engine/files';
+import { DEFAULT_ENDPOINT, hubFiles, type HubLocation } from '../engine/hub';
+import { MANIFEST_FILE, packChunks } from '../engine/pack/manifest';
+import { readChunk, readManifest } from '../engine/pack/read';
 import type { WrittenSoFar } from '../engine/pack/write';
 import { writePack } from '../engine/pack/write';
 import type { WeightFormat } from '../engine/weights';
-import { DownloadError } from './errors';
-import { storeChunkBytes, storeInstalledPack } from './packs';
+import { DownloadError, QuotaError } from './errors';
+import { checkSpace, storeChunkBytes, storeInstalledPack } from './packs';
 
 interface ImportState extends WrittenSoFar {
   id: string;
@@ -29,25 +33,58 @@ export function importedPackId(repo: string, format: WeightFormat): string {
   return `${repo.replace('/', '--')}-${format}`;
 }
 
-export async function importFromHub(location: HubLocation, format: WeightFormat, onProgress?: (p: ImportProgress) => void): Promise<string> {
-  const id = importedPackId(location.repo, format);
-  const checkpoint = await openCheckpoint(hubFiles(location));
+/** Converts a checkpoint into the store as pack `id`, resuming at the first part not yet stored. */
+async function importCheckpoint(files: CheckpointFiles, format: WeightFormat, id: string, name: string, source: string, onProgress?: (p: ImportProgress) => void): Promise<string> {
+  const checkpoint = await openCheckpoint(files);
   const previous = await get<ImportState>(id, db());
+  const store = async (file: string, bytes: Uint8Array) => {
+    try {
+      await storeChunkBytes(id, file, bytes);
+    } catch (error) {
+      if ((error as Error).name !== 'QuotaExceededError') throw error;
+      throw new QuotaError(`not enough storage to keep ${name}: free some space or delete a model, then import again to resume`);
+    }
+  };
+  const manifest = await writePack(checkpoint, format, { write: store }, {
+    id,
+    name,
+    resume: previous,
+    onWritten: (soFar) => set(id, { id, format, ...soFar }, db()),
+    onProgress: (partsDone, partsTotal) => onProgress?.({ partsDone, partsTotal }),
+  });
+  await storeInstalledPack(manifest, source);
+  await del(id, db());
+  return id;
+}
+
+export async function importFromHub(location: HubLocation, format: WeightFormat, onProgress?: (p: ImportProgress) => void): Promise<string> {
+  const name = location.repo.split('/')[1] ?? location.repo;
   try {
-    const manifest = await writePack(checkpoint, format, { write: (file, bytes) => storeChunkBytes(id, file, bytes) }, {
-      id,
-      name: `${location.repo.split('/')[1]} (${format})`,
-      resume: previous,
-      onWritten: (soFar) => set(id, { id, format, ...soFar }, db()),
-      onProgress: (partsDone, partsTotal) => onProgress?.({ partsDone, partsTotal }),
-    });
-    await storeInstalledPack(manifest, `${location.endpoint ?? 'https://huggingface.co'}/${location.repo}`);
-    await del(id, db());
-    return id;
+    return await importCheckpoint(hubFiles(location), format, importedPackId(location.repo, format), `${name} (${format})`, `${location.endpoint ?? DEFAULT_ENDPOINT}/${location.repo}`, onProgress);
   } catch (error) {
     if ((error as Error).name === 'CheckpointError' && /dropped|could not be fetched/.test((error as Error).message)) {
       throw new DownloadError(`the import of ${location.repo} was interrupted (${(error as Error).message}); import again to resume`);
     }
     throw error;
   }
+}
+
+/**
+ * Adds a folder the user picked: a pack (manifest.json: every chunk verified, then stored) or a
+ * Hugging Face checkpoint folder (converted like an import). `folder` is the folder's name.
+ */
+export async function importPickedFolder(files: Map<string, Blob>, folder: string, format: WeightFormat, onProgress?: (p: ImportProgress) => void): Promise<string> {
+  if (files.has(MANIFEST_FILE)) {
+    const pack = blobPackFiles(files, folder);
+    const manifest = await readManifest(pack);
+    await checkSpace(manifest.totalBytes);
+    const chunks = packChunks(manifest);
+    for (const [index, chunk] of chunks.entries()) {
+      await storeChunkBytes(manifest.id, chunk.file, await readChunk(pack, chunk, true));
+      onProgress?.({ partsDone: index + 1, partsTotal: chunks.length });
+    }
+    await storeInstalledPack(manifest, `file:${folder}`);
+    return manifest.id;
+  }
+  return importCheckpoint(blobCheckpointFiles(files, folder), format, `${folder}-${format}`, `${folder} (${format})`, `file:${folder}`, onProgress);
 }

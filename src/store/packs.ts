@@ -104,7 +104,8 @@ async function readBody(response: Response, onBytes: (n: number) => void): Promi
   return out;
 }
 
-async function checkSpace(bytesNeeded: number): Promise<void> {
+/** Fails early with a QuotaError when the browser's storage estimate leaves less than bytesNeeded. */
+export async function checkSpace(bytesNeeded: number): Promise<void> {
   const estimate = await globalThis.navigator?.storage?.estimate?.();
   if (!estimate?.quota) return;
   const free = estimate.quota - (estimate.usage ?? 0);

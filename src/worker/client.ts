@@ -1,6 +1,7 @@
 // The page's side of the engine worker: promise and async-iterator calls over the protocol.
 import type { GenerateOptions, GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
+import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
 import type { LoadRequest, ModelInfo, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -116,6 +117,13 @@ export class EngineClient {
   /** Fault drill: makes the worker's GPU device fail, to exercise the fallback to wasm. */
   async loseGpuDevice(): Promise<void> {
     await this.call({ type: 'lose-gpu-device' }, 'done');
+  }
+
+  /** Adds a folder picked with <input webkitdirectory>: a pack, or a checkpoint converted to `format`. */
+  async importFiles(files: File[], format: WeightFormat, onProgress?: (done: number, total: number) => void): Promise<PackSummary[]> {
+    const folder = files[0]?.webkitRelativePath.split('/')[0] || 'picked-model';
+    const entries = files.map((file) => ({ name: file.name, blob: file as Blob }));
+    return (await this.call({ type: 'import-files', folder, files: entries, format }, 'packs', (m) => m.type === 'import-progress' && onProgress?.(m.partsDone, m.partsTotal))).packs;
   }
 
   async listPacks(): Promise<PackSummary[]> {

@@ -58,6 +58,8 @@ export type WorkerRequest =
   | { type: 'install'; requestId: number; url: string }
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
   | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat }
+  /** Adds a folder picked on the device: a pack, or a checkpoint to convert (`format`). */
+  | { type: 'import-files'; requestId: number; folder: string; files: { name: string; blob: Blob }[]; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }
   /** Generation pace: 'pause' (app in the background, critical pressure), 'slow' (serious pressure). */
   | { type: 'throttle'; requestId: number; mode: ThrottleMode }
