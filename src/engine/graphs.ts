@@ -2,10 +2,11 @@
 // segment of consecutive decoder layers, and the head (final norm + lm_head). Reads like the model:
 // one function per step, checkpoint names on the weights, shapes in comments (S = new tokens,
 // P = past tokens, T = P + S, H = hidden, D = head_dim).
+import { formatBytes } from '../util/bytes';
 import type { GlmConfig } from './config';
 import { DataType, Graph, type ExternalFile } from './onnx/graph';
 import * as io from './io-names';
-import { BLOCK_SIZE, blockBytes } from './quant';
+import { BLOCK_SIZE, blockBytes, type QuantizedMatrix } from './quant';
 import { inverseFrequencies, rotaryCaches } from './rotary';
 import type { EmbeddingWeight, LinearWeight } from './weights';
 
@@ -34,7 +35,16 @@ export interface LayerWeights {
 const FLOAT = DataType.FLOAT;
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
-function linear(g: Graph, name: string, x: string, w: LinearWeight): string {
+/**
+ * x @ W. A quantized weight larger than `maxBindingBytes` (the GPU's maxStorageBufferBindingSize)
+ * is split into row blocks, each its own MatMulNBits over a view of the same bytes, and the
+ * outputs are concatenated: no single buffer binding has to hold the whole matrix.
+ */
+function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBytes = Infinity): string {
+  if (w.kind === 'quantized' && w.matrix.data.byteLength > maxBindingBytes) return splitLinear(g, name, x, w.matrix, maxBindingBytes);
+  if (w.kind !== 'quantized' && w.data.byteLength > maxBindingBytes) {
+    throw new RangeError(`${name} takes ${formatBytes(w.data.byteLength)} as ${w.kind === 'half' ? 'f16' : 'f32'}, more than this GPU binds at once (${formatBytes(maxBindingBytes)}): use a q4 or q8 model`);
+  }
   switch (w.kind) {
     case 'float':
       return g.op('MatMul', [x, g.initializer(name, FLOAT, [w.k, w.n], w.data)]);
@@ -49,6 +59,19 @@ function linear(g: Graph, name: string, x: string, w: LinearWeight): string {
       return g.msOp('MatMulNBits', [x, data, scales], { K: m.k, N: m.n, bits: m.bits, block_size: BLOCK_SIZE });
     }
   }
+}
+
+function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxBindingBytes: number): string {
+  const rowBytes = m.blocksPerRow * blockBytes(m.bits);
+  const rowsPerPart = Math.max(1, Math.floor(maxBindingBytes / rowBytes));
+  const outputs: string[] = [];
+  for (let first = 0, part = 0; first < m.n; first += rowsPerPart, part++) {
+    const rows = Math.min(rowsPerPart, m.n - first);
+    const data = m.data.subarray(first * rowBytes, (first + rows) * rowBytes);
+    const scales = m.scales.subarray(first * m.blocksPerRow, (first + rows) * m.blocksPerRow);
+    outputs.push(linear(g, `${name}.rows${part}`, x, { kind: 'quantized', matrix: { ...m, n: rows, data, scales } }));
+  }
+  return g.op('Concat', outputs, { axis: -1 });
 }
 
 function rmsNorm(g: Graph, name: string, x: string, weight: Float32Array, eps: number): string {
@@ -246,14 +269,17 @@ function applyRotary(g: Graph, config: GlmConfig, x: string, angles: { cos: stri
 
 // ---------------------------------------------------------------- head
 
-/** hidden_states [1, S, H], logits_start [1] -> model.norm -> lm_head -> logits [1, S - start, V]. */
-export function buildHeadGraph(config: GlmConfig, norm: Float32Array, lmHead: LinearWeight, externals: ExternalFile[] = []): Uint8Array {
+/**
+ * hidden_states [1, S, H], logits_start [1] -> model.norm -> lm_head -> logits [1, S - start, V].
+ * lm_head is split across bindings when it is larger than the GPU binds at once.
+ */
+export function buildHeadGraph(config: GlmConfig, norm: Float32Array, lmHead: LinearWeight, externals: ExternalFile[] = [], maxBindingBytes = Infinity): Uint8Array {
   const g = new Graph('glm_head', externals);
   const hidden = g.input(io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
   const start = g.input(io.LOGITS_START, DataType.INT64, [1]);
   const kept = g.op('Slice', [hidden, start, g.int64('slice_end', [INT64_MAX]), g.int64('slice_axis', [1])]);
   const normed = rmsNorm(g, 'model.norm.weight', kept, norm, config.rmsNormEps);
-  const logits = linear(g, 'lm_head.weight', normed, lmHead);
+  const logits = linear(g, 'lm_head.weight', normed, lmHead, maxBindingBytes);
   g.output(logits, io.LOGITS, FLOAT, [1, 'L', config.vocabSize]);
   return g.encode();
 }

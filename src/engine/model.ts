@@ -3,13 +3,15 @@
 // hands its buffer to ORT as externalData, so JS holds at most one segment's weights while loading;
 // segments the memory budget cannot keep are loaded again for each forward pass (streaming).
 import type * as Ort from 'onnxruntime-web';
+import { formatBytes } from '../util/bytes';
 import { Arena } from './arena';
 import type { GlmConfig } from './config';
 import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from './graphs';
 import * as io from './io-names';
 import { readBasePart, readLayerPart } from './parts';
 import { planSegments, type DeviceLimits, type Segment, type SegmentPlan } from './plan';
-import type { ModelSource } from './source';
+import { linearBytes, type ModelSource } from './source';
+import type { WeightFormat } from './weights';
 
 export type OrtModule = typeof Ort;
 
@@ -46,6 +48,16 @@ async function createSegmentSession(source: ModelSource, segment: Segment, atten
   return create(graph, parts);
 }
 
+/** A layer matrix the GPU cannot bind is refused before anything is read (only lm_head is split). */
+function checkLayerBindings(config: GlmConfig, format: WeightFormat, maxBindingBytes: number | undefined): void {
+  if (!maxBindingBytes) return;
+  const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim } = config;
+  const largest = Math.max(linearBytes(2 * i, h, format), linearBytes(h, i, format), linearBytes((numHeads + 2 * numKvHeads) * headDim, h, format));
+  if (largest > maxBindingBytes) {
+    throw new RangeError(`a layer matrix of this model takes ${formatBytes(largest)} as ${format}, more than this GPU binds at once (${formatBytes(maxBindingBytes)}): use a smaller quantization`);
+  }
+}
+
 /** Builds every graph from the source and creates its sessions, one segment at a time. */
 export async function loadGlmModel(source: ModelSource, options: LoadOptions): Promise<GlmModel> {
   const { ort } = options;
@@ -61,8 +73,17 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
     segmentSize: options.segmentSize,
   });
   const extra = options.prepackWeights === false ? { session: { disable_prepacking: '1' } } : undefined;
-  const create: SessionFactory = (graph, parts) =>
-    ort.InferenceSession.create(graph, { ...options.sessionOptions, ...(extra && { extra }), externalData: parts.map((p) => ({ path: p.name, data: p.bytes })) });
+  const createOn =
+    (executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders']): SessionFactory =>
+    (graph, parts) =>
+      ort.InferenceSession.create(graph, {
+        ...options.sessionOptions,
+        ...(executionProviders && { executionProviders }),
+        ...(extra && { extra }),
+        externalData: parts.map((p) => ({ path: p.name, data: p.bytes })),
+      });
+  const create = createOn();
+  checkLayerBindings(config, source.format, options.device?.maxStorageBufferBindingSize);
   const residentCount = plan.segments.filter((s) => s.resident).length;
   const total = residentCount + 2;
   let done = 0;
@@ -72,12 +93,16 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   let arena: Arena | null = new Arena(Math.max(source.baseBytes(), largestSegment) + 64 * 16);
   const base = await source.readBase(arena);
   const baseWeights = readBasePart(base, config, source.format);
-  const embedSession = await create(buildEmbeddingGraph(config, baseWeights.embedTokens, [base]), [base]);
+  // The lookup reads a few rows: a table larger than the GPU binds at once stays on the CPU.
+  const maxBindingBytes = options.device?.maxStorageBufferBindingSize ?? Infinity;
+  const tableBytes = baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens.matrix.data.byteLength : baseWeights.embedTokens.data.byteLength;
+  const embedOnCpu = tableBytes > maxBindingBytes;
+  const embedSession = await (embedOnCpu ? createOn(['wasm']) : create)(buildEmbeddingGraph(config, baseWeights.embedTokens, [base]), [base]);
   progress();
   // Tied quantized embeddings: lm_head reads the very bytes the lookup gathers from.
   const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
   if (!lmHead) throw new Error(`part ${base.name}: lm_head.weight is missing`);
-  const headSession = await create(buildHeadGraph(config, baseWeights.norm, lmHead, [base]), [base]);
+  const headSession = await create(buildHeadGraph(config, baseWeights.norm, lmHead, [base], maxBindingBytes), [base]);
   progress();
 
   const sessions: (Ort.InferenceSession | null)[] = [];
