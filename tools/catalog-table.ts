@@ -4,7 +4,7 @@ import { CATALOG, footprint } from '../src/app/catalog';
 import { formatBytes } from '../src/util/bytes';
 
 const CONTEXT = 4096;
-console.log(`| model | quantization | download | memory at ${CONTEXT} tokens of context | largest tensor |`);
+console.log(`| model | quantization | download | memory at ${CONTEXT} tokens of context | largest GPU binding |`);
 console.log('|---|---|---|---|---|');
 for (const entry of CATALOG) {
   for (const format of ['q4', 'q8', 'f16'] as const) {

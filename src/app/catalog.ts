@@ -30,14 +30,21 @@ export interface Footprint {
   downloadBytes: number;
   /** Weights plus the KV cache at the context length, plus 15% for activations and the runtime. */
   memoryBytes: number;
-  /** The largest single weight buffer (the embedding table or lm_head). */
+  /**
+   * The largest buffer one GPU binding must hold: the biggest layer matrix, and for f16/f32 also
+   * lm_head (a quantized lm_head is split across bindings, the embedding lookup runs on the CPU).
+   */
   largestTensorBytes: number;
 }
 
 export function footprint(config: GlmConfig, format: WeightFormat, contextTokens: number): Footprint {
   const weights = estimateBaseBytes(config, format) + config.numLayers * estimateLayerBytes(config, format);
   const kvCache = 2 * config.numLayers * config.numKvHeads * config.headDim * 4 * contextTokens;
-  return { downloadBytes: weights, memoryBytes: Math.round((weights + kvCache) * 1.15), largestTensorBytes: linearBytes(config.vocabSize, config.hiddenSize, format) };
+  const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim } = config;
+  const layerMatrix = Math.max(linearBytes(2 * i, h, format), linearBytes(h, i, format), linearBytes((numHeads + 2 * numKvHeads) * headDim, h, format));
+  const quantized = format === 'q4' || format === 'q8';
+  const largestTensorBytes = quantized ? layerMatrix : Math.max(layerMatrix, linearBytes(config.vocabSize, h, format));
+  return { downloadBytes: weights, memoryBytes: Math.round((weights + kvCache) * 1.15), largestTensorBytes };
 }
 
 export interface DeviceFacts {
