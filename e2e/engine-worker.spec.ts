@@ -17,10 +17,13 @@ const IDS = [5, 9, 17, 200, 33];
 let server: Server;
 let baseUrl: string;
 let nodeLogits: Float32Array;
+let fixturesDir: string;
 
 test.beforeAll(async () => {
   const fixtures = await mkdtemp(join(tmpdir(), 'glm-e2e-'));
+  fixturesDir = fixtures;
   await writeGlmCheckpoint(join(fixtures, 'edge'), { shape: 'glm-edge', seed: 41 });
+  await writeGlmCheckpoint(join(fixtures, 'big-vocab'), { shape: 'glm-4-9b', seed: 42, vocabSize: 4096 });
   ({ server, url: baseUrl } = await startServer({ root: 'dist', mounts: { '/fixtures/': fixtures } }));
   ort.env.wasm.numThreads = 1;
   const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixtures, 'edge'))), 'q4'), { ort });
@@ -63,3 +66,18 @@ for (const [backend, tolerance] of [
     expect(maxRelativeError(logits, nodeLogits)).toBeLessThan(tolerance);
   });
 }
+
+test('on WebGPU with a binding limit below lm_head, the split lm_head gives the Node engine\'s logits', async ({ page }) => {
+  const ids = [7, 700, 3000];
+  const whole = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'big-vocab'))), 'q4'), { ort });
+  const expected = await whole.forward(ids, true);
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
+  const logits = await page.evaluate(async (ids) => {
+    const engine = (globalThis as any).glmPocketEngine;
+    // lm_head is 4096 rows x 4 blocks x 16 bytes = 262 kB: a 100 kB limit splits it in three.
+    await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/big-vocab/', format: 'q4' }, backend: 'webgpu', bindingLimitBytes: 100_000 });
+    return Array.from((await engine.logits(ids)).logits as Float32Array);
+  }, ids);
+  expect(maxRelativeError(logits, expected)).toBeLessThan(1e-3);
+});

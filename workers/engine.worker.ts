@@ -81,6 +81,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
   const start = performance.now();
   const ort = await runtime(request.backend, request.threads);
   const { limits, adapter } = await deviceLimits(request.backend);
+  if (request.bindingLimitBytes) limits.maxStorageBufferBindingSize = Math.min(limits.maxStorageBufferBindingSize ?? Infinity, request.bindingLimitBytes);
   let source = await openSource(request.location);
   if (failNextLoad) {
     failNextLoad = false;

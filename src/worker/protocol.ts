@@ -21,6 +21,8 @@ export interface LoadRequest {
   prepackWeights?: boolean;
   /** Context length in tokens (prompt + reply); the KV cache and rotary tables are sized for it. */
   maxSequenceLength?: number;
+  /** Plans for a smaller GPU binding limit than the adapter's, e.g. a phone's 128 MiB on a desktop. */
+  bindingLimitBytes?: number;
 }
 
 export interface ModelInfo {
