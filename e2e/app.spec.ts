@@ -1,8 +1,9 @@
 // The app as a user meets it: offline after the first visit, saved conversations, safe Markdown,
 // regenerate and edit, the Chinese UI, settings that persist, and the models page.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
 import { startServer } from '../tools/serve';
+import { ask, ready } from './helpers';
 
 let server: Server;
 let baseUrl: string;
@@ -11,16 +12,6 @@ test.beforeAll(async () => {
   ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
 });
 test.afterAll(() => server?.close());
-
-async function ready(page: Page): Promise<void> {
-  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
-}
-
-async function ask(page: Page, text: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 60_000 });
-}
 
 test('after the first visit the app opens and answers offline, fetching nothing from the network', async ({ page, context }) => {
   await page.goto(baseUrl);
@@ -158,6 +149,6 @@ test('settings persist, and the models page lists the demo with its size and bac
   await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
   await expect(page.getByText(/Storage: .* used, .* free/)).toBeVisible();
   await page.getByLabel('Pack URL').fill(`${baseUrl}no-such-pack/`);
-  await page.getByRole('button', { name: 'Check' }).click();
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('no GLM Pocket pack there (HTTP 404)');
 });

@@ -1,9 +1,10 @@
 // Faults the app recovers from without losing the conversation: a lost GPU device (fall back to
 // wasm), and model chunks the browser evicted from storage (explained, downloaded again).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
 import { memoryPeaks } from '../bench/browser';
 import { startServer } from '../tools/serve';
+import { ask, ready } from './helpers';
 
 let server: Server;
 let baseUrl: string;
@@ -12,16 +13,6 @@ test.beforeAll(async () => {
   ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
 });
 test.afterAll(() => server?.close());
-
-async function ready(page: Page): Promise<void> {
-  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
-}
-
-async function ask(page: Page, text: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 120_000 });
-}
 
 test('a lost GPU device falls back to wasm and the conversation goes on', async ({ page }) => {
   await page.goto(baseUrl);

@@ -1,12 +1,13 @@
 // Installability, phone layouts, the same greedy reply on wasm and WebGPU, and screenshots of the
 // main screens (written to e2e/screenshots/, which git ignores).
-import { devices, expect, test, type Page } from '@playwright/test';
+import { devices, expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchProfile } from '../bench/browser';
 import { startServer } from '../tools/serve';
+import { ask, ready } from './helpers';
 
 let server: Server;
 let baseUrl: string;
@@ -16,16 +17,6 @@ test.beforeAll(async () => {
   ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
 });
 test.afterAll(() => server?.close());
-
-async function ready(page: Page, text = 'GLM Pocket demo ready'): Promise<void> {
-  await expect(page.getByText(text)).toBeVisible({ timeout: 60_000 });
-}
-
-async function ask(page: Page, text: string, send = 'Send', box = 'Message'): Promise<void> {
-  await page.getByRole('textbox', { name: box }).fill(text);
-  await page.getByRole('button', { name: send }).click();
-  await expect(page.getByRole('button', { name: send })).toBeVisible({ timeout: 120_000 });
-}
 
 test('Chromium finds the app installable: manifest parses, no installability errors, the service worker controls the page', async () => {
   // A persistent profile: Chromium never offers installation in an incognito context.

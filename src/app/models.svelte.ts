@@ -113,12 +113,12 @@ export const hubToken = {
 
 export const importState = $state({ repo: '', partsDone: 0, partsTotal: 0 });
 
-/** Imports a repository in the worker (Range requests, conversion, store); resumes an interrupted one. */
-export async function importRepo(repo: string, revision: string, endpoint: string, format: WeightFormat): Promise<void> {
-  importState.repo = repo;
+/** Runs an import in the worker with its progress shown under `label`; errors go to models.error. */
+async function runImport(label: string, start: (onProgress: (done: number, total: number) => void) => Promise<unknown>): Promise<void> {
+  importState.repo = label;
   models.error = '';
   try {
-    await engine.importRepo({ repo, revision: revision || undefined, endpoint: endpoint || undefined, token: hubToken.get() || undefined, format }, (done, total) => {
+    await start((done, total) => {
       importState.partsDone = done;
       importState.partsTotal = total;
     });
@@ -130,21 +130,15 @@ export async function importRepo(repo: string, revision: string, endpoint: strin
   }
 }
 
+/** Imports a repository in the worker (Range requests, conversion, store); resumes an interrupted one. */
+export function importRepo(repo: string, revision: string, endpoint: string, format: WeightFormat): Promise<void> {
+  const request = { repo, revision: revision || undefined, endpoint: endpoint || undefined, token: hubToken.get() || undefined, format };
+  return runImport(repo, (onProgress) => engine.importRepo(request, onProgress));
+}
+
 /** Adds a folder picked on the device (a pack, or a checkpoint converted to `format`). */
-export async function importFolder(files: File[], format: WeightFormat): Promise<void> {
-  importState.repo = files[0]?.webkitRelativePath.split('/')[0] ?? '';
-  models.error = '';
-  try {
-    await engine.importFiles(files, format, (done, total) => {
-      importState.partsDone = done;
-      importState.partsTotal = total;
-    });
-  } catch (error) {
-    models.error = (error as Error).message;
-  } finally {
-    importState.repo = '';
-    await refreshPacks();
-  }
+export function importFolder(files: File[], format: WeightFormat): Promise<void> {
+  return runImport(files[0]?.webkitRelativePath.split('/')[0] ?? '', (onProgress) => engine.importFiles(files, format, onProgress));
 }
 
 export async function deletePack(id: string): Promise<void> {
