@@ -3,6 +3,7 @@
 // Tests and benchmarks build their fixtures with it; nothing here is downloaded.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { seededRandom } from '../src/engine/sampling';
 
 export type CheckpointShape = 'glm-edge' | 'glm-4-9b';
 
@@ -28,16 +29,9 @@ const EDGE_TEMPLATE =
   "{% for item in messages %}{% if item['role'] == 'system' %}<|system|>\n{{ item['content'] }}{% elif item['role'] == 'user' %}<|user|>\n{{ item['content'] }}{% elif item['role'] == 'assistant' %}<|assistant|>\n{{ item['content'] }}{% endif %}{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
 export const GLM4_TEMPLATE = `[gMASK]<sop>${EDGE_TEMPLATE}`;
 
-/** Deterministic normal samples (mulberry32 + Box-Muller). */
+/** Deterministic normal samples (the engine's seeded generator + Box-Muller). */
 function normalSampler(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }
 
