@@ -1,7 +1,7 @@
 // Known GLM checkpoints, with download size and memory need per quantization computed from their
 // configs, and whether this device can run them (with the reason when not).
 import { parseGlmConfig, type GlmConfig } from '../engine/config';
-import { estimateBaseBytes, estimateLayerBytes, linearBytes } from '../engine/source';
+import { estimateBaseBytes, estimateLayerBytes, largestLayerMatrixBytes, linearBytes } from '../engine/source';
 import type { WeightFormat } from '../engine/weights';
 
 export interface CatalogEntry {
@@ -40,10 +40,9 @@ export interface Footprint {
 export function footprint(config: GlmConfig, format: WeightFormat, contextTokens: number): Footprint {
   const weights = estimateBaseBytes(config, format) + config.numLayers * estimateLayerBytes(config, format);
   const kvCache = 2 * config.numLayers * config.numKvHeads * config.headDim * 4 * contextTokens;
-  const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim } = config;
-  const layerMatrix = Math.max(linearBytes(2 * i, h, format), linearBytes(h, i, format), linearBytes((numHeads + 2 * numKvHeads) * headDim, h, format));
+  const layerMatrix = largestLayerMatrixBytes(config, format);
   const quantized = format === 'q4' || format === 'q8';
-  const largestTensorBytes = quantized ? layerMatrix : Math.max(layerMatrix, linearBytes(config.vocabSize, h, format));
+  const largestTensorBytes = quantized ? layerMatrix : Math.max(layerMatrix, linearBytes(config.vocabSize, config.hiddenSize, format));
   return { downloadBytes: weights, memoryBytes: Math.round((weights + kvCache) * 1.15), largestTensorBytes };
 }
 

@@ -10,7 +10,7 @@ import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentio
 import * as io from './io-names';
 import { readBasePart, readLayerPart } from './parts';
 import { planSegments, type DeviceLimits, type Segment, type SegmentPlan } from './plan';
-import { linearBytes, type ModelSource } from './source';
+import { largestLayerMatrixBytes, type ModelSource } from './source';
 import type { WeightFormat } from './weights';
 
 export type OrtModule = typeof Ort;
@@ -51,8 +51,7 @@ async function createSegmentSession(source: ModelSource, segment: Segment, atten
 /** A layer matrix the GPU cannot bind is refused before anything is read (only lm_head is split). */
 function checkLayerBindings(config: GlmConfig, format: WeightFormat, maxBindingBytes: number | undefined): void {
   if (!maxBindingBytes) return;
-  const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim } = config;
-  const largest = Math.max(linearBytes(2 * i, h, format), linearBytes(h, i, format), linearBytes((numHeads + 2 * numKvHeads) * headDim, h, format));
+  const largest = largestLayerMatrixBytes(config, format);
   if (largest > maxBindingBytes) {
     throw new RangeError(`a layer matrix of this model takes ${formatBytes(largest)} as ${format}, more than this GPU binds at once (${formatBytes(maxBindingBytes)}): use a smaller quantization`);
   }

@@ -65,6 +65,12 @@ export function estimateLayerBytes(c: GlmConfig, format: WeightFormat): number {
   );
 }
 
+/** The largest single matrix of a layer (what one GPU buffer binding must hold for it). */
+export function largestLayerMatrixBytes(c: GlmConfig, format: WeightFormat): number {
+  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  return Math.max(linearBytes(2 * c.intermediateSize, c.hiddenSize, format), linearBytes(c.hiddenSize, c.intermediateSize, format), linearBytes(qkvRows, c.hiddenSize, format));
+}
+
 /** Bytes of the base part: embedding table, final norm, and lm_head unless it reads the quantized table. */
 export function estimateBaseBytes(c: GlmConfig, format: WeightFormat): number {
   const table = linearBytes(c.vocabSize, c.hiddenSize, format);
