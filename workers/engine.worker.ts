@@ -73,8 +73,9 @@ function requireModel(): { model: GlmModel; tokenizer: GlmTokenizer } {
 }
 
 async function summaries(): Promise<PackSummary[]> {
-  const sizes = await packSizes();
-  return (await listPacks()).map((r) => ({ id: r.id, name: r.manifest.name, quant: r.manifest.quant, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl }));
+  const records = await listPacks();
+  const sizes = await packSizes(records);
+  return records.map((r) => ({ id: r.id, name: r.manifest.name, quant: r.manifest.quant, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl }));
 }
 
 async function load(requestId: number, request: LoadRequest): Promise<void> {

@@ -222,12 +222,13 @@ export async function openInstalledPack(id: string): Promise<PackSource> {
   return openPack(storedPackFiles(record), false);
 }
 
-/** Bytes stored for each pack (complete or not). */
-export async function packSizes(): Promise<Map<string, number>> {
+/** Bytes stored for each pack (complete or not); pass the records when already listed. */
+export async function packSizes(records?: PackRecord[]): Promise<Map<string, number>> {
+  const storedKeys = new Set(await keys<string>(db().chunks));
   const sizes = new Map<string, number>();
-  for (const record of await listPacks()) {
-    const stored = await storedChunkFiles(record.id);
-    sizes.set(record.id, packChunks(record.manifest).filter((c) => stored.has(c.file)).reduce((sum, c) => sum + c.bytes, 0));
+  for (const record of records ?? (await listPacks())) {
+    const stored = packChunks(record.manifest).filter((c) => storedKeys.has(chunkKey(record.id, c.file)));
+    sizes.set(record.id, stored.reduce((sum, c) => sum + c.bytes, 0));
   }
   return sizes;
 }
