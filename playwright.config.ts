@@ -1,5 +1,6 @@
 // Browser tests in Debian's Chromium (Playwright's own browser download is not used).
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './bench/browser';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -9,7 +10,8 @@ export default defineConfig({
   use: {
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
+      // --expose-gc: memory tests collect garbage before they measure.
+      args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
     },
   },
 });

@@ -1,7 +1,7 @@
 // Shared by the browser benchmarks and some browser tests: Debian's Chromium through Playwright, and the resident
 // memory high-water marks (VmHWM) of the browser's processes, found as descendants of this process.
 import { chromium, type BrowserContext } from '@playwright/test';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
 
@@ -58,6 +58,16 @@ export async function memoryPeaks(): Promise<MemoryPeaks> {
   const processes = await chromiumProcesses();
   const max = (type: string) => Math.max(0, ...processes.filter((p) => p.type === type).map((p) => p.hwmBytes));
   return { rendererBytes: max('renderer'), gpuBytes: max('gpu-process'), browserBytes: max('browser') };
+}
+
+/** The largest renderer's resident memory now (not its peak). */
+export async function rendererResidentBytes(): Promise<number> {
+  return Math.max(0, ...(await chromiumProcesses()).filter((p) => p.type === 'renderer').map((p) => p.rssBytes));
+}
+
+/** Starts a new high-water mark for every Chromium process (Linux: "5" to /proc/PID/clear_refs). */
+export async function resetPeaks(): Promise<void> {
+  await Promise.all((await chromiumProcesses()).map((p) => writeFile(`/proc/${p.pid}/clear_refs`, '5').catch(() => undefined)));
 }
 
 export function median(values: number[]): number {

@@ -2,7 +2,7 @@
 // wasm), and model chunks the browser evicted from storage (explained, downloaded again).
 import { expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
-import { memoryPeaks } from '../bench/browser';
+import { memoryPeaks, rendererResidentBytes, resetPeaks } from '../bench/browser';
 import { startServer } from '../tools/serve';
 import { ask, ready } from './helpers';
 
@@ -106,6 +106,8 @@ test('a conversation of more than 4x the context length keeps answering, in flat
   await page.getByRole('button', { name: 'Reload model' }).click();
   await ready(page);
   await page.getByRole('button', { name: 'Chat' }).click();
+  // The demo model learned single questions: with the default reply budget (256 tokens, as large
+  // as the window) the prompt keeps the newest turn only, which its 1.9M parameters answer well.
   const turns: [string, string][] = [
     ['How do I install the app on my phone?', 'Add to Home Screen'],
     ['Does it work without internet?', 'offline'],
@@ -113,21 +115,40 @@ test('a conversation of more than 4x the context length keeps answering, in flat
     ['How do I delete a model?', 'Delete'],
     ['What is top-p?', 'Top-p'],
   ];
+  // gc() (the config gives Chromium --expose-gc) in the page and the engine worker (not onnxruntime's
+  // wasm threads, which block in Atomics.wait): memory without garbage not yet collected.
+  const collect = async () => {
+    for (const context of [page, ...page.workers().filter((w) => /engine/.test(w.url()))]) await context.evaluate(() => (globalThis as unknown as { gc(): void }).gc());
+  };
+  const retained: number[] = [];
   const peaks: number[] = [];
-  for (let round = 0; round < 4; round++) {
+  const used: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    await collect();
+    await resetPeaks();
     for (const [question, expected] of turns) {
       await ask(page, question);
       await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText(expected);
+      const figures = (await page.getByText(/context \d+ of 256 tokens/).textContent()) ?? '';
+      used.push(Number(/context (\d+) of 256/.exec(figures)?.[1]));
     }
     peaks.push((await memoryPeaks()).rendererBytes);
+    await collect();
+    retained.push(await rendererResidentBytes());
   }
-  expect(await page.getByRole('article', { name: 'GLM' }).count()).toBe(20);
-  // The last prompt kept under a quarter of the 39 earlier messages: the chat is over 4x the window.
+  const mb = (values: number[]) => values.map((b) => (b / 1e6).toFixed(0)).join(', ');
+  console.log(`context in use per turn: ${used.join(', ')}`);
+  console.log(`renderer peak during each round: ${mb(peaks)} MB; resident after it: ${mb(retained)} MB`);
+  expect(await page.getByRole('article', { name: 'GLM' }).count()).toBe(25);
+  // Every turn ran in the fixed window: prompt + reply within the 256-token KV cache.
+  expect(Math.max(...used)).toBeLessThanOrEqual(256);
+  // The last prompt kept under a fifth of the 49 earlier messages: the chat is over 4x the window.
   const dropped = Number(/(\d+) older messages no longer fit/.exec((await page.locator('.note').textContent()) ?? '')?.[1]);
-  expect(dropped).toBeGreaterThanOrEqual(30);
-  // Peak resident memory of the page's process after each round of five turns stays flat.
-  console.log(`renderer peak after each round: ${peaks.map((b) => (b / 1e6).toFixed(0)).join(', ')} MB`);
-  expect(peaks[3] - peaks[1]).toBeLessThan(20e6);
+  expect(dropped).toBeGreaterThanOrEqual(40);
+  // The peak of each round stays flat once warm (round 1 loads and compiles). The bound is loose on
+  // purpose: the renderer's allocators still settle for ~100 generations (docs/soak.md measures the
+  // trend over 300), and a test must not flake on their noise; what each round retains is printed.
+  expect(peaks[4] - peaks[1]).toBeLessThan(64e6);
 });
 
 test('a crashed engine worker is replaced, the model reloaded, and the conversation kept', async ({ page }) => {
