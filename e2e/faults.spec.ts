@@ -117,8 +117,10 @@ test('a conversation of more than 4x the context length keeps answering, in flat
   ];
   // gc() (the config gives Chromium --expose-gc) in the page and the engine worker (not onnxruntime's
   // wasm threads, which block in Atomics.wait): memory without garbage not yet collected.
+  const gc = () => (globalThis as unknown as { gc(): void }).gc();
   const collect = async () => {
-    for (const context of [page, ...page.workers().filter((w) => /engine/.test(w.url()))]) await context.evaluate(() => (globalThis as unknown as { gc(): void }).gc());
+    await page.evaluate(gc);
+    for (const worker of page.workers().filter((w) => /engine/.test(w.url()))) await worker.evaluate(gc);
   };
   const retained: number[] = [];
   const peaks: number[] = [];
