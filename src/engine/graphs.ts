@@ -8,6 +8,7 @@ import { DataType, Graph, type ExternalFile } from './onnx/graph';
 import * as io from './io-names';
 import { BLOCK_SIZE, blockBytes, type QuantizedMatrix } from './quant';
 import { inverseFrequencies, rotaryCaches } from './rotary';
+import type { BaseWeights } from './parts';
 import type { EmbeddingWeight, LinearWeight } from './weights';
 
 /** Fused GroupQueryAttention (KV cache + rotary in one kernel), or plain ONNX ops where GQA cannot take the shape. */
@@ -74,6 +75,23 @@ function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxB
   return g.op('Concat', outputs, { axis: -1 });
 }
 
+/** Output features [first, first + count) of a linear weight: a view of quantized rows, a copy of float columns. */
+function outputSlice(w: LinearWeight, first: number, count: number): LinearWeight {
+  if (w.kind === 'quantized') {
+    const m = w.matrix;
+    const rowBytes = m.blocksPerRow * blockBytes(m.bits);
+    const data = m.data.subarray(first * rowBytes, (first + count) * rowBytes);
+    return { kind: 'quantized', matrix: { ...m, n: count, data, scales: m.scales.subarray(first * m.blocksPerRow, (first + count) * m.blocksPerRow) } };
+  }
+  const columns = <T extends Float32Array | Uint16Array>(data: T, out: T): T => {
+    for (let row = 0; row < w.k; row++) out.set(data.subarray(row * w.n + first, row * w.n + first + count), row * count);
+    return out;
+  };
+  return w.kind === 'float'
+    ? { kind: 'float', k: w.k, n: count, data: columns(w.data, new Float32Array(w.k * count)) }
+    : { kind: 'half', k: w.k, n: count, data: columns(w.data, new Uint16Array(w.k * count)) };
+}
+
 function rmsNorm(g: Graph, name: string, x: string, weight: Float32Array, eps: number): string {
   const w = g.initializer(name, FLOAT, [weight.length], weight);
   return g.op('SimplifiedLayerNormalization', [x, w], { axis: -1, epsilon: { float: eps } });
@@ -92,23 +110,20 @@ function skipRmsNorm(g: Graph, name: string, x: string, residual: string, weight
 export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = []): Uint8Array {
   const g = new Graph('glm_embedding', externals);
   const ids = g.input(io.INPUT_IDS, DataType.INT64, [1, 'S']);
+  g.output(embed(g, ids, embedTokens), io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
+  return g.encode();
+}
+
+function embed(g: Graph, ids: string, embedTokens: EmbeddingWeight): string {
   const name = 'model.embed_tokens.weight';
-  let hidden: string;
   switch (embedTokens.kind) {
     case 'float':
-      hidden = g.op('Gather', [g.initializer(name, FLOAT, [embedTokens.rows, embedTokens.cols], embedTokens.data), ids]);
-      break;
-    case 'half': {
-      const rows = g.op('Gather', [g.initializer(name, DataType.FLOAT16, [embedTokens.rows, embedTokens.cols], embedTokens.data), ids]);
-      hidden = g.op('Cast', [rows], { to: FLOAT });
-      break;
-    }
+      return g.op('Gather', [g.initializer(name, FLOAT, [embedTokens.rows, embedTokens.cols], embedTokens.data), ids]);
+    case 'half':
+      return g.op('Cast', [g.op('Gather', [g.initializer(name, DataType.FLOAT16, [embedTokens.rows, embedTokens.cols], embedTokens.data), ids])], { to: FLOAT });
     case 'quantized':
-      hidden = quantizedRowLookup(g, name, ids, embedTokens);
-      break;
+      return quantizedRowLookup(g, name, ids, embedTokens);
   }
-  g.output(hidden, io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
-  return g.encode();
 }
 
 /** Gathers quantized rows [1, S, blocks, bytes] and dequantizes only those: the table stays in its packed layout. */
@@ -142,6 +157,8 @@ interface SegmentInputs {
   gqa?: { seqlensK: string; total: string; cos: string; sin: string };
   /** Plain ops: cos/sin [S, rotary/2, 1] for the new positions, and the additive mask [1, 1, S, T]. */
   plain?: { cos: string; sin: string; bias: string };
+  /** q, k and v as three MatMuls (an exported graph's layout) instead of one fused qkv_proj. */
+  separateQkv?: boolean;
 }
 
 /**
@@ -157,7 +174,7 @@ export function buildSegmentGraph(
   externals: ExternalFile[] = [],
 ): Uint8Array {
   const g = new Graph(`glm_layers_${firstLayer}_${firstLayer + layers.length - 1}`, externals);
-  const { hiddenSize: h, numKvHeads, headDim, rmsNormEps: eps } = config;
+  const h = config.hiddenSize;
   const hiddenIn = g.input(io.HIDDEN_STATES, FLOAT, [1, 'S', h]);
   const inputs: SegmentInputs = { config, attention };
   if (attention === 'gqa') {
@@ -173,6 +190,15 @@ export function buildSegmentGraph(
     inputs.plain = { ...plainRotaryAngles(g, config, positions), bias: g.input(io.ATTENTION_BIAS, FLOAT, [1, 1, 'S', 'T']) };
   }
 
+  const residual = decoderLayers(g, inputs, firstLayer, layers, hiddenIn);
+  g.output(residual, io.HIDDEN_STATES_OUT, FLOAT, [1, 'S', h]);
+  return g.encode();
+}
+
+/** Layers [firstLayer, firstLayer + layers.length) over hidden [1, S, H]; declares their past inputs and present outputs. */
+function decoderLayers(g: Graph, inputs: SegmentInputs, firstLayer: number, layers: LayerWeights[], hiddenIn: string): string {
+  const { config } = inputs;
+  const { numKvHeads, headDim, rmsNormEps: eps } = config;
   let residual = hiddenIn;
   let normed = rmsNorm(g, `model.layers.${firstLayer}.input_layernorm.weight`, hiddenIn, layers[0].inputLayernorm, eps);
   layers.forEach((w, i) => {
@@ -195,8 +221,7 @@ export function buildSegmentGraph(
       residual = g.op('Add', [mlpOut, afterAttn.sum]);
     }
   });
-  g.output(residual, io.HIDDEN_STATES_OUT, FLOAT, [1, 'S', h]);
-  return g.encode();
+  return residual;
 }
 
 /** gate_up_proj [1, S, 2I] -> silu(gate) * up [1, S, I] -> down_proj [1, S, H]. */
@@ -210,6 +235,15 @@ function mlp(g: Graph, p: string, x: string, w: LayerWeights, intermediateSize: 
 /** qkv_proj (+ bias) -> attention over past + new tokens; writes the layer's present key/value outputs. */
 function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w: LayerWeights, pastK: string, pastV: string, layer: number): string {
   const { numHeads, numKvHeads, headDim } = inputs.config;
+  const sizes = [numHeads * headDim, numKvHeads * headDim, numKvHeads * headDim];
+  if (inputs.separateQkv) {
+    const [q, k, v] = ['q', 'k', 'v'].map((name, i) => {
+      const first = sizes.slice(0, i).reduce((a, b) => a + b, 0);
+      const out = linear(g, `${p}self_attn.${name}_proj.weight`, x, outputSlice(w.qkvProj, first, sizes[i]));
+      return w.qkvBias ? g.op('Add', [out, g.initializer(`${p}self_attn.${name}_proj.bias`, FLOAT, [sizes[i]], w.qkvBias.subarray(first, first + sizes[i]))]) : out;
+    });
+    return plainAttention(g, p, inputs, q, k, v, pastK, pastV, layer);
+  }
   let qkv = linear(g, `${p}self_attn.qkv_proj.weight`, x, w.qkvProj); // [1, S, (heads + 2 * kv_heads) * D]
   if (w.qkvBias) qkv = g.op('Add', [qkv, g.initializer(`${p}self_attn.qkv_proj.bias`, FLOAT, [w.qkvBias.length], w.qkvBias)]);
   const scale = { float: 1 / Math.sqrt(headDim) };
@@ -224,9 +258,16 @@ function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w:
     return outputs[0];
   }
 
+  const [q, k, v] = g.ops('Split', [qkv, g.int64(`${p}qkv_split`, sizes)], 3, { axis: -1 });
+  return plainAttention(g, p, inputs, q, k, v, pastK, pastV, layer);
+}
+
+/** Attention in plain ONNX ops over q [1, S, heads * D], k and v [1, S, kv_heads * D] and the past. */
+function plainAttention(g: Graph, p: string, inputs: SegmentInputs, q: string, k: string, v: string, pastK: string, pastV: string, layer: number): string {
+  const { numHeads, numKvHeads, headDim } = inputs.config;
   const plain = inputs.plain!;
-  const sizes = g.int64(`${p}qkv_split`, [numHeads * headDim, numKvHeads * headDim, numKvHeads * headDim]);
-  const [q, k, v] = g.ops('Split', [qkv, sizes], 3, { axis: -1 });
+  const scale = 1 / Math.sqrt(headDim);
+  const kvShape: (number | string)[] = [1, numKvHeads, 'T', headDim];
   const heads = (t: string, n: number) => g.op('Transpose', [g.op('Reshape', [t, g.int64(`${t}.shape`, [0, 0, n, headDim])])], { perm: [0, 2, 1, 3] });
   const qRot = applyRotary(g, inputs.config, heads(q, numHeads), plain); // [1, heads, S, D]
   const keys = g.op('Concat', [pastK, applyRotary(g, inputs.config, heads(k, numKvHeads), plain)], { axis: 2 }, [io.presentKey(layer)]); // [1, kv, T, D]
@@ -240,7 +281,7 @@ function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w:
     const expanded = g.op('Expand', [g.op('Unsqueeze', [t, g.int64(`${t}.axis`, [2])]), g.int64(`${t}.expand`, [1, numKvHeads, groups, 1, 1])]);
     return g.op('Reshape', [expanded, g.int64(`${t}.heads`, [0, numHeads, -1, headDim])]); // [1, heads, T, D]
   };
-  const scores = g.op('Mul', [g.op('MatMul', [qRot, g.op('Transpose', [repeatKv(keys)], { perm: [0, 1, 3, 2] })]), g.scalarFloat(`${p}scale`, scale.float)]);
+  const scores = g.op('Mul', [g.op('MatMul', [qRot, g.op('Transpose', [repeatKv(keys)], { perm: [0, 1, 3, 2] })]), g.scalarFloat(`${p}scale`, scale)]);
   const probs = g.op('Softmax', [g.op('Add', [scores, plain.bias])], { axis: -1 }); // [1, heads, S, T]
   const context = g.op('Transpose', [g.op('MatMul', [probs, repeatKv(values)])], { perm: [0, 2, 1, 3] }); // [1, S, heads, D]
   return g.op('Reshape', [context, g.int64(`${p}context_shape`, [0, 0, numHeads * headDim])]);
@@ -281,5 +322,41 @@ export function buildHeadGraph(config: GlmConfig, norm: Float32Array, lmHead: Li
   const normed = rmsNorm(g, 'model.norm.weight', kept, norm, config.rmsNormEps);
   const logits = linear(g, 'lm_head.weight', normed, lmHead, maxBindingBytes);
   g.output(logits, io.LOGITS, FLOAT, [1, 'L', config.vocabSize]);
+  return g.encode();
+}
+
+// ---------------------------------------------------------------- single-graph decoder (export)
+
+/**
+ * The whole model as one graph in the layout of an optimum export, which transformers.js loads for
+ * model_type glm: input_ids, attention_mask, position_ids [1, S] and past_key_values.* [1, kv_heads, P, D]
+ * -> logits [1, S, V] (every position) and present.*. Attention in plain ops with separate q/k/v
+ * projections; the weights are the pack's, in the same layout (MatMulNBits for q4/q8).
+ */
+export function buildDecoderGraph(config: GlmConfig, base: BaseWeights, layers: LayerWeights[]): Uint8Array {
+  const g = new Graph('glm_decoder');
+  const ids = g.input(io.INPUT_IDS, DataType.INT64, [1, 'sequence_length']);
+  const mask = g.input('attention_mask', DataType.INT64, [1, 'total_sequence_length']);
+  const positionIds = g.input(io.POSITION_IDS, DataType.INT64, [1, 'sequence_length']);
+  const positions = g.op('Squeeze', [positionIds, g.int64('squeeze_batch', [0])]); // [S]
+
+  // Additive mask [1, 1, S, T]: key j is seen by query i when j <= P + i and attention_mask[j] is 1.
+  const zero = g.initializer('zero', DataType.INT64, [], BigInt64Array.of(0n));
+  const one = g.initializer('one', DataType.INT64, [], BigInt64Array.of(1n));
+  const length = (t: string) => g.op('Gather', [g.op('Shape', [t]), one]); // dim 1, as a scalar
+  const total = length(mask);
+  const past = g.op('Sub', [total, length(ids)]);
+  const queryPositions = g.op('Unsqueeze', [g.op('Range', [past, total, one]), g.int64('axis_1', [1])]); // [S, 1]
+  const keyPositions = g.op('Unsqueeze', [g.op('Range', [zero, total, one]), g.int64('axis_0', [0])]); // [1, T]
+  const causal = g.op('LessOrEqual', [keyPositions, queryPositions]); // [S, T]
+  const present = g.op('Reshape', [g.op('Cast', [mask], { to: DataType.BOOL }), g.int64('mask_shape', [1, 1, 1, -1])]);
+  const bias = g.op('Where', [g.op('And', [causal, present]), g.scalarFloat('mask_keep', 0), g.scalarFloat('mask_drop', -Infinity)]);
+
+  const inputs: SegmentInputs = { config, attention: 'plain', plain: { ...plainRotaryAngles(g, config, positions), bias }, separateQkv: true };
+  const hidden = decoderLayers(g, inputs, 0, layers, embed(g, ids, base.embedTokens));
+  const normed = rmsNorm(g, 'model.norm.weight', hidden, base.norm, config.rmsNormEps);
+  const lmHead = base.lmHead ?? (base.embedTokens.kind === 'quantized' ? base.embedTokens : null);
+  if (!lmHead) throw new Error('lm_head.weight is missing');
+  g.output(linear(g, 'lm_head.weight', normed, lmHead), io.LOGITS, FLOAT, [1, 'sequence_length', config.vocabSize]);
   return g.encode();
 }

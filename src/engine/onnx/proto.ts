@@ -8,6 +8,7 @@ export const enum DataType {
   INT8 = 3,
   INT32 = 6,
   INT64 = 7,
+  BOOL = 9,
   FLOAT16 = 10,
 }
 
