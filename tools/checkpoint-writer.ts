@@ -21,6 +21,8 @@ export interface CheckpointSpec {
   shards?: number;
   /** Put rope_theta and partial_rotary_factor inside rope_parameters, as newer transformers does. */
   ropeParameters?: boolean;
+  /** Defaults to 512. */
+  maxPositionEmbeddings?: number;
 }
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '[MASK]', '[gMASK]', '[sMASK]', '<sop>', '<eop>', '<|system|>', '<|user|>', '<|assistant|>', '<|observation|>'];
@@ -168,7 +170,7 @@ export async function writeGlmCheckpoint(dir: string, spec: CheckpointSpec): Pro
     attention_bias: !edge,
     tie_word_embeddings: edge,
     rms_norm_eps: 1e-5,
-    max_position_embeddings: 512,
+    max_position_embeddings: spec.maxPositionEmbeddings ?? 512,
     hidden_act: 'silu',
     pad_token_id: specialTokenId('<|endoftext|>'),
     eos_token_id: eos,

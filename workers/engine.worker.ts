@@ -3,7 +3,7 @@
 import { openCheckpoint } from '../src/engine/checkpoint';
 import { generate } from '../src/engine/generate';
 import { httpFiles } from '../src/engine/http-files';
-import { loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
+import { floatWeightsFit, loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
 import type { DeviceLimits } from '../src/engine/plan';
 import { fitToContext } from '../src/engine/context';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
@@ -97,6 +97,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
     segmentSize: request.segmentSize,
     memoryBudgetBytes: request.memoryBudgetBytes,
     prepackWeights: request.prepackWeights,
+    floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? floatWeightsFit(source, { budgetBytes: request.memoryBudgetBytes, deviceMemoryGiB: limits.deviceMemoryGiB })),
     sessionOptions: { executionProviders: [request.backend] },
     onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
   });
@@ -114,6 +115,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
       streaming: model.plan.streaming,
       planReason: model.plan.reason,
       attention: model.attention,
+      floatWeights: model.floatWeights,
       vocabSize: c.vocabSize,
       maxSequenceLength: model.maxSequenceLength,
       loadMs: performance.now() - start,
@@ -158,6 +160,14 @@ async function handle(request: WorkerRequest): Promise<void> {
     }
     case 'chat':
       return chat(request);
+    case 'generate': {
+      const run = generate(requireModel().model, request.ids, request.options);
+      const ids: number[] = [];
+      let step = await run.next();
+      for (; !step.done; step = await run.next()) ids.push(step.value);
+      post({ type: 'generated', requestId, ids, stats: step.value });
+      return;
+    }
     case 'stop':
       running.get(requestId)?.abort();
       return;

@@ -1,6 +1,6 @@
 // Turns checkpoint tensors into the layouts the graphs' kernels read, for each weight format.
 import { floatsToHalves } from './half';
-import { quantize, type QuantizedMatrix } from './quant';
+import { dequantize, quantize, type QuantizedMatrix } from './quant';
 
 export type WeightFormat = 'f32' | 'f16' | 'q8' | 'q4';
 
@@ -19,6 +19,16 @@ function transpose(weight: Float32Array, rows: number, cols: number): Float32Arr
 }
 
 /** Prepares a Hugging Face Linear weight [N, K] (out, in) in the given format. */
+/**
+ * A quantized weight as the f32 MatMul weight holding the same values ([K, N]); others unchanged.
+ * For the CPU backend: ORT's wasm MatMulNBits is compute-bound, an f32 MatMul reads memory at speed.
+ */
+export function widen(w: LinearWeight): LinearWeight {
+  if (w.kind !== 'quantized') return w;
+  const { n, k } = w.matrix;
+  return { kind: 'float', k, n, data: transpose(dequantize(w.matrix), n, k) };
+}
+
 export function prepareLinear(weight: Float32Array, n: number, k: number, format: WeightFormat): LinearWeight {
   switch (format) {
     case 'f32':

@@ -139,6 +139,11 @@ export class EngineClient {
     return this.call({ type: 'logits', ids }, 'logits');
   }
 
+  /** Generates from token ids (no chat template): the ids chosen and the figures of the run. */
+  async generate(ids: number[], options: Omit<GenerateOptions, 'signal' | 'beforeStep'>): Promise<{ ids: number[]; stats: GenerationStats }> {
+    return this.call({ type: 'generate', ids, options }, 'generated');
+  }
+
   /** Streams the reply's text pieces; `result` resolves with the figures when done. */
   chat(messages: ChatMessage[], options: Omit<GenerateOptions, 'signal'>, onText: (text: string) => void): { result: Promise<ChatResult>; stop: () => void } {
     let requestId = 0;

@@ -23,6 +23,8 @@ export interface LoadRequest {
   maxSequenceLength?: number;
   /** Plans for a smaller GPU binding limit than the adapter's, e.g. a phone's 128 MiB on a desktop. */
   bindingLimitBytes?: number;
+  /** wasm only: run q4/q8 linear layers as f32 (faster, more memory); by default when it fits. */
+  floatWeightsOnCpu?: boolean;
 }
 
 export interface ModelInfo {
@@ -34,6 +36,8 @@ export interface ModelInfo {
   /** Why the segment plan is what it is, for the settings page. */
   planReason: string;
   attention: 'gqa' | 'plain';
+  /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
+  floatWeights: boolean;
   vocabSize: number;
   maxSequenceLength: number;
   loadMs: number;
@@ -56,6 +60,8 @@ export type WorkerRequest =
   | ({ type: 'load'; requestId: number } & LoadRequest)
   | { type: 'logits'; requestId: number; ids: number[] }
   | { type: 'chat'; requestId: number; messages: ChatMessage[]; options: Omit<GenerateOptions, 'signal'> }
+  /** Generates from token ids, no template or tokenizer (benchmarks, tools); answers 'generated'. */
+  | { type: 'generate'; requestId: number; ids: number[]; options: Omit<GenerateOptions, 'signal' | 'beforeStep'> }
   | { type: 'stop'; requestId: number }
   | { type: 'install'; requestId: number; url: string }
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
@@ -82,6 +88,7 @@ export type WorkerResponse =
   | { type: 'token'; requestId: number; id: number; text: string }
   /** droppedMessages: older messages left out to fit the context. */
   | { type: 'stats'; requestId: number; stats: GenerationStats; droppedMessages: number }
+  | { type: 'generated'; requestId: number; ids: number[]; stats: GenerationStats }
   /** Sent unprompted (requestId 0) when the GPU device is lost; the model must be loaded again. */
   | { type: 'device-lost'; requestId: 0; message: string }
   | { type: 'install-progress'; requestId: number; progress: InstallProgress }

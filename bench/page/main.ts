@@ -1,0 +1,97 @@
+// The benchmark page: GLM Pocket (its engine worker, packs from IndexedDB) and transformers.js
+// (the same weights as one exported graph) behind the same calls, driven by bench/run.ts.
+import { AutoModelForCausalLM, BaseStreamer, env, Tensor } from '@huggingface/transformers';
+import type { Backend } from '../../src/worker/protocol';
+import { EngineClient } from '../../src/worker/client';
+
+export interface RunRequest {
+  /** Pack id (GLM Pocket) or model folder under /models/tjs/ (transformers.js). */
+  model: string;
+  backend: Backend;
+  threads: number;
+  /** GLM Pocket only: layers per segment; absent = the default plan. */
+  segmentSize?: number;
+  /** transformers.js only: the dtype naming the graph file. */
+  dtype?: 'fp32' | 'q4';
+  prompts: { ids: number[]; newTokens: number }[];
+}
+
+export interface PromptResult {
+  promptTokens: number;
+  ids: number[];
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+}
+
+export interface RunResult {
+  loadMs: number;
+  segments?: number;
+  prompts: PromptResult[];
+}
+
+const engine = new EngineClient(() => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' }));
+
+async function pocketInstall(url: string): Promise<void> {
+  await engine.install(url);
+}
+
+async function pocket(request: RunRequest): Promise<RunResult> {
+  const start = performance.now();
+  const maxSequenceLength = Math.max(...request.prompts.map((p) => p.ids.length + p.newTokens));
+  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, maxSequenceLength });
+  const loadMs = performance.now() - start;
+  const prompts: PromptResult[] = [];
+  for (const prompt of request.prompts) {
+    const { ids, stats } = await engine.generate(prompt.ids, { maxNewTokens: prompt.newTokens, temperature: 0, stopIds: [] });
+    prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
+  }
+  await engine.unload();
+  return { loadMs, segments: info.segments, prompts };
+}
+
+/** Times each call of put(): transformers.js puts the prompt first, then each new token. */
+class Clock extends BaseStreamer {
+  times: number[] = [];
+  put(): void {
+    this.times.push(performance.now());
+  }
+  end(): void {}
+}
+
+async function transformersJs(request: RunRequest): Promise<RunResult> {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = new URL('./models/tjs/', location.href).href;
+  const onnx = env.backends.onnx as { wasm: { wasmPaths: unknown; numThreads: number } };
+  onnx.wasm.wasmPaths = { mjs: new URL('./ort-tjs/ort-wasm-simd-threaded.asyncify.mjs', location.href).href, wasm: new URL('./ort-tjs/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
+  onnx.wasm.numThreads = request.threads;
+  const start = performance.now();
+  const model = await AutoModelForCausalLM.from_pretrained(request.model, { dtype: request.dtype, device: request.backend });
+  const loadMs = performance.now() - start;
+  const prompts: PromptResult[] = [];
+  for (const prompt of request.prompts) {
+    const n = prompt.ids.length;
+    const inputIds = new Tensor('int64', BigInt64Array.from(prompt.ids, BigInt), [1, n]);
+    const attentionMask = new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
+    const clock = new Clock();
+    const begin = performance.now();
+    const output = (await model.generate({ input_ids: inputIds, attention_mask: attentionMask, max_new_tokens: prompt.newTokens, min_new_tokens: prompt.newTokens, do_sample: false, streamer: clock as never })) as Tensor;
+    const end = performance.now();
+    const ids = Array.from(output.data as BigInt64Array, Number).slice(n);
+    const tokenTimes = clock.times.slice(clock.times.length - ids.length);
+    const first = tokenTimes[0];
+    prompts.push({
+      promptTokens: n,
+      ids,
+      timeToFirstTokenMs: first - begin,
+      prefillTokensPerSecond: (n / (first - begin)) * 1000,
+      decodeTokensPerSecond: ids.length > 1 ? ((ids.length - 1) / (end - first)) * 1000 : 0,
+    });
+  }
+  await model.dispose();
+  return { loadMs, prompts };
+}
+
+Object.assign(globalThis, { bench: { pocketInstall, pocket, transformersJs } });
+document.title = 'GLM Pocket benchmark: ready';

@@ -1,0 +1,73 @@
+// Tables and a chart for bench/run.ts: medians per configuration, ratios against transformers.js.
+import { formatBytes } from '../src/util/bytes';
+
+export interface Summary {
+  model: string;
+  params: number;
+  format: string;
+  backend: string;
+  variant: string;
+  segments?: number;
+  /** Greedy tokens GLM Pocket and transformers.js agreed on, of those compared. */
+  sameTokens: string;
+  loadMs: number;
+  prompts: { promptTokens: number; timeToFirstTokenMs: number; prefillTokensPerSecond: number }[];
+  decodeTokens: number;
+  decodeTokensPerSecond: number;
+  rendererBytes: number;
+  gpuBytes: number;
+  samples: number;
+}
+
+const key = (s: Summary) => `${s.model}|${s.format}|${s.backend}`;
+
+function groups(summaries: Summary[]): Summary[][] {
+  const map = new Map<string, Summary[]>();
+  for (const s of summaries) map.set(key(s), [...(map.get(key(s)) ?? []), s]);
+  return [...map.values()];
+}
+
+export function markdownTables(summaries: Summary[]): string {
+  const rows = [
+    '| model | format | backend | runtime | segments | load | TTFT (prompt) | prefill tok/s | decode tok/s | decode vs transformers.js | renderer peak | GPU process peak |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const group of groups(summaries)) {
+    const peer = group.find((s) => s.variant === 'transformers.js');
+    for (const s of group) {
+      const ratio = peer && s !== peer ? `${(s.decodeTokensPerSecond / peer.decodeTokensPerSecond).toFixed(2)}x` : '';
+      rows.push(
+        `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend} | ${s.variant} | ${s.segments ?? '1 graph'} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
+          `${s.prompts.map((p) => `${p.timeToFirstTokenMs.toFixed(0)} ms (${p.promptTokens})`).join('<br>')} | ${s.prompts.map((p) => p.prefillTokensPerSecond.toFixed(0)).join('<br>')} | ` +
+          `${s.decodeTokensPerSecond.toFixed(1)} | ${ratio} | ${formatBytes(s.rendererBytes)} | ${formatBytes(s.gpuBytes)} |`,
+      );
+    }
+  }
+  const checks = groups(summaries).map((g) => `${g[0].model} ${g[0].format}: ${g[0].sameTokens}`);
+  return `${rows.join('\n')}\n\nGreedy tokens identical between GLM Pocket and transformers.js (wasm, first tokens after a 128-token prompt): ${[...new Set(checks)].join('; ')}.`;
+}
+
+/** Decode tokens/s per configuration, one bar per runtime. */
+export function chartSvg(summaries: Summary[]): string {
+  const colors: Record<string, string> = { 'pocket-default': '#1f6f5c', 'pocket-layer': '#3f9580', 'pocket-single': '#8fcab9', 'transformers.js': '#d9822b' };
+  const all = groups(summaries);
+  const max = Math.max(...summaries.map((s) => s.decodeTokensPerSecond), 1);
+  const rowHeight = 18;
+  const groupHeight = 4 * rowHeight + 22;
+  const left = 200;
+  const width = 760;
+  const height = all.length * groupHeight + 50;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`, `<text x="10" y="18" font-weight="bold">Decode tokens/s (median), higher is better</text>`];
+  all.forEach((group, g) => {
+    const y0 = 34 + g * groupHeight;
+    parts.push(`<text x="10" y="${y0 + rowHeight * 2 + 4}">${group[0].model} ${group[0].format} ${group[0].backend}</text>`);
+    group.forEach((s, i) => {
+      const w = ((width - left - 80) * s.decodeTokensPerSecond) / max;
+      const y = y0 + i * rowHeight;
+      parts.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${rowHeight - 4}" fill="${colors[s.variant] ?? '#888'}"/>`);
+      parts.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + rowHeight - 7}">${s.decodeTokensPerSecond.toFixed(1)} ${s.variant}</text>`);
+    });
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}

@@ -1,0 +1,201 @@
+// GLM Pocket against transformers.js on identical weights, in headless Chromium. Figures only.
+//   npm run bench [-- --models small,edge --formats q4,f32 --backends wasm-1,wasm-all,webgpu
+//                    --reps 3 --decode 128 --out docs/benchmarks.json]
+// For each model, format and backend, four variants run in alternation (A B C D A B C D ...), each
+// in a fresh browser: GLM Pocket with its default segment plan, with one layer per segment, with one
+// segment for all layers, and transformers.js on the same weights exported as one graph (npm run export).
+import { createServer } from 'node:http';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from '@playwright/test';
+import { openCheckpoint } from '../src/engine/checkpoint';
+import { writePack } from '../src/engine/pack/write';
+import { formatBytes } from '../src/util/bytes';
+import { writeGlmCheckpoint, type CheckpointSpec } from '../tools/checkpoint-writer';
+import { exportTransformersJs } from '../tools/export';
+import { folderFiles, folderSink } from '../tools/node-files';
+import { listen, staticHandler } from '../tools/serve';
+import { launchProfile, median, memoryPeaks } from './browser';
+import type { RunRequest, RunResult } from './page/main';
+import { chartSvg, markdownTables, type Summary } from './report';
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'small,edge' },
+    formats: { type: 'string', default: 'q4,f32' },
+    backends: { type: 'string', default: 'wasm-1,wasm-all,webgpu' },
+    reps: { type: 'string', default: '3' },
+    decode: { type: 'string', default: '128' },
+    prompts: { type: 'string', default: '128,512' },
+    /** WebGPU on a software adapter is ~150x slower than wasm: fewer tokens there. */
+    'webgpu-decode': { type: 'string', default: '16' },
+    cache: { type: 'string', default: '.bench-models' },
+    out: { type: 'string' },
+    markdown: { type: 'string' },
+    svg: { type: 'string' },
+  },
+});
+
+/** Synthetic GLM checkpoints generated here (random weights, not committed). */
+export const MODELS: Record<string, CheckpointSpec> = {
+  // ~52M parameters.
+  small: { shape: 'glm-edge', seed: 21, vocabSize: 59264, hiddenSize: 512, intermediateSize: 1408, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
+  // GLM-Edge scaled down: hidden 1024, 8 layers, GQA 4:1 with 128-wide heads, GLM-Edge's vocabulary; ~151M parameters.
+  edge: { shape: 'glm-edge', seed: 22, vocabSize: 59264, hiddenSize: 1024, intermediateSize: 2816, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
+};
+
+type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'transformers.js';
+const VARIANTS: Variant[] = ['pocket-default', 'pocket-layer', 'pocket-single', 'transformers.js'];
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+async function prepare(cache: string, name: string, format: 'q4' | 'f32'): Promise<{ packId: string; params: number }> {
+  const spec = MODELS[name];
+  const checkpoint = join(cache, 'checkpoints', name);
+  if (!(await exists(join(checkpoint, 'config.json')))) {
+    console.log(`writing checkpoint ${name}...`);
+    await writeGlmCheckpoint(checkpoint, spec);
+  }
+  const packId = `${name}-${format}`;
+  if (!(await exists(join(cache, 'packs', packId, 'manifest.json')))) {
+    console.log(`converting ${packId}...`);
+    await writePack(await openCheckpoint(folderFiles(checkpoint)), format, folderSink(join(cache, 'packs', packId)), { id: packId });
+  }
+  if (!(await exists(join(cache, 'tjs', packId, 'config.json')))) {
+    console.log(`exporting ${packId} for transformers.js...`);
+    await exportTransformersJs(checkpoint, format, join(cache, 'tjs', packId));
+  }
+  const c = (await openCheckpoint(folderFiles(checkpoint))).config;
+  const layer = 2 * c.hiddenSize * c.numHeads * c.headDim + 2 * c.hiddenSize * c.numKvHeads * c.headDim + 3 * c.hiddenSize * c.intermediateSize;
+  return { packId, params: c.vocabSize * c.hiddenSize + c.numLayers * layer };
+}
+
+/** Prompt ids drawn from a seeded generator over the ordinary (non-special) ids. */
+function promptIds(length: number, seed: number): number[] {
+  let state = seed;
+  return Array.from({ length }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return 300 + (state % 50000);
+  });
+}
+
+async function openPage(profile: string, url: string): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await launchProfile(profile);
+  const page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
+  await page.goto(url);
+  await page.waitForFunction(() => document.title.endsWith('ready'));
+  return { page, close: () => context.close() };
+}
+
+function request(variant: Variant, packId: string, numLayers: number, backend: string, prompts: RunRequest['prompts']): RunRequest {
+  const [kind, threads] = backend.split('-');
+  const base = { model: packId, backend: kind as RunRequest['backend'], threads: threads === 'all' ? cpus().length : Number(threads ?? 1), prompts };
+  if (variant === 'transformers.js') return { ...base, dtype: packId.endsWith('q4') ? 'q4' : 'fp32' };
+  if (variant === 'pocket-layer') return { ...base, segmentSize: 1 };
+  return variant === 'pocket-single' ? { ...base, segmentSize: numLayers } : base;
+}
+
+async function runOnce(profile: string, url: string, variant: Variant, req: RunRequest): Promise<RunResult & { rendererBytes: number; gpuBytes: number }> {
+  const { page, close } = await openPage(profile, url);
+  try {
+    const result = await page.evaluate(
+      ({ variant, req }) => {
+        const bench = (globalThis as any).bench;
+        return variant === 'transformers.js' ? bench.transformersJs(req) : bench.pocket(req);
+      },
+      { variant, req },
+    );
+    const peaks = await memoryPeaks();
+    return { ...(result as RunResult), rendererBytes: peaks.rendererBytes, gpuBytes: peaks.gpuBytes };
+  } finally {
+    await close();
+  }
+}
+
+const cache = resolve(values.cache!);
+const profile = join(cache, 'profile');
+await mkdir(cache, { recursive: true });
+const decode = Number(values.decode);
+const handler = staticHandler({ root: 'dist-bench', mounts: { '/models/tjs/': join(cache, 'tjs'), '/packs/': join(cache, 'packs'), '/ort-tjs/': 'node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist' } });
+const { server, url } = await listen(createServer(handler));
+const summaries: Summary[] = [];
+const browserVersion = await (async () => {
+  const context = await launchProfile(profile);
+  const version = context.browser()?.version() ?? (await (await context.newPage()).evaluate(() => navigator.userAgent));
+  await context.close();
+  return version;
+})();
+
+try {
+  for (const name of list(values.models!)) {
+    for (const format of list(values.formats!) as ('q4' | 'f32')[]) {
+      const { packId, params } = await prepare(cache, name, format);
+      const numLayers = MODELS[name].numLayers!;
+      // Install the pack into IndexedDB (untimed), and check both runtimes choose the same greedy tokens.
+      {
+        const { page, close } = await openPage(profile, url);
+        await page.evaluate((u) => (globalThis as any).bench.pocketInstall(u), new URL(`packs/${packId}/`, url).href);
+        await close();
+      }
+      const check = [{ ids: promptIds(128, 1), newTokens: 32 }];
+      const ours = await runOnce(profile, url, 'pocket-default', request('pocket-default', packId, numLayers, 'wasm-1', check));
+      const theirs = await runOnce(profile, url, 'transformers.js', request('transformers.js', packId, numLayers, 'wasm-1', check));
+      const a = ours.prompts[0].ids;
+      const b = theirs.prompts[0].ids;
+      const agree = a.findIndex((id, i) => id !== b[i]);
+      const sameTokens = agree === -1 ? a.length : agree;
+      console.log(`${packId}: ${(params / 1e6).toFixed(0)}M parameters; greedy tokens identical for ${sameTokens} of ${a.length}`);
+
+      for (const backend of list(values.backends!)) {
+        const newTokens = backend === 'webgpu' ? Number(values['webgpu-decode']) : decode;
+        const prompts = list(values.prompts!).map((n, i) => ({ ids: promptIds(Number(n), 100 + i), newTokens: i === 0 ? newTokens : 4 }));
+        const samples = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(VARIANTS.map((v) => [v, []]));
+        for (let rep = 0; rep < Number(values.reps); rep++) {
+          for (const variant of VARIANTS) {
+            const r = await runOnce(profile, url, variant, request(variant, packId, numLayers, backend, prompts));
+            samples.get(variant)!.push(r);
+            const p = r.prompts;
+            console.log(
+              `${packId} ${backend.padEnd(8)} ${variant.padEnd(15)} rep ${rep + 1}: load ${(r.loadMs / 1000).toFixed(2)} s, ` +
+                p.map((x) => `ttft(${x.promptTokens}) ${x.timeToFirstTokenMs.toFixed(0)} ms`).join(', ') +
+                `, decode ${p[0].decodeTokensPerSecond.toFixed(1)} tok/s, renderer ${formatBytes(r.rendererBytes)}, gpu ${formatBytes(r.gpuBytes)}`,
+            );
+          }
+        }
+        for (const variant of VARIANTS) {
+          const s = samples.get(variant)!;
+          const m = (f: (r: (typeof s)[number]) => number) => median(s.map(f));
+          summaries.push({
+            model: name,
+            params,
+            format,
+            backend,
+            variant,
+            segments: s[0].segments,
+            sameTokens: `${sameTokens}/${a.length}`,
+            loadMs: m((r) => r.loadMs),
+            prompts: prompts.map((p, i) => ({ promptTokens: p.ids.length, timeToFirstTokenMs: m((r) => r.prompts[i].timeToFirstTokenMs), prefillTokensPerSecond: m((r) => r.prompts[i].prefillTokensPerSecond) })),
+            decodeTokens: newTokens,
+            decodeTokensPerSecond: m((r) => r.prompts[0].decodeTokensPerSecond),
+            rendererBytes: m((r) => r.rendererBytes),
+            gpuBytes: m((r) => r.gpuBytes),
+            samples: s.length,
+          });
+        }
+      }
+    }
+  }
+} finally {
+  server.close();
+}
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${browserVersion} headless`;
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+const tables = markdownTables(summaries);
+console.log(`\n${machine}\n${command}\n\n${tables}`);
+if (values.out) await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, command, results: summaries }, null, 2));
+if (values.markdown) await writeFile(values.markdown, `${tables}\n`);
+if (values.svg) await writeFile(values.svg, chartSvg(summaries));
