@@ -175,6 +175,7 @@ try {
             backend,
             variant,
             segments: s[0].segments,
+            floatWeights: s[0].floatWeights,
             sameTokens: `${sameTokens}/${a.length}`,
             loadMs: m((r) => r.loadMs),
             prompts: prompts.map((p, i) => ({ promptTokens: p.ids.length, timeToFirstTokenMs: m((r) => r.prompts[i].timeToFirstTokenMs), prefillTokensPerSecond: m((r) => r.prompts[i].prefillTokensPerSecond) })),

@@ -27,6 +27,8 @@ export interface PromptResult {
 export interface RunResult {
   loadMs: number;
   segments?: number;
+  /** GLM Pocket: q4/q8 linear layers widened to f32 for the CPU. */
+  floatWeights?: boolean;
   prompts: PromptResult[];
 }
 
@@ -47,7 +49,7 @@ async function pocket(request: RunRequest): Promise<RunResult> {
     prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
   }
   await engine.unload();
-  return { loadMs, segments: info.segments, prompts };
+  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, prompts };
 }
 
 /** Times each call of put(): transformers.js puts the prompt first, then each new token. */
