@@ -11,7 +11,8 @@ import * as io from './io-names';
 import { readBasePart, readLayerPart } from './parts';
 import { planSegments, type DeviceLimits, type Segment, type SegmentPlan } from './plan';
 import { estimateLayerBytes, largestLayerMatrixBytes, linearBytes, type ModelSource } from './source';
-import { widen, type WeightFormat } from './weights';
+import type { ExternalFile } from './onnx/graph';
+import { widen, type LinearWeight, type WeightFormat } from './weights';
 
 export type OrtModule = typeof Ort;
 
@@ -43,19 +44,30 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-type SessionFactory = (graph: Uint8Array, parts: { name: string; bytes: Uint8Array }[]) => Promise<Ort.InferenceSession>;
+type SessionFactory = (graph: Uint8Array, parts: ExternalFile[]) => Promise<Ort.InferenceSession>;
 
 /** Reads a segment's layers into the arena and creates its session; the arena is free again after. */
 async function createSegmentSession(source: ModelSource, segment: Segment, attention: AttentionKind, maxSequenceLength: number, create: SessionFactory, arena: Arena, floatWeights: boolean): Promise<Ort.InferenceSession> {
   arena.reset();
   const parts = [];
   for (let i = 0; i < segment.layerCount; i++) parts.push(await source.readLayer(segment.firstLayer + i, arena));
+  // Widened weights go to ORT as external data too, so the graph's protobuf does not copy them.
+  const files: ExternalFile[] = [...parts];
+  const widenAs = (w: LinearWeight, name: string) => externalWidened(w, name, files);
   const weights = parts.map((part, i) => {
     const w = readLayerPart(part, segment.firstLayer + i, source.config, source.format);
-    return floatWeights ? { ...w, qkvProj: widen(w.qkvProj), oProj: widen(w.oProj), gateUpProj: widen(w.gateUpProj), downProj: widen(w.downProj) } : w;
+    const p = `${part.name}.f32.`;
+    return floatWeights ? { ...w, qkvProj: widenAs(w.qkvProj, `${p}qkv`), oProj: widenAs(w.oProj, `${p}o`), gateUpProj: widenAs(w.gateUpProj, `${p}gate_up`), downProj: widenAs(w.downProj, `${p}down`) } : w;
   });
-  const graph = buildSegmentGraph(source.config, segment.firstLayer, weights, attention, maxSequenceLength, parts);
-  return create(graph, parts);
+  const graph = buildSegmentGraph(source.config, segment.firstLayer, weights, attention, maxSequenceLength, files);
+  return create(graph, files);
+}
+
+/** widen(), with the f32 copy registered as an external file. */
+function externalWidened(w: LinearWeight, name: string, files: ExternalFile[]): LinearWeight {
+  const wide = widen(w);
+  if (wide.kind === 'float' && wide !== w) files.push({ name, bytes: new Uint8Array(wide.data.buffer, wide.data.byteOffset, wide.data.byteLength) });
+  return wide;
 }
 
 /** A layer matrix the GPU cannot bind is refused before anything is read (only lm_head is split). */
@@ -112,8 +124,9 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   // Tied quantized embeddings: lm_head reads the very bytes the lookup gathers from.
   const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
   if (!lmHead) throw new Error(`part ${base.name}: lm_head.weight is missing`);
-  const headWeight = floatWeights ? widen(lmHead) : lmHead;
-  const headSession = await create(buildHeadGraph(config, baseWeights.norm, headWeight, [base], maxBindingBytes), [base]);
+  const headFiles: ExternalFile[] = [base];
+  const headWeight = floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
+  const headSession = await create(buildHeadGraph(config, baseWeights.norm, headWeight, headFiles, maxBindingBytes), headFiles);
   progress();
 
   const sessions: (Ort.InferenceSession | null)[] = [];

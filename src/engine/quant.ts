@@ -54,7 +54,8 @@ export function quantize(weight: Float32Array, n: number, k: number, bits: Quant
 }
 
 /** The float values a quantized matrix stands for, [N, K] row-major. */
-export function dequantize(m: QuantizedMatrix): Float32Array {
+/** The matrix's values, [N, K] row-major, or [K, N] with `transposed` (the layout MatMul reads). */
+export function dequantize(m: QuantizedMatrix, transposed = false): Float32Array {
   const out = new Float32Array(m.n * m.k);
   const bytes = blockBytes(m.bits);
   const zeroPoint = m.bits === 4 ? 8 : 128;
@@ -69,7 +70,7 @@ export function dequantize(m: QuantizedMatrix): Float32Array {
         const byte = m.data[blockIndex * bytes + (inBlock >> 1)];
         level = inBlock & 1 ? byte >> 4 : byte & 15;
       }
-      out[row * m.k + col] = (level - zeroPoint) * m.scales[blockIndex];
+      out[transposed ? col * m.n + row : row * m.k + col] = (level - zeroPoint) * m.scales[blockIndex];
     }
   }
   return out;

@@ -26,7 +26,7 @@ function transpose(weight: Float32Array, rows: number, cols: number): Float32Arr
 export function widen(w: LinearWeight): LinearWeight {
   if (w.kind !== 'quantized') return w;
   const { n, k } = w.matrix;
-  return { kind: 'float', k, n, data: transpose(dequantize(w.matrix), n, k) };
+  return { kind: 'float', k, n, data: dequantize(w.matrix, true) };
 }
 
 export function prepareLinear(weight: Float32Array, n: number, k: number, format: WeightFormat): LinearWeight {
