@@ -5,7 +5,7 @@ import { readTensor, type Checkpoint } from './checkpoint';
 import type { GlmConfig } from './config';
 import type { LayerWeights } from './graphs';
 import { basePart, layerPart, type Part } from './parts';
-import { concatRows, prepareEmbedding, prepareLinear, type LinearWeight, type WeightFormat } from './weights';
+import { concatRows, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from './weights';
 
 export interface ModelSource {
   readonly config: GlmConfig;
@@ -20,21 +20,37 @@ export interface ModelSource {
   baseBytes(): number;
 }
 
-async function layerWeights(checkpoint: Checkpoint, layer: number, format: WeightFormat): Promise<LayerWeights> {
-  const c = checkpoint.config;
+/**
+ * A checkpoint's tensors by Hugging Face name. `linear` gives a weight in the format's kernel layout,
+ * several tensors fused along the output dimension (e.g. q, k, v); a reader whose file already holds
+ * that layout (GGUF Q4_0 for q4) maps it without going through floats.
+ */
+export interface TensorReader {
+  float(name: string): Promise<Float32Array>;
+  linear(names: string[], n: number, k: number, format: WeightFormat): Promise<LinearWeight>;
+}
+
+/** The plain reader: floats, fused, then laid out for the format. */
+export async function floatLinear(read: (name: string) => Promise<Float32Array>, names: string[], n: number, k: number, format: WeightFormat): Promise<LinearWeight> {
+  const parts = [];
+  for (const name of names) parts.push(await read(name));
+  return prepareLinear(parts.length === 1 ? parts[0] : concatRows(parts), n, k, format);
+}
+
+async function layerWeights(reader: TensorReader, c: GlmConfig, layer: number, format: WeightFormat): Promise<LayerWeights> {
   const p = `model.layers.${layer}.`;
-  const t = (name: string) => readTensor(checkpoint, p + name);
+  const t = (name: string) => reader.float(p + name);
   const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
-  const qkv = concatRows([await t('self_attn.q_proj.weight'), await t('self_attn.k_proj.weight'), await t('self_attn.v_proj.weight')]);
-  const qkvBias = c.attentionBias ? concatRows([await t('self_attn.q_proj.bias'), await t('self_attn.k_proj.bias'), await t('self_attn.v_proj.bias')]) : null;
+  const qkvNames = ['q_proj', 'k_proj', 'v_proj'].map((name) => `${p}self_attn.${name}`);
+  const qkvBias = c.attentionBias ? concatRows(await Promise.all(qkvNames.map((name) => reader.float(`${name}.bias`)))) : null;
   return {
     inputLayernorm: await t('input_layernorm.weight'),
-    qkvProj: prepareLinear(qkv, qkvRows, c.hiddenSize, format),
+    qkvProj: await reader.linear(qkvNames.map((name) => `${name}.weight`), qkvRows, c.hiddenSize, format),
     qkvBias,
-    oProj: prepareLinear(await t('self_attn.o_proj.weight'), c.hiddenSize, c.numHeads * c.headDim, format),
+    oProj: await reader.linear([`${p}self_attn.o_proj.weight`], c.hiddenSize, c.numHeads * c.headDim, format),
     postAttentionLayernorm: await t('post_attention_layernorm.weight'),
-    gateUpProj: prepareLinear(await t('mlp.gate_up_proj.weight'), 2 * c.intermediateSize, c.hiddenSize, format),
-    downProj: prepareLinear(await t('mlp.down_proj.weight'), c.hiddenSize, c.intermediateSize, format),
+    gateUpProj: await reader.linear([`${p}mlp.gate_up_proj.weight`], 2 * c.intermediateSize, c.hiddenSize, format),
+    downProj: await reader.linear([`${p}mlp.down_proj.weight`], c.hiddenSize, c.intermediateSize, format),
   };
 }
 
@@ -80,24 +96,33 @@ export function estimateBaseBytes(c: GlmConfig, format: WeightFormat): number {
 
 /** Converts a checkpoint's tensors into parts as they are asked for: one layer's tensors at a time. */
 export function checkpointSource(checkpoint: Checkpoint, format: WeightFormat): ModelSource {
-  const config = checkpoint.config;
+  const read = (name: string) => readTensor(checkpoint, name);
+  const reader: TensorReader = { float: read, linear: (names, n, k, f) => floatLinear(read, names, n, k, f) };
+  return readerSource(reader, checkpoint, format);
+}
+
+/** A source over any tensor reader (a safetensors checkpoint, a GGUF file). */
+export function readerSource(reader: TensorReader, model: Pick<Checkpoint, 'config' | 'tokenizerJson' | 'tokenizerConfig'>, format: WeightFormat): ModelSource {
+  const config = model.config;
   return {
     config,
     format,
-    tokenizerJson: checkpoint.tokenizerJson,
-    tokenizerConfig: checkpoint.tokenizerConfig,
+    tokenizerJson: model.tokenizerJson,
+    tokenizerConfig: model.tokenizerConfig,
     async readBase(arena) {
-      const table = await readTensor(checkpoint, 'model.embed_tokens.weight');
-      const embedTokens = prepareEmbedding(table, config.vocabSize, config.hiddenSize, format);
+      const { vocabSize: V, hiddenSize: H } = config;
+      const name = 'model.embed_tokens.weight';
+      // A quantized table is the same bytes as a quantized linear weight (a reader may map it directly).
+      const quantized = format === 'q4' || format === 'q8' ? await reader.linear([name], V, H, format) : null;
+      const embedTokens: EmbeddingWeight = quantized?.kind === 'quantized' ? quantized : prepareEmbedding(await reader.float(name), V, H, format);
       let lmHead: LinearWeight | null = null;
       if (!(config.tieWordEmbeddings && embedTokens.kind === 'quantized')) {
-        const weight = config.tieWordEmbeddings ? table : await readTensor(checkpoint, 'lm_head.weight');
-        lmHead = prepareLinear(weight, config.vocabSize, config.hiddenSize, format);
+        lmHead = await reader.linear([config.tieWordEmbeddings ? name : 'lm_head.weight'], V, H, format);
       }
-      return basePart({ embedTokens, norm: await readTensor(checkpoint, 'model.norm.weight'), lmHead }, arena);
+      return basePart({ embedTokens, norm: await reader.float('model.norm.weight'), lmHead }, arena);
     },
     async readLayer(layer, arena) {
-      return layerPart(layer, await layerWeights(checkpoint, layer, format), arena);
+      return layerPart(layer, await layerWeights(reader, config, layer, format), arena);
     },
     layerBytes: () => estimateLayerBytes(config, format),
     baseBytes: () => estimateBaseBytes(config, format),
