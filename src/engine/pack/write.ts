@@ -2,6 +2,7 @@
 // chunks and hashed, written through a sink (a folder for the CLI, the store in the browser).
 // Memory stays at one layer's tensors plus its part.
 import type { Checkpoint } from '../checkpoint';
+import { ggufSource, type GgufCheckpoint } from '../gguf';
 import { BASE_PART, layerPartName, type Part } from '../parts';
 import { planSegments } from '../plan';
 import { checkpointSource } from '../source';
@@ -45,9 +46,9 @@ async function writePart(sink: PackSink, part: Part, chunkBytes: number): Promis
   return { name: part.name, bytes: part.bytes.byteLength, tensors: part.tensors, chunks };
 }
 
-export async function writePack(checkpoint: Checkpoint, format: WeightFormat, sink: PackSink, options: WritePackOptions): Promise<PackManifest> {
+export async function writePack(checkpoint: Checkpoint | GgufCheckpoint, format: WeightFormat, sink: PackSink, options: WritePackOptions): Promise<PackManifest> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const source = checkpointSource(checkpoint, format);
+  const source = 'kind' in checkpoint ? ggufSource(checkpoint, format) : checkpointSource(checkpoint, format);
   const { numLayers } = checkpoint.config;
   const partsTotal = numLayers + 1;
   const done = new Map((options.resume?.parts ?? []).map((p) => [p.name, p]));

@@ -1,0 +1,369 @@
+// GLM checkpoints as llama.cpp GGUF files (arch "chatglm", which is what llama.cpp's converter writes
+// for GlmForCausalLM, or "glm4" without GLM-4-0414's extra norms). The header is read with
+// @huggingface/gguf through ranged reads; tensors one at a time. Q4_0 and Q8_0 blocks map
+// losslessly onto the engine's q4/q8 layouts (same levels, same zero points, f16 scales widened);
+// F32/F16/BF16 and the other simple block types (Q4_1, Q5_0, Q5_1) are dequantized and quantized
+// again. The config and tokenizer are rebuilt from the GGUF metadata unless given.
+import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/gguf';
+import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
+import { CheckpointError, UnsupportedModelError } from './errors';
+import type { CheckpointFiles } from './files';
+import { halfToFloat } from './half';
+import { BLOCK_SIZE, type QuantizedMatrix } from './quant';
+import { floatLinear, readerSource, type ModelSource, type TensorReader } from './source';
+import type { LinearWeight, WeightFormat } from './weights';
+
+/** Bytes per 32-value block, and the decoder of one block, for each type read here. */
+const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { bytes: number; decode: (b: DataView, at: number, out: Float32Array, to: number) => void }>> = {
+  [GGMLQuantizationType.Q4_0]: {
+    bytes: 18,
+    decode: (b, at, out, to) => {
+      const d = halfToFloat(b.getUint16(at, true));
+      for (let j = 0; j < 16; j++) {
+        const q = b.getUint8(at + 2 + j);
+        out[to + j] = ((q & 15) - 8) * d;
+        out[to + j + 16] = ((q >> 4) - 8) * d;
+      }
+    },
+  },
+  [GGMLQuantizationType.Q4_1]: {
+    bytes: 20,
+    decode: (b, at, out, to) => {
+      const d = halfToFloat(b.getUint16(at, true));
+      const m = halfToFloat(b.getUint16(at + 2, true));
+      for (let j = 0; j < 16; j++) {
+        const q = b.getUint8(at + 4 + j);
+        out[to + j] = (q & 15) * d + m;
+        out[to + j + 16] = (q >> 4) * d + m;
+      }
+    },
+  },
+  [GGMLQuantizationType.Q5_0]: {
+    bytes: 22,
+    decode: (b, at, out, to) => {
+      const d = halfToFloat(b.getUint16(at, true));
+      const qh = b.getUint32(at + 2, true);
+      for (let j = 0; j < 16; j++) {
+        const q = b.getUint8(at + 6 + j);
+        out[to + j] = (((q & 15) | (((qh >>> j) << 4) & 16)) - 16) * d;
+        out[to + j + 16] = (((q >> 4) | ((qh >>> (j + 12)) & 16)) - 16) * d;
+      }
+    },
+  },
+  [GGMLQuantizationType.Q5_1]: {
+    bytes: 24,
+    decode: (b, at, out, to) => {
+      const d = halfToFloat(b.getUint16(at, true));
+      const m = halfToFloat(b.getUint16(at + 2, true));
+      const qh = b.getUint32(at + 4, true);
+      for (let j = 0; j < 16; j++) {
+        const q = b.getUint8(at + 8 + j);
+        out[to + j] = ((q & 15) | (((qh >>> j) << 4) & 16)) * d + m;
+        out[to + j + 16] = ((q >> 4) | ((qh >>> (j + 12)) & 16)) * d + m;
+      }
+    },
+  },
+  [GGMLQuantizationType.Q8_0]: {
+    bytes: 34,
+    decode: (b, at, out, to) => {
+      const d = halfToFloat(b.getUint16(at, true));
+      for (let j = 0; j < 32; j++) out[to + j] = b.getInt8(at + 2 + j) * d;
+    },
+  },
+};
+
+const FLOAT_BYTES: Partial<Record<GGMLQuantizationType, number>> = { [GGMLQuantizationType.F32]: 4, [GGMLQuantizationType.F16]: 2, [GGMLQuantizationType.BF16]: 2 };
+
+/** Hugging Face tensor name -> llama.cpp's. */
+function ggufName(name: string): string {
+  const fixed: Record<string, string> = { 'model.embed_tokens.weight': 'token_embd.weight', 'model.norm.weight': 'output_norm.weight', 'lm_head.weight': 'output.weight' };
+  if (fixed[name]) return fixed[name];
+  const m = /^model\.layers\.(\d+)\.(.+)$/.exec(name);
+  const inLayer: Record<string, string> = {
+    'input_layernorm.weight': 'attn_norm.weight',
+    'self_attn.q_proj.weight': 'attn_q.weight',
+    'self_attn.q_proj.bias': 'attn_q.bias',
+    'self_attn.k_proj.weight': 'attn_k.weight',
+    'self_attn.k_proj.bias': 'attn_k.bias',
+    'self_attn.v_proj.weight': 'attn_v.weight',
+    'self_attn.v_proj.bias': 'attn_v.bias',
+    'self_attn.o_proj.weight': 'attn_output.weight',
+    'post_attention_layernorm.weight': 'ffn_norm.weight',
+    'mlp.gate_up_proj.weight': 'ffn_up.weight',
+    'mlp.down_proj.weight': 'ffn_down.weight',
+  };
+  if (m && inLayer[m[2]]) return `blk.${m[1]}.${inLayer[m[2]]}`;
+  throw new Error(`no GGUF name for ${name}`);
+}
+
+export interface GgufCheckpoint {
+  kind: 'gguf';
+  files: CheckpointFiles;
+  file: string;
+  config: GlmConfig;
+  /** config.json as a Hugging Face checkpoint would have it (kept in the pack's manifest). */
+  rawConfig: Record<string, unknown>;
+  rawGenerationConfig: Record<string, unknown> | null;
+  tokenizerJson: unknown;
+  tokenizerConfig: Record<string, unknown>;
+  tensors: Map<string, { dtype: GGMLQuantizationType; shape: number[]; offset: number }>;
+}
+
+type Metadata = Record<string, unknown>;
+
+/** GGUF metadata through a ranged reader: @huggingface/gguf fetches, this answers from `files`. */
+async function readHeader(files: CheckpointFiles, file: string): Promise<GGUFParseOutput> {
+  const size = await files.size(file);
+  if (size === null) throw new CheckpointError(`${files.label}/${file}`, 'the GGUF file is missing');
+  const fetchRange = async (_: unknown, init?: { headers?: Record<string, string> }) => {
+    const range = /bytes=(\d+)-(\d+)/.exec(init?.headers?.Range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = Math.min(size, range ? Number(range[2]) + 1 : size);
+    const bytes = start < end ? await files.read(file, start, end) : new Uint8Array(0);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 206, headers: { 'Content-Range': `bytes ${start}-${end - 1}/${size}` } });
+  };
+  try {
+    return await gguf(`https://gguf.invalid/${encodeURIComponent(file)}`, { fetch: fetchRange as typeof fetch });
+  } catch (error) {
+    if ((error as Error).name === 'CheckpointError') throw error;
+    throw new CheckpointError(`${files.label}/${file}`, `not a readable GGUF file (${(error as Error).message})`);
+  }
+}
+
+const num = (value: unknown): number | undefined => (typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : undefined);
+/** A float32 from the metadata at the precision it was written with (1e-5, not 9.99999974e-6). */
+const float = (value: unknown): number | undefined => {
+  const n = num(value);
+  return n === undefined ? undefined : Number(n.toPrecision(7));
+};
+
+/** GLM ends a reply at any of these (its generation_config); GGUF keeps only eos and eot. */
+const GLM_STOP_TOKENS = ['<|endoftext|>', '<|user|>', '<|observation|>'];
+
+/** A config.json for model_type "glm" from llama.cpp's keys. */
+function configFromMetadata(meta: Metadata, arch: string, file: string, hasOutput: boolean, vocabSize: number): Record<string, unknown> {
+  const key = (name: string) => num(meta[`${arch}.${name}`]);
+  const required = (name: string) => {
+    const value = key(name);
+    if (value === undefined) throw new CheckpointError(file, `GGUF metadata ${arch}.${name} is missing`);
+    return value;
+  };
+  const hidden = required('embedding_length');
+  const heads = required('attention.head_count');
+  const headDim = key('attention.key_length') ?? hidden / heads;
+  const rotary = key('rope.dimension_count') ?? headDim / 2;
+  const eos = num(meta['tokenizer.ggml.eos_token_id']);
+  const eot = num(meta['tokenizer.ggml.eot_token_id']);
+  const tokens = (meta['tokenizer.ggml.tokens'] as string[] | undefined) ?? [];
+  const stops = GLM_STOP_TOKENS.map((t) => tokens.indexOf(t)).filter((id) => id >= 0);
+  return {
+    architectures: ['GlmForCausalLM'],
+    model_type: 'glm',
+    vocab_size: vocabSize,
+    hidden_size: hidden,
+    intermediate_size: required('feed_forward_length'),
+    num_hidden_layers: required('block_count'),
+    num_attention_heads: heads,
+    num_key_value_heads: key('attention.head_count_kv') ?? heads,
+    head_dim: headDim,
+    partial_rotary_factor: rotary / headDim,
+    rope_theta: float(meta[`${arch}.rope.freq_base`]) ?? 10000,
+    rms_norm_eps: float(meta[`${arch}.attention.layer_norm_rms_epsilon`]) ?? 1e-5,
+    // Filled in once the tensors are known (q/k/v biases present or not).
+    attention_bias: false,
+    tie_word_embeddings: !hasOutput,
+    max_position_embeddings: key('context_length') ?? 4096,
+    eos_token_id: [...new Set([eos, eot, ...stops].filter((id): id is number => id !== undefined))],
+    pad_token_id: num(meta['tokenizer.ggml.padding_token_id']) ?? eos ?? null,
+  };
+}
+
+/** llama.cpp's pre-tokenizer names -> tokenizer.json pre_tokenizer (byte-level BPE). */
+function preTokenizer(pre: string, file: string): unknown {
+  switch (pre) {
+    case 'gpt-2':
+    case 'default':
+      return { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+    case 'chatglm-bpe':
+      return {
+        type: 'Sequence',
+        pretokenizers: [
+          {
+            type: 'Split',
+            // llama.cpp's CHATGLM4 pattern (GLM-4's tokenizer.json writes the contractions as (?i:...)).
+            pattern: { Regex: "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+" },
+            behavior: 'Isolated',
+            invert: false,
+          },
+          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+        ],
+      };
+    default:
+      throw new UnsupportedModelError(`${file}: GGUF tokenizer pre-tokenizer "${pre}" is not one GLM uses (chatglm-bpe, gpt-2): import with the repository's tokenizer instead`);
+  }
+}
+
+/** tokenizer.json and tokenizer_config.json from tokenizer.ggml.* (byte-level BPE, as GLM-4 and GLM-Edge use). */
+function tokenizerFromMetadata(meta: Metadata, file: string): { json: unknown; config: Record<string, unknown> } {
+  if (meta['tokenizer.ggml.model'] !== 'gpt2') {
+    throw new UnsupportedModelError(`${file}: GGUF tokenizer model "${String(meta['tokenizer.ggml.model'])}" is not byte-level BPE (gpt2); import with the repository's tokenizer instead`);
+  }
+  const tokens = meta['tokenizer.ggml.tokens'] as string[] | undefined;
+  const merges = (meta['tokenizer.ggml.merges'] as string[] | undefined) ?? [];
+  if (!Array.isArray(tokens)) throw new CheckpointError(file, 'GGUF metadata tokenizer.ggml.tokens is missing');
+  const types = (meta['tokenizer.ggml.token_type'] as unknown[] | undefined)?.map((t) => num(t) ?? 1) ?? [];
+  const vocab: Record<string, number> = {};
+  const added = [];
+  for (const [id, token] of tokens.entries()) {
+    // 3 = control, 4 = user-defined: tokens matched whole before BPE (GLM's [gMASK], <|user|>, ...).
+    if (types[id] === 3 || types[id] === 4) added.push({ id, content: token, single_word: false, lstrip: false, rstrip: false, normalized: false, special: types[id] === 3 });
+    else vocab[token] = id;
+  }
+  const json = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: added,
+    normalizer: null,
+    pre_tokenizer: preTokenizer(String(meta['tokenizer.ggml.pre'] ?? 'default'), file),
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
+  };
+  const token = (key: string) => {
+    const id = num(meta[key]);
+    return id === undefined ? undefined : tokens[id];
+  };
+  const config: Record<string, unknown> = { tokenizer_class: 'PreTrainedTokenizerFast', eos_token: token('tokenizer.ggml.eos_token_id'), pad_token: token('tokenizer.ggml.padding_token_id') };
+  if (typeof meta['tokenizer.chat_template'] === 'string') config.chat_template = meta['tokenizer.chat_template'];
+  return { json, config };
+}
+
+/**
+ * Opens `file` (a .gguf) from `files`. `tokenizer` replaces the one rebuilt from the metadata, e.g.
+ * the matching repository's tokenizer.json and tokenizer_config.json.
+ */
+export async function openGguf(files: CheckpointFiles, file: string, tokenizer?: { json: unknown; config: Record<string, unknown> }): Promise<GgufCheckpoint> {
+  const label = `${files.label}/${file}`;
+  const header = await readHeader(files, file);
+  const meta = header.metadata as unknown as Metadata;
+  const arch = String(meta['general.architecture']);
+  const tensors = new Map(header.tensorInfos.map((t) => [t.name, { dtype: t.dtype, shape: t.shape.map(Number), offset: Number(header.tensorDataOffset + t.offset) }]));
+  if (arch !== 'chatglm' && arch !== 'glm4') {
+    throw new UnsupportedModelError(`${label}: GGUF architecture is "${arch}"; GLM Pocket imports GLM GGUFs (llama.cpp arch "chatglm", e.g. GLM-Edge and GLM-4-9B)`);
+  }
+  if ([...tensors.keys()].some((name) => /post_attention_norm|post_ffw_norm/.test(name))) {
+    throw new UnsupportedModelError(`${label}: this is a GLM-4-0414 ("glm4") model with post-layer norms, which GLM Pocket does not run yet`);
+  }
+  if (tensors.has('blk.0.attn_qkv.weight') || tensors.has('blk.0.ffn_gate.weight')) {
+    throw new UnsupportedModelError(`${label}: this GGUF comes from the original ChatGLM code (fused attn_qkv / separate ffn_gate), not a transformers GLM checkpoint; import the Hugging Face repository instead`);
+  }
+  const embedding = tensors.get('token_embd.weight');
+  if (!embedding) throw new CheckpointError(label, 'tensor token_embd.weight is missing');
+  const tokenizerFiles = tokenizer ?? tokenizerFromMetadata(meta, label);
+  const rawConfig = configFromMetadata(meta, arch, label, tensors.has('output.weight'), embedding.shape[1]);
+  rawConfig.attention_bias = tensors.has('blk.0.attn_q.bias');
+  const rawGenerationConfig = { eos_token_id: rawConfig.eos_token_id };
+  const config = withGenerationConfig(parseGlmConfig(rawConfig), rawGenerationConfig);
+  return { kind: 'gguf', files, file, config, rawConfig, rawGenerationConfig, tokenizerJson: tokenizerFiles.json, tokenizerConfig: tokenizerFiles.config, tensors };
+}
+
+/** One tensor's values, [rows, cols] row-major (GGUF shape [cols, rows]). */
+async function readFloats(model: GgufCheckpoint, name: string, expected?: [number, number]): Promise<Float32Array> {
+  const { info, rows, cols } = tensorInfo(model, name, expected);
+  const count = rows * cols;
+  const block = BLOCK_TYPES[info.dtype];
+  const width = FLOAT_BYTES[info.dtype];
+  const byteLength = block ? (count / BLOCK_SIZE) * block.bytes : count * (width ?? 0);
+  const bytes = await model.files.read(model.file, info.offset, info.offset + byteLength);
+  if (bytes.length !== byteLength) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)} is truncated`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(count);
+  if (block) {
+    for (let b = 0; b < count / BLOCK_SIZE; b++) block.decode(view, b * block.bytes, out, b * BLOCK_SIZE);
+  } else if (info.dtype === GGMLQuantizationType.F32) {
+    for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
+  } else if (info.dtype === GGMLQuantizationType.F16) {
+    for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+  } else {
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < count; i++) bits[i] = view.getUint16(2 * i, true) << 16;
+  }
+  return out;
+}
+
+function tensorInfo(model: GgufCheckpoint, name: string, expected?: [number, number]) {
+  const label = `${model.files.label}/${model.file}`;
+  const info = model.tensors.get(ggufName(name));
+  if (!info) throw new CheckpointError(label, `tensor ${ggufName(name)} (${name}) is missing`);
+  if (!BLOCK_TYPES[info.dtype] && !FLOAT_BYTES[info.dtype]) {
+    throw new UnsupportedModelError(`${label}: tensor ${ggufName(name)} is ${GGMLQuantizationType[info.dtype]}, which GLM Pocket cannot read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0 and Q5_1): pick a Q4_0 or Q8_0 GGUF, or import the safetensors repository`);
+  }
+  const [cols, rows = 1] = info.shape;
+  if (expected && (rows !== expected[0] || cols !== expected[1])) {
+    throw new CheckpointError(label, `tensor ${ggufName(name)} has shape [${rows}, ${cols}] but the config needs [${expected[0]}, ${expected[1]}]`);
+  }
+  return { info, rows, cols };
+}
+
+/** Q4_0 / Q8_0 rows as the engine's q4 / q8 matrix: the same levels and scales, repacked. */
+async function readBlocks(model: GgufCheckpoint, name: string, n: number, k: number, bits: 4 | 8): Promise<QuantizedMatrix> {
+  const { info } = tensorInfo(model, name, [n, k]);
+  const blockBytes = bits === 4 ? 18 : 34;
+  const blocks = (n * k) / BLOCK_SIZE;
+  const bytes = await model.files.read(model.file, info.offset, info.offset + blocks * blockBytes);
+  if (bytes.length !== blocks * blockBytes) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)} is truncated`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const packed = bits === 4 ? 16 : 32;
+  const data = new Uint8Array(blocks * packed);
+  const scales = new Float32Array(blocks);
+  for (let b = 0; b < blocks; b++) {
+    const at = b * blockBytes;
+    scales[b] = halfToFloat(view.getUint16(at, true));
+    if (bits === 8) {
+      for (let j = 0; j < 32; j++) data[b * 32 + j] = view.getInt8(at + 2 + j) + 128;
+    } else {
+      // GGUF: byte j holds values j (low) and j + 16 (high); MatMulNBits: byte j holds 2j and 2j + 1.
+      const level = (i: number) => (i < 16 ? bytes[at + 2 + i] & 15 : bytes[at + 2 + i - 16] >> 4);
+      for (let j = 0; j < 16; j++) data[b * 16 + j] = level(2 * j) | (level(2 * j + 1) << 4);
+    }
+  }
+  return { bits, n, k, blocksPerRow: k / BLOCK_SIZE, data, scales };
+}
+
+function concatQuantized(parts: QuantizedMatrix[]): QuantizedMatrix {
+  const first = parts[0];
+  const n = parts.reduce((sum, p) => sum + p.n, 0);
+  const data = new Uint8Array(parts.reduce((sum, p) => sum + p.data.length, 0));
+  const scales = new Float32Array(parts.reduce((sum, p) => sum + p.scales.length, 0));
+  let at = 0;
+  let scaleAt = 0;
+  for (const p of parts) {
+    data.set(p.data, at);
+    scales.set(p.scales, scaleAt);
+    at += p.data.length;
+    scaleAt += p.scales.length;
+  }
+  return { ...first, n, data, scales };
+}
+
+/** The tensors in the engine's layouts; Q4_0 (for q4) and Q8_0 (for q8) without a detour through floats. */
+export function ggufSource(model: GgufCheckpoint, format: WeightFormat): ModelSource {
+  const direct = format === 'q4' ? GGMLQuantizationType.Q4_0 : format === 'q8' ? GGMLQuantizationType.Q8_0 : null;
+  const float = (name: string) => readFloats(model, name);
+  const reader: TensorReader = {
+    float,
+    async linear(names, n, k, f): Promise<LinearWeight> {
+      const infos = names.map((name) => tensorInfo(model, name));
+      const rows = infos.reduce((sum, t) => sum + t.rows, 0);
+      if (rows !== n || infos.some((t) => t.cols !== k)) {
+        throw new CheckpointError(`${model.files.label}/${model.file}`, `${names.map(ggufName).join(' + ')}: shape [${rows}, ${infos[0].cols}] but the config needs [${n}, ${k}]`);
+      }
+      if (direct === null || !infos.every(({ info }) => info.dtype === direct)) return floatLinear(float, names, n, k, f);
+      const parts = [];
+      for (const [i, name] of names.entries()) parts.push(await readBlocks(model, name, infos[i].rows, k, format === 'q4' ? 4 : 8));
+      return { kind: 'quantized', matrix: parts.length === 1 ? parts[0] : concatQuantized(parts) };
+    },
+  };
+  return readerSource(reader, model, format);
+}

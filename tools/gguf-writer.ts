@@ -1,0 +1,269 @@
+// Writes a Hugging Face GLM checkpoint as a llama.cpp-style GGUF file (arch "chatglm", llama.cpp's
+// tensor names and metadata keys), for tests of the GGUF import. Block types are encoded as
+// llama.cpp's reference quantizers do; each encoder also returns the values its levels stand for,
+// computed from the levels directly, so tests have a reference that does not decode the bytes.
+import { writeFile } from 'node:fs/promises';
+import { openCheckpoint, readTensor } from '../src/engine/checkpoint';
+import { floatsToHalves, halfToFloat } from '../src/engine/half';
+import { folderFiles } from './node-files';
+
+export type GgufType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0' | 'Q4_1' | 'Q5_0' | 'Q5_1' | 'Q4_K';
+
+const TYPE_IDS: Record<GgufType, number> = { F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, BF16: 30 };
+
+/** f16 rounding of a scale, as llama.cpp stores it. */
+const f16 = (x: number) => halfToFloat(floatsToHalves(Float32Array.of(x))[0]);
+
+/** Encoded bytes of a [rows, cols] tensor and the values they stand for. */
+export function encodeTensor(values: Float32Array, type: GgufType): { bytes: Uint8Array; values: Float32Array } {
+  const n = values.length;
+  const out = new Float32Array(n);
+  switch (type) {
+    case 'F32':
+      return { bytes: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)), values: values.slice() };
+    case 'F16': {
+      const halves = floatsToHalves(values);
+      return { bytes: new Uint8Array(halves.buffer), values: Float32Array.from(halves, halfToFloat) };
+    }
+    case 'BF16': {
+      const bits = new Uint32Array(values.slice().buffer);
+      const halves = Uint16Array.from(bits, (b) => (b + 0x7fff + ((b >>> 16) & 1)) >>> 16);
+      const back = new Uint32Array(n);
+      halves.forEach((h, i) => (back[i] = h << 16));
+      return { bytes: new Uint8Array(halves.buffer), values: new Float32Array(back.buffer) };
+    }
+    case 'Q4_K':
+      // Only the size matters to the tests (an unsupported type): 144 bytes per 256 values.
+      return { bytes: new Uint8Array((n / 256) * 144), values: out };
+  }
+  const blockBytes = { Q8_0: 34, Q4_0: 18, Q4_1: 20, Q5_0: 22, Q5_1: 24 }[type];
+  const bytes = new Uint8Array((n / 32) * blockBytes);
+  const view = new DataView(bytes.buffer);
+  for (let b = 0; b < n / 32; b++) {
+    const x = values.subarray(b * 32, b * 32 + 32);
+    const at = b * blockBytes;
+    let max = 0;
+    let min = Infinity;
+    let hi = -Infinity;
+    for (const v of x) {
+      if (Math.abs(v) > Math.abs(max)) max = v;
+      min = Math.min(min, v);
+      hi = Math.max(hi, v);
+    }
+    const levels = new Int32Array(32);
+    let d: number;
+    let m = 0;
+    if (type === 'Q8_0') {
+      d = Math.abs(max) / 127;
+      for (let j = 0; j < 32; j++) levels[j] = d ? Math.round(x[j] / d) : 0;
+    } else if (type === 'Q4_0' || type === 'Q5_0') {
+      const half = type === 'Q4_0' ? 8 : 16;
+      d = max / -half;
+      for (let j = 0; j < 32; j++) levels[j] = Math.min(2 * half - 1, Math.trunc(x[j] * (d ? 1 / d : 0) + half + 0.5));
+    } else {
+      const top = type === 'Q4_1' ? 15 : 31;
+      d = (hi - min) / top;
+      m = min;
+      for (let j = 0; j < 32; j++) levels[j] = Math.min(top, Math.trunc((x[j] - min) * (d ? 1 / d : 0) + 0.5));
+    }
+    const dStored = f16(d);
+    const mStored = f16(m);
+    view.setUint16(at, floatsToHalves(Float32Array.of(d))[0], true);
+    let qs = at + 2;
+    if (type === 'Q4_1' || type === 'Q5_1') {
+      view.setUint16(at + 2, floatsToHalves(Float32Array.of(m))[0], true);
+      qs += 2;
+    }
+    const offset = { Q8_0: 0, Q4_0: 8, Q5_0: 16, Q4_1: 0, Q5_1: 0 }[type];
+    for (let j = 0; j < 32; j++) out[b * 32 + j] = (levels[j] - offset) * dStored + (type === 'Q4_1' || type === 'Q5_1' ? mStored : 0);
+    if (type === 'Q8_0') {
+      for (let j = 0; j < 32; j++) view.setInt8(qs + j, levels[j]);
+      continue;
+    }
+    if (type === 'Q5_0' || type === 'Q5_1') {
+      let qh = 0;
+      for (let j = 0; j < 16; j++) qh |= ((levels[j] >> 4) & 1) << j | ((levels[j + 16] >> 4) & 1) << (j + 16);
+      view.setUint32(qs, qh >>> 0, true);
+      qs += 4;
+    }
+    for (let j = 0; j < 16; j++) bytes[qs + j] = (levels[j] & 15) | ((levels[j + 16] & 15) << 4);
+  }
+  return { bytes, values: out };
+}
+
+class Writer {
+  private chunks: Uint8Array[] = [];
+  length = 0;
+  private push(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+  }
+  private scalar(size: number, set: (v: DataView) => void): void {
+    const b = new Uint8Array(size);
+    set(new DataView(b.buffer));
+    this.push(b);
+  }
+  u32 = (v: number) => this.scalar(4, (d) => d.setUint32(0, v, true));
+  u64 = (v: number) => this.scalar(8, (d) => d.setBigUint64(0, BigInt(v), true));
+  f32 = (v: number) => this.scalar(4, (d) => d.setFloat32(0, v, true));
+  string(s: string): void {
+    const b = new TextEncoder().encode(s);
+    this.u64(b.length);
+    this.push(b);
+  }
+  bytes(b: Uint8Array): void {
+    this.push(b);
+  }
+  pad(alignment: number): void {
+    this.push(new Uint8Array((alignment - (this.length % alignment)) % alignment));
+  }
+  result(): Uint8Array {
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+type MetaValue = string | number | boolean | string[] | number[] | { float: number };
+
+function writeValue(w: Writer, value: MetaValue): void {
+  if (typeof value === 'string') {
+    w.u32(8);
+    w.string(value);
+  } else if (typeof value === 'boolean') {
+    w.u32(7);
+    w.bytes(Uint8Array.of(value ? 1 : 0));
+  } else if (typeof value === 'number') {
+    w.u32(4);
+    w.u32(value);
+  } else if (Array.isArray(value)) {
+    w.u32(9);
+    const strings = typeof value[0] === 'string';
+    w.u32(strings ? 8 : 5);
+    w.u64(value.length);
+    for (const v of value) (strings ? w.string(v as string) : w.u32(v as number));
+  } else {
+    w.u32(6);
+    w.f32(value.float);
+  }
+}
+
+const LAYER_NAMES: Record<string, string> = {
+  input_layernorm: 'attn_norm',
+  'self_attn.q_proj': 'attn_q',
+  'self_attn.k_proj': 'attn_k',
+  'self_attn.v_proj': 'attn_v',
+  'self_attn.o_proj': 'attn_output',
+  post_attention_layernorm: 'ffn_norm',
+  'mlp.gate_up_proj': 'ffn_up',
+  'mlp.down_proj': 'ffn_down',
+};
+
+export function ggufTensorName(name: string): string {
+  const fixed: Record<string, string> = { 'model.embed_tokens.weight': 'token_embd.weight', 'model.norm.weight': 'output_norm.weight', 'lm_head.weight': 'output.weight' };
+  if (fixed[name]) return fixed[name];
+  const m = /^model\.layers\.(\d+)\.(.+)\.(weight|bias)$/.exec(name)!;
+  return `blk.${m[1]}.${LAYER_NAMES[m[2]]}.${m[3]}`;
+}
+
+export interface GgufSpec {
+  /** Type of every 2-D tensor (1-D ones are F32, as llama.cpp keeps them). */
+  type: GgufType;
+  /** Per-tensor override by Hugging Face name. */
+  types?: Record<string, GgufType>;
+  arch?: string;
+  /** tokenizer.ggml.pre; "gpt-2" for a plain ByteLevel pre-tokenizer. */
+  pre?: string;
+  /** Extra GGUF tensors (name -> [cols, rows]), F32 zeros. */
+  extraTensors?: Record<string, [number, number]>;
+}
+
+/**
+ * Writes `checkpointDir` as a GGUF file. Returns, per Hugging Face tensor name, the values the
+ * stored tensor stands for (the reference for tests).
+ */
+export async function writeGguf(checkpointDir: string, file: string, spec: GgufSpec): Promise<Map<string, Float32Array>> {
+  const checkpoint = await openCheckpoint(folderFiles(checkpointDir));
+  const c = checkpoint.config;
+  const raw = checkpoint.rawConfig;
+  const arch = spec.arch ?? 'chatglm';
+  const tokenizer = checkpoint.tokenizerJson as { model: { vocab: Record<string, number>; merges: (string | [string, string])[] }; added_tokens: { id: number; content: string; special: boolean }[] };
+  const tokens: string[] = new Array(c.vocabSize).fill('');
+  const types: number[] = new Array(c.vocabSize).fill(1);
+  for (const [token, id] of Object.entries(tokenizer.model.vocab)) tokens[id] = token;
+  for (const t of tokenizer.added_tokens) {
+    tokens[t.id] = t.content;
+    types[t.id] = t.special ? 3 : 4;
+  }
+  tokens.forEach((t, id) => {
+    if (t === '') {
+      tokens[id] = `[PAD${id}]`;
+      types[id] = 5;
+    }
+  });
+  const eos = c.eosTokenIds[0];
+  const meta: [string, MetaValue][] = [
+    ['general.architecture', arch],
+    ['general.name', 'test'],
+    ['general.alignment', 32],
+    [`${arch}.context_length`, c.maxPositionEmbeddings],
+    [`${arch}.embedding_length`, c.hiddenSize],
+    [`${arch}.feed_forward_length`, c.intermediateSize],
+    [`${arch}.block_count`, c.numLayers],
+    [`${arch}.attention.head_count`, c.numHeads],
+    [`${arch}.attention.head_count_kv`, c.numKvHeads],
+    [`${arch}.attention.layer_norm_rms_epsilon`, { float: c.rmsNormEps }],
+    [`${arch}.rope.dimension_count`, c.rotaryDim],
+    [`${arch}.rope.freq_base`, { float: c.ropeTheta }],
+    ['tokenizer.ggml.model', 'gpt2'],
+    ['tokenizer.ggml.pre', spec.pre ?? 'gpt-2'],
+    ['tokenizer.ggml.tokens', tokens],
+    ['tokenizer.ggml.token_type', types],
+    ['tokenizer.ggml.merges', tokenizer.model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m))],
+    ['tokenizer.ggml.eos_token_id', eos],
+    ['tokenizer.ggml.padding_token_id', Number(raw.pad_token_id ?? eos)],
+  ];
+  if (c.eosTokenIds[1] !== undefined) meta.push(['tokenizer.ggml.eot_token_id', c.eosTokenIds[1]]);
+  if (typeof checkpoint.tokenizerConfig.chat_template === 'string') meta.push(['tokenizer.chat_template', checkpoint.tokenizerConfig.chat_template]);
+
+  const encoded: { name: string; dims: number[]; type: GgufType; bytes: Uint8Array }[] = [];
+  const references = new Map<string, Float32Array>();
+  for (const [name, entry] of checkpoint.tensors) {
+    const values = await readTensor(checkpoint, name);
+    const type = entry.shape.length === 2 ? (spec.types?.[name] ?? spec.type) : 'F32';
+    const e = encodeTensor(values, type);
+    references.set(name, e.values);
+    encoded.push({ name: ggufTensorName(name), dims: [...entry.shape].reverse(), type, bytes: e.bytes });
+  }
+  for (const [name, dims] of Object.entries(spec.extraTensors ?? {})) encoded.push({ name, dims, type: 'F32', bytes: new Uint8Array(4 * dims[0] * dims[1]) });
+
+  const w = new Writer();
+  w.bytes(new TextEncoder().encode('GGUF'));
+  w.u32(3);
+  w.u64(encoded.length);
+  w.u64(meta.length);
+  for (const [key, value] of meta) {
+    w.string(key);
+    writeValue(w, value);
+  }
+  let offset = 0;
+  for (const t of encoded) {
+    w.string(t.name);
+    w.u32(t.dims.length);
+    for (const d of t.dims) w.u64(d);
+    w.u32(TYPE_IDS[t.type]);
+    w.u64(offset);
+    offset += t.bytes.length + ((32 - (t.bytes.length % 32)) % 32);
+  }
+  w.pad(32);
+  for (const t of encoded) {
+    w.bytes(t.bytes);
+    w.pad(32);
+  }
+  await writeFile(file, w.result());
+  return references;
+}
