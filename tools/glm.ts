@@ -1,15 +1,19 @@
 // The GLM Pocket CLI: the engine in Node (onnxruntime-web's wasm backend).
 //   glm eval     --model DIR [--file tools/demo/eval.json]      -> a line per prompt, then {"passed": n, "total": m, "passRate": r}
 //   glm import   --repo OWNER/NAME --out DIR [--endpoint URL] [--revision main] [--quant q4] [--token T]
+//   glm import   --gguf URL|FILE|NAME --out DIR [--repo OWNER/NAME ...]
 //   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
 //   glm generate --model DIR --ids 5,9,17 --max-new-tokens N [--greedy | --seed N ...] -> {"ids": [...]}
 //   glm chat     --model DIR --prompt "..." [--system "..."]    -> streamed reply, then a line of figures
 import * as ort from 'onnxruntime-web';
 import { cpus } from 'node:os';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openCheckpoint } from '../src/engine/checkpoint';
+import { openCheckpoint, type Checkpoint } from '../src/engine/checkpoint';
+import type { CheckpointFiles } from '../src/engine/files';
+import { ggufSource, openGguf, tokenizerBeside, type GgufCheckpoint } from '../src/engine/gguf';
+import { httpFiles } from '../src/engine/http-files';
 import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
 import { loadGlmModel, type GlmModel } from '../src/engine/model';
 import { hubFiles } from '../src/engine/hub';
@@ -24,7 +28,9 @@ import { checkpointSource, type ModelSource } from '../src/engine/source';
 
 const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
        glm import --repo OWNER/NAME --out DIR [--endpoint URL] [--revision REV] [--quant q4|q8|f16|f32] [--token T]
-  --model DIR                a Hugging Face checkpoint folder, or a pack folder (npm run convert)
+       glm import --gguf URL|FILE|NAME --out DIR [--repo OWNER/NAME ...] [--quant ...]
+  --model DIR                a Hugging Face checkpoint folder, a pack folder (npm run convert), or a .gguf file
+  --gguf                     import a GGUF file: a URL, a local file, or a file name in --repo
   --quant f32|f16|q8|q4      weight format for a checkpoint (default q4; a pack has its own)
   --ids 5,9,17               input token ids (logits, generate)
   --prompt TEXT              user message (chat); --system TEXT adds a system prompt
@@ -55,6 +61,7 @@ const { positionals, values } = parseArgs({
     'segment-size': { type: 'string' },
     file: { type: 'string' },
     repo: { type: 'string' },
+    gguf: { type: 'string' },
     endpoint: { type: 'string' },
     revision: { type: 'string' },
     token: { type: 'string' },
@@ -78,6 +85,12 @@ function parseIds(text: string | undefined): number[] {
 }
 
 async function openSource(dir: string, quant: string | undefined): Promise<ModelSource> {
+  if (/\.gguf$/i.test(dir)) {
+    const format = (quant ?? 'q4') as WeightFormat;
+    if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
+    const files = folderFiles(dirname(dir));
+    return ggufSource(await openGguf(files, basename(dir), await tokenizerBeside(files)), format);
+  }
   if ((await stat(join(dir, MANIFEST_FILE)).catch(() => null)) !== null) {
     const pack = await openPack(packFolder(dir));
     if (quant !== undefined && quant !== pack.format) throw new UsageError(`${dir} is a ${pack.format} pack; convert the checkpoint again for ${quant}`);
@@ -153,21 +166,40 @@ async function evalCommand(): Promise<void> {
   process.stdout.write(JSON.stringify({ passed, total: results.length, passRate: passed / results.length }) + '\n');
 }
 
+/** A GGUF given as a URL (read with Range requests) or a local file. */
+function ggufLocation(location: string, token: string | undefined): { files: CheckpointFiles; file: string } {
+  if (/^https?:\/\//.test(location)) {
+    const url = new URL(location);
+    const file = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    return { files: httpFiles(new URL('.', url).href, { headers: token ? { Authorization: `Bearer ${token}` } : {} }), file };
+  }
+  return { files: folderFiles(dirname(location)), file: basename(location) };
+}
+
 /** Converts a repository read over HTTP (Range requests) into a pack folder; a rerun resumes. */
 async function importCommand(): Promise<void> {
-  if (!values.repo || !values.out) throw new UsageError('--repo OWNER/NAME and --out DIR are required');
+  if (!(values.repo || values.gguf) || !values.out) throw new UsageError('--repo OWNER/NAME (or --gguf) and --out DIR are required');
   const format = (values.quant ?? 'q4') as WeightFormat;
   if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
   const out = values.out;
   const progressFile = join(out, '.import-progress.json');
   const resume = await readFile(progressFile, 'utf8').then((t) => JSON.parse(t) as WrittenSoFar, () => undefined);
-  const checkpoint = await openCheckpoint(hubFiles({ repo: values.repo, endpoint: values.endpoint, revision: values.revision, token: values.token ?? process.env.HF_TOKEN }));
+  const token = values.token ?? process.env.HF_TOKEN;
+  const hub = values.repo ? hubFiles({ repo: values.repo, endpoint: values.endpoint, revision: values.revision, token }) : null;
+  let checkpoint: Checkpoint | GgufCheckpoint;
+  if (values.gguf) {
+    const { files, file } = hub ? { files: hub, file: values.gguf } : ggufLocation(values.gguf, token);
+    checkpoint = await openGguf(files, file, await tokenizerBeside(files));
+  } else {
+    checkpoint = await openCheckpoint(hub!);
+  }
+  const name = values.gguf ? basename(values.gguf).replace(/\.gguf$/i, '') : values.repo!.split('/')[1];
   const manifest = await writePack(checkpoint, format, folderSink(out), {
-    id: `${values.repo.split('/')[1]}-${format}`,
-    name: `${values.repo.split('/')[1]} (${format})`,
+    id: `${name}-${format}`,
+    name: `${name} (${format})`,
     resume,
     onWritten: (soFar) => writeFile(progressFile, JSON.stringify(soFar)),
-    onProgress: (done, total) => process.stderr.write(`\rimporting ${values.repo}: part ${done} of ${total}`),
+    onProgress: (done, total) => process.stderr.write(`\rimporting ${name}: part ${done} of ${total}`),
   });
   await rm(progressFile, { force: true });
   process.stderr.write('\n');

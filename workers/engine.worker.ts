@@ -176,9 +176,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'import':
-      await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, (p) =>
-        post({ type: 'import-progress', requestId, ...p }),
-      );
+      await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, (p) => post({ type: 'import-progress', requestId, ...p }), request.gguf);
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'throttle':

@@ -131,8 +131,8 @@ async function runImport(label: string, start: (onProgress: (done: number, total
 }
 
 /** Imports a repository in the worker (Range requests, conversion, store); resumes an interrupted one. */
-export function importRepo(repo: string, revision: string, endpoint: string, format: WeightFormat): Promise<void> {
-  const request = { repo, revision: revision || undefined, endpoint: endpoint || undefined, token: hubToken.get() || undefined, format };
+export function importRepo(repo: string, revision: string, endpoint: string, format: WeightFormat, gguf = ''): Promise<void> {
+  const request = { repo, revision: revision || undefined, endpoint: endpoint || undefined, token: hubToken.get() || undefined, format, gguf: gguf || undefined };
   return runImport(repo, (onProgress) => engine.importRepo(request, onProgress));
 }
 

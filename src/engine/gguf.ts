@@ -7,7 +7,7 @@
 import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/gguf';
 import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError, UnsupportedModelError } from './errors';
-import type { CheckpointFiles } from './files';
+import { readText, type CheckpointFiles } from './files';
 import { halfToFloat } from './half';
 import { BLOCK_SIZE, type QuantizedMatrix } from './quant';
 import { floatLinear, readerSource, type ModelSource, type TensorReader } from './source';
@@ -266,6 +266,13 @@ export async function openGguf(files: CheckpointFiles, file: string, tokenizer?:
   const rawGenerationConfig = { eos_token_id: rawConfig.eos_token_id };
   const config = withGenerationConfig(parseGlmConfig(rawConfig), rawGenerationConfig);
   return { kind: 'gguf', files, file, config, rawConfig, rawGenerationConfig, tokenizerJson: tokenizerFiles.json, tokenizerConfig: tokenizerFiles.config, tensors };
+}
+
+/** tokenizer.json (+ tokenizer_config.json) beside a GGUF file, when there is one: preferred to the metadata's. */
+export async function tokenizerBeside(files: CheckpointFiles): Promise<{ json: unknown; config: Record<string, unknown> } | undefined> {
+  const json = await readText(files, 'tokenizer.json').catch(() => null);
+  if (json === null) return undefined;
+  return { json: JSON.parse(json), config: JSON.parse((await readText(files, 'tokenizer_config.json').catch(() => null)) ?? '{}') };
 }
 
 /** One tensor's values, [rows, cols] row-major (GGUF shape [cols, rows]). */

@@ -4,8 +4,8 @@
 // part not yet stored. Memory stays at one layer's tensors plus its part.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { blobCheckpointFiles, blobPackFiles } from '../engine/blob-files';
-import { openCheckpoint } from '../engine/checkpoint';
-import type { CheckpointFiles } from '../engine/files';
+import { openCheckpoint, type Checkpoint } from '../engine/checkpoint';
+import { openGguf, tokenizerBeside, type GgufCheckpoint } from '../engine/gguf';
 import { DEFAULT_ENDPOINT, hubFiles, type HubLocation } from '../engine/hub';
 import { MANIFEST_FILE, packChunks } from '../engine/pack/manifest';
 import { readChunk, readManifest } from '../engine/pack/read';
@@ -33,9 +33,9 @@ export function importedPackId(repo: string, format: WeightFormat): string {
   return `${repo.replace('/', '--')}-${format}`;
 }
 
-/** Converts a checkpoint into the store as pack `id`, resuming at the first part not yet stored. */
-async function importCheckpoint(files: CheckpointFiles, format: WeightFormat, id: string, name: string, source: string, onProgress?: (p: ImportProgress) => void): Promise<string> {
-  const checkpoint = await openCheckpoint(files);
+/** Converts a checkpoint (safetensors or GGUF) into the store as pack `id`, resuming at the first part not yet stored. */
+async function importCheckpoint(open: () => Promise<Checkpoint | GgufCheckpoint>, format: WeightFormat, id: string, name: string, source: string, onProgress?: (p: ImportProgress) => void): Promise<string> {
+  const checkpoint = await open();
   const previous = await get<ImportState>(id, db());
   const store = async (file: string, bytes: Uint8Array) => {
     try {
@@ -57,10 +57,18 @@ async function importCheckpoint(files: CheckpointFiles, format: WeightFormat, id
   return id;
 }
 
-export async function importFromHub(location: HubLocation, format: WeightFormat, onProgress?: (p: ImportProgress) => void): Promise<string> {
-  const name = location.repo.split('/')[1] ?? location.repo;
+/**
+ * Imports a repository's safetensors checkpoint, or with `gguf` one of its GGUF files (tokenizer from
+ * the repository when it has tokenizer.json, else from the GGUF metadata).
+ */
+export async function importFromHub(location: HubLocation, format: WeightFormat, onProgress?: (p: ImportProgress) => void, gguf?: string): Promise<string> {
+  const stem = gguf?.replace(/\.gguf$/i, '');
+  const name = stem ?? location.repo.split('/')[1] ?? location.repo;
+  const files = hubFiles(location);
+  const open = gguf ? async () => openGguf(files, gguf, await tokenizerBeside(files)) : () => openCheckpoint(files);
+  const id = importedPackId(stem ? `${location.repo}--${stem}` : location.repo, format);
   try {
-    return await importCheckpoint(hubFiles(location), format, importedPackId(location.repo, format), `${name} (${format})`, `${location.endpoint ?? DEFAULT_ENDPOINT}/${location.repo}`, onProgress);
+    return await importCheckpoint(open, format, id, `${name} (${format})`, `${location.endpoint ?? DEFAULT_ENDPOINT}/${location.repo}`, onProgress);
   } catch (error) {
     if ((error as Error).name === 'CheckpointError' && /dropped|could not be fetched/.test((error as Error).message)) {
       throw new DownloadError(`the import of ${location.repo} was interrupted (${(error as Error).message}); import again to resume`);
@@ -86,5 +94,8 @@ export async function importPickedFolder(files: Map<string, Blob>, folder: strin
     await storeInstalledPack(manifest, `file:${folder}`);
     return manifest.id;
   }
-  return importCheckpoint(blobCheckpointFiles(files, folder), format, `${folder}-${format}`, `${folder} (${format})`, `file:${folder}`, onProgress);
+  const checkpointFiles = blobCheckpointFiles(files, folder);
+  const gguf = [...files.keys()].find((name) => /\.gguf$/i.test(name));
+  const open = gguf ? async () => openGguf(checkpointFiles, gguf, await tokenizerBeside(checkpointFiles)) : () => openCheckpoint(checkpointFiles);
+  return importCheckpoint(open, format, `${folder}-${format}`, `${folder} (${format})`, `file:${folder}`, onProgress);
 }

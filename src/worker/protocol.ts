@@ -65,7 +65,7 @@ export type WorkerRequest =
   | { type: 'stop'; requestId: number }
   | { type: 'install'; requestId: number; url: string }
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
-  | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat }
+  | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat; /** A .gguf file of the repository to import instead of its safetensors. */ gguf?: string }
   /** Adds a folder picked on the device: a pack, or a checkpoint to convert (`format`). */
   | { type: 'import-files'; requestId: number; folder: string; files: { name: string; blob: Blob }[]; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }

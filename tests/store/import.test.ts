@@ -2,17 +2,20 @@
 // requests) into the store: same logits as converting locally, resume after a dropped connection,
 // and clear errors for a wrong repo, 401, a non-GLM config and an HTML page.
 import 'fake-indexeddb/auto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
+import { ggufSource, openGguf } from '../../src/engine/gguf';
 import { loadGlmModel } from '../../src/engine/model';
 import { checkpointSource } from '../../src/engine/source';
 import type { WeightFormat } from '../../src/engine/weights';
 import { DownloadError } from '../../src/store/errors';
 import { importFromHub } from '../../src/store/import';
 import { deletePack, listPacks, openInstalledPack } from '../../src/store/packs';
+import { writeGguf } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
 import { listen, staticHandler } from '../../tools/serve';
 import { fixtureDir, ort } from '../helpers';
@@ -27,6 +30,9 @@ describe('import from a Hugging Face-style endpoint', () => {
     dirs.edge = await fixtureDir({ shape: 'glm-edge', seed: 101 });
     dirs.sharded = await fixtureDir({ shape: 'glm-4-9b', seed: 102, shards: 2 });
     dirs.llama = await fixtureDir({ shape: 'glm-edge', seed: 103 });
+    // A GGUF repository holds only the .gguf file: config and tokenizer come from its metadata.
+    dirs.gguf = await mkdtemp(join(tmpdir(), 'glm-gguf-'));
+    await writeGguf(dirs.edge, join(dirs.gguf, 'glm-edge-test-Q4_0.gguf'), { type: 'Q4_0' });
     const config = JSON.parse(await readFile(join(dirs.llama, 'config.json'), 'utf8'));
     await writeFile(join(dirs.llama, 'config.json'), JSON.stringify({ ...config, model_type: 'llama' }));
     const files = staticHandler({ root: dirs.edge, mounts: Object.fromEntries(Object.entries(dirs).map(([name, dir]) => [`/zai-org/${name}/resolve/main/`, dir])) });
@@ -37,7 +43,7 @@ describe('import from a Hugging Face-style endpoint', () => {
         if (url.startsWith('/gated/')) return void res.writeHead(req.headers.authorization === 'Bearer secret' ? 404 : 401).end();
         if (url.startsWith('/html/')) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Sign in</html>');
         if (!Object.keys(dirs).some((name) => url.startsWith(`/zai-org/${name}/resolve/main/`))) return void res.writeHead(404).end();
-        if (url.endsWith('.safetensors') && faults.requests++ === faults.dropRequest) {
+        if (/\.(safetensors|gguf)$/.test(url) && faults.requests++ === faults.dropRequest) {
           res.writeHead(206, { 'Content-Type': 'application/octet-stream', 'Content-Length': 1000, 'Content-Range': 'bytes 0-999/100000' });
           res.write(new Uint8Array(10));
           return void setTimeout(() => res.destroy(), 10);
@@ -85,6 +91,28 @@ describe('import from a Hugging Face-style endpoint', () => {
     const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16');
     expect(faults.requests, 'only the header reads and the unfinished layer are fetched again').toBeLessThan(fullRequests / 2);
     await expectSameLogits(id, dirs.edge, 'f16');
+  });
+
+  test('a GGUF file of a repository imports (q4 blocks as they are), resumes after a dropped connection, and runs like the file read locally', async () => {
+    const gguf = 'glm-edge-test-Q4_0.gguf';
+    faults.requests = 0;
+    faults.dropRequest = -1;
+    const id = await importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, gguf);
+    expect(id).toBe('zai-org--gguf--glm-edge-test-Q4_0-q4');
+    const fullRequests = faults.requests;
+    await deletePack(id);
+    faults.requests = 0;
+    faults.dropRequest = fullRequests - 2;
+    await expect(importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, gguf)).rejects.toThrow(DownloadError);
+    faults.dropRequest = -1;
+    faults.requests = 0;
+    await importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, gguf);
+    expect(faults.requests, 'the stored parts are not fetched again').toBeLessThan(fullRequests / 2);
+    const imported = await loadGlmModel(await openInstalledPack(id), { ort });
+    const local = await loadGlmModel(ggufSource(await openGguf(folderFiles(dirs.gguf), gguf), 'q4'), { ort });
+    const ids = [2, 7, 1, 8, 28];
+    expect(Array.from(await imported.forward(ids, true))).toEqual(Array.from(await local.forward(ids, true)));
+    await expect(importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, 'missing.gguf')).rejects.toThrow(/missing\.gguf: the GGUF file is missing/);
   });
 
   test('a wrong repository id, a 401, a non-GLM config and an HTML page each give a clear message', async () => {

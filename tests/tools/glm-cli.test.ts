@@ -1,9 +1,12 @@
 // The CLI contract other checks rely on: one JSON line for logits and generate, a streamed chat
 // ending with a line of figures, and clear errors with a non-zero exit.
 import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
+import { writeGguf } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
 import { startServer } from '../../tools/serve';
 import { fixtureDir, flatten, relativeError } from '../helpers';
@@ -68,6 +71,27 @@ describe('glm CLI', () => {
       expect(fromPack.stdout).toBe(fromCheckpoint.stdout);
       const wrongQuant = await glm('logits', '--model', out, '--ids', '4', '--quant', 'q4');
       expect(wrongQuant.stderr).toMatch(/is a q8 pack; convert the checkpoint again for q4/);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('import --gguf takes a GGUF by URL or file; --model runs a .gguf directly, with the same logits', async () => {
+    const gguf = join(`${dir}-gguf`, 'tiny-Q8_0.gguf');
+    await mkdir(dirname(gguf), { recursive: true });
+    await writeGguf(dir, gguf, { type: 'Q8_0' });
+    const { server, url } = await startServer({ root: dirname(gguf) });
+    try {
+      const out = `${dir}-from-gguf`;
+      const imported = await glm('import', '--gguf', `${url}tiny-Q8_0.gguf`, '--quant', 'q8', '--out', out);
+      expect(imported.stderr).not.toMatch(/error/);
+      expect(imported.stdout).toMatch(/wrote pack tiny-Q8_0-q8 to/);
+      const fromPack = await glm('logits', '--model', out, '--ids', '4,5,6');
+      const fromFile = await glm('logits', '--model', gguf, '--ids', '4,5,6', '--quant', 'q8');
+      expect(fromFile.code).toBe(0);
+      expect(fromPack.stdout).toBe(fromFile.stdout);
+      const local = await glm('import', '--gguf', gguf, '--quant', 'q8', '--out', `${out}-local`);
+      expect(local.code).toBe(0);
     } finally {
       server.close();
     }
