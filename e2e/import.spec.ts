@@ -4,14 +4,16 @@
 import { expect, test } from '@playwright/test';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { openCheckpoint } from '../src/engine/checkpoint';
+import { ggufSource, openGguf } from '../src/engine/gguf';
 import { loadGlmModel } from '../src/engine/model';
 import { checkpointSource } from '../src/engine/source';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
+import { writeGguf } from '../tools/gguf-writer';
 import { writePack } from '../src/engine/pack/write';
 import { folderFiles, folderSink } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';
@@ -19,15 +21,23 @@ import { listen, staticHandler } from '../tools/serve';
 let server: Server;
 let baseUrl: string;
 let expected: number[];
+let expectedGguf: number[];
 const IDS = [9, 8, 7, 6];
 
 test.beforeAll(async () => {
   const dir = join(await mkdtemp(join(tmpdir(), 'glm-hub-')), 'edge');
   await writeGlmCheckpoint(dir, { shape: 'glm-4-9b', seed: 111, shards: 2 });
-  ({ server, url: baseUrl } = await listen(createServer(staticHandler({ root: 'dist', mounts: { '/hub/zai-org/tiny-glm/resolve/main/': dir } }))));
+  // A GGUF repository: one .gguf file, config and tokenizer in its metadata.
+  const ggufDir = join(dir, '..', 'gguf');
+  await mkdir(ggufDir);
+  await writeGguf(dir, join(ggufDir, 'tiny-glm-Q4_0.gguf'), { type: 'Q4_0' });
+  const mounts = { '/hub/zai-org/tiny-glm/resolve/main/': dir, '/hub/zai-org/tiny-glm-gguf/resolve/main/': ggufDir };
+  ({ server, url: baseUrl } = await listen(createServer(staticHandler({ root: 'dist', mounts }))));
   ort.env.wasm.numThreads = 1;
   const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(dir)), 'q4'), { ort });
   expected = Array.from(await model.forward(IDS, true));
+  const fromGguf = await loadGlmModel(ggufSource(await openGguf(folderFiles(ggufDir), 'tiny-glm-Q4_0.gguf'), 'q4'), { ort });
+  expectedGguf = Array.from(await fromGguf.forward(IDS, true));
 });
 test.afterAll(() => server?.close());
 
@@ -36,7 +46,7 @@ test('a repository imports from the Models page and loads with the logits of a l
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Models' }).click();
   await expect(page.getByText(/GLM-Edge 1.5B chat/)).toBeVisible();
-  await page.getByLabel('Repository').fill('zai-org/tiny-glm');
+  await page.getByLabel('Repository', { exact: true }).fill('zai-org/tiny-glm');
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
   await page.getByRole('button', { name: 'Import' }).click();
   const item = page.getByRole('listitem').filter({ hasText: 'tiny-glm (q4)' });
@@ -49,11 +59,28 @@ test('a repository imports from the Models page and loads with the logits of a l
   expect(maxDiff / Math.max(...expected.map(Math.abs))).toBeLessThan(1e-5);
 });
 
+test('a GGUF file of a repository imports from the Models page and runs like the file read in Node', async ({ page }) => {
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Models' }).click();
+  await page.getByLabel('Repository', { exact: true }).fill('zai-org/tiny-glm-gguf');
+  await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
+  await page.getByLabel(/GGUF file in the repository/).fill('tiny-glm-Q4_0.gguf');
+  await page.getByRole('button', { name: 'Import' }).click();
+  const item = page.getByRole('listitem').filter({ hasText: 'tiny-glm-Q4_0 (q4)' });
+  await expect(item).toBeVisible({ timeout: 60_000 });
+  await item.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByText('tiny-glm-Q4_0 (q4) ready')).toBeVisible({ timeout: 60_000 });
+  const logits = await page.evaluate(async (ids) => Array.from((await (globalThis as any).glmPocketEngine.logits(ids)).logits as Float32Array), IDS);
+  const maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - expectedGguf[i])));
+  expect(maxDiff / Math.max(...expectedGguf.map(Math.abs))).toBeLessThan(1e-5);
+});
+
 test('a repository that does not exist gives a clear message', async ({ page }) => {
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Models' }).click();
-  await page.getByLabel('Repository').fill('zai-org/missing');
+  await page.getByLabel('Repository', { exact: true }).fill('zai-org/missing');
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
   await page.getByRole('button', { name: 'Import' }).click();
   await expect(page.getByRole('alert')).toContainText('config.json: not found in zai-org/missing@main');
