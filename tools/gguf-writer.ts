@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { openCheckpoint, readTensor } from '../src/engine/checkpoint';
 import { floatsToHalves, halfToFloat } from '../src/engine/half';
+import { concatArrays } from '../src/util/bytes';
 import { folderFiles } from './node-files';
 
 export type GgufType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0' | 'Q4_1' | 'Q5_0' | 'Q5_1' | 'Q4_K';
@@ -118,13 +119,7 @@ class Writer {
     this.push(new Uint8Array((alignment - (this.length % alignment)) % alignment));
   }
   result(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatArrays(this.chunks, (n) => new Uint8Array(n));
   }
 }
 

@@ -8,6 +8,7 @@ import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/g
 import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError, UnsupportedModelError } from './errors';
 import { readText, type CheckpointFiles } from './files';
+import { concatArrays } from '../util/bytes';
 import { halfToFloat } from './half';
 import { BLOCK_SIZE, type QuantizedMatrix } from './quant';
 import { floatLinear, readerSource, type ModelSource, type TensorReader } from './source';
@@ -338,20 +339,14 @@ async function readBlocks(model: GgufCheckpoint, name: string, n: number, k: num
   return { bits, n, k, blocksPerRow: k / BLOCK_SIZE, data, scales };
 }
 
+/** Matrices stacked along N (rows): q, k and v into one qkv. */
 function concatQuantized(parts: QuantizedMatrix[]): QuantizedMatrix {
-  const first = parts[0];
-  const n = parts.reduce((sum, p) => sum + p.n, 0);
-  const data = new Uint8Array(parts.reduce((sum, p) => sum + p.data.length, 0));
-  const scales = new Float32Array(parts.reduce((sum, p) => sum + p.scales.length, 0));
-  let at = 0;
-  let scaleAt = 0;
-  for (const p of parts) {
-    data.set(p.data, at);
-    scales.set(p.scales, scaleAt);
-    at += p.data.length;
-    scaleAt += p.scales.length;
-  }
-  return { ...first, n, data, scales };
+  return {
+    ...parts[0],
+    n: parts.reduce((sum, p) => sum + p.n, 0),
+    data: concatArrays(parts.map((p) => p.data), (n) => new Uint8Array(n)),
+    scales: concatArrays(parts.map((p) => p.scales), (n) => new Float32Array(n)),
+  };
 }
 
 /** The tensors in the engine's layouts; Q4_0 (for q4) and Q8_0 (for q8) without a detour through floats. */

@@ -1,4 +1,5 @@
 // Turns checkpoint tensors into the layouts the graphs' kernels read, for each weight format.
+import { concatArrays } from '../util/bytes';
 import { floatsToHalves } from './half';
 import { dequantize, quantize, type QuantizedMatrix } from './quant';
 
@@ -63,11 +64,5 @@ export function prepareEmbedding(table: Float32Array, rows: number, cols: number
 
 /** Concatenates Hugging Face weights along the output dimension (rows), e.g. q, k, v into one qkv. */
 export function concatRows(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatArrays(parts, (n) => new Float32Array(n));
 }

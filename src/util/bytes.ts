@@ -1,4 +1,5 @@
-// Byte counts for people: "950 kB", "4.5 MB", "3.19 GB" (decimal units, as storage is sold).
+// Byte counts for people: "950 kB", "4.5 MB", "3.19 GB" (decimal units, as storage is sold), and
+// joining typed arrays.
 
 export function formatBytes(bytes: number): string {
   const units: [number, string][] = [
@@ -13,4 +14,15 @@ export function formatBytes(bytes: number): string {
     }
   }
   return `${bytes} B`;
+}
+
+/** The arrays one after another in one new array. */
+export function concatArrays<T extends Uint8Array | Float32Array>(parts: readonly T[], make: (length: number) => T): T {
+  const out = make(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p as never, at);
+    at += p.length;
+  }
+  return out;
 }

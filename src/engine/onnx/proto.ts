@@ -1,6 +1,7 @@
 // Minimal protobuf writer for the subset of onnx.proto the graph builder emits.
 // Field numbers follow onnx/onnx.proto (IR version 8); messages are encoded as lists of byte
 // parts so multi-megabyte initializers are copied once, into the final model buffer.
+import { concatArrays } from '../../util/bytes';
 
 export const enum DataType {
   FLOAT = 1,
@@ -230,12 +231,5 @@ export function encodeModel(m: ModelProto): Uint8Array {
     opset.int(2, version);
     model.message(8, opset.done());
   }
-  const encoded = model.done();
-  const out = new Uint8Array(encoded.length);
-  let offset = 0;
-  for (const p of encoded.parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatArrays(model.done().parts, (n) => new Uint8Array(n));
 }
