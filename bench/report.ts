@@ -1,4 +1,7 @@
 // Tables and a chart for bench/run.ts: medians per configuration, ratios against transformers.js.
+// Run directly to redraw them from a results file: npx tsx bench/report.ts docs/benchmarks.json [--svg FILE]
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { formatBytes } from '../src/util/bytes';
 
 export interface Summary {
@@ -56,14 +59,14 @@ export function chartSvg(summaries: Summary[]): string {
   const rowHeight = 18;
   const groupHeight = 4 * rowHeight + 22;
   const left = 200;
-  const width = 760;
+  const width = 900;
   const height = all.length * groupHeight + 50;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`, `<text x="10" y="18" font-weight="bold">Decode tokens/s (median), higher is better</text>`];
   all.forEach((group, g) => {
     const y0 = 34 + g * groupHeight;
     parts.push(`<text x="10" y="${y0 + rowHeight * 2 + 4}">${group[0].model} ${group[0].format} ${group[0].backend}</text>`);
     group.forEach((s, i) => {
-      const w = ((width - left - 80) * s.decodeTokensPerSecond) / max;
+      const w = ((width - left - 180) * s.decodeTokensPerSecond) / max;
       const y = y0 + i * rowHeight;
       parts.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${rowHeight - 4}" fill="${colors[s.variant] ?? '#888'}"/>`);
       parts.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + rowHeight - 7}">${s.decodeTokensPerSecond.toFixed(1)} ${s.variant}</text>`);
@@ -71,4 +74,11 @@ export function chartSvg(summaries: Summary[]): string {
   });
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { svg: { type: 'string' } } });
+  const { results } = JSON.parse(await readFile(positionals[0], 'utf8')) as { results: Summary[] };
+  console.log(markdownTables(results));
+  if (values.svg) await writeFile(values.svg, chartSvg(results));
 }
