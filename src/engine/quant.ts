@@ -53,7 +53,6 @@ export function quantize(weight: Float32Array, n: number, k: number, bits: Quant
   return { bits, n, k, blocksPerRow, data, scales };
 }
 
-/** The float values a quantized matrix stands for, [N, K] row-major. */
 /** The matrix's values, [N, K] row-major, or [K, N] with `transposed` (the layout MatMul reads). */
 export function dequantize(m: QuantizedMatrix, transposed = false): Float32Array {
   const out = new Float32Array(m.n * m.k);

@@ -19,7 +19,6 @@ function transpose(weight: Float32Array, rows: number, cols: number): Float32Arr
   return out;
 }
 
-/** Prepares a Hugging Face Linear weight [N, K] (out, in) in the given format. */
 /**
  * A quantized weight as the f32 MatMul weight holding the same values ([K, N]); others unchanged.
  * For the CPU backend: ORT's wasm MatMulNBits is compute-bound, an f32 MatMul reads memory at speed.
@@ -30,6 +29,7 @@ export function widen(w: LinearWeight): LinearWeight {
   return { kind: 'float', k, n, data: dequantize(w.matrix, true) };
 }
 
+/** Prepares a Hugging Face Linear weight [N, K] (out, in) in the given format. */
 export function prepareLinear(weight: Float32Array, n: number, k: number, format: WeightFormat): LinearWeight {
   switch (format) {
     case 'f32':
