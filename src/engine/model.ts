@@ -44,7 +44,7 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-type SessionFactory = (graph: Uint8Array, parts: ExternalFile[]) => Promise<Ort.InferenceSession>;
+type SessionFactory = (graph: Uint8Array, parts: ExternalFile[], gpuOutputs?: string[]) => Promise<Ort.InferenceSession>;
 
 /** Reads a segment's layers into the arena and creates its session; the arena is free again after. */
 async function createSegmentSession(source: ModelSource, segment: Segment, attention: AttentionKind, maxSequenceLength: number, create: SessionFactory, arena: Arena, floatWeights: boolean): Promise<Ort.InferenceSession> {
@@ -60,7 +60,8 @@ async function createSegmentSession(source: ModelSource, segment: Segment, atten
     return floatWeights ? { ...w, qkvProj: widenAs(w.qkvProj, `${p}qkv`), oProj: widenAs(w.oProj, `${p}o`), gateUpProj: widenAs(w.gateUpProj, `${p}gate_up`), downProj: widenAs(w.downProj, `${p}down`) } : w;
   });
   const graph = buildSegmentGraph(source.config, segment.firstLayer, weights, attention, maxSequenceLength, files);
-  return create(graph, files);
+  const layers = Array.from({ length: segment.layerCount }, (_, i) => segment.firstLayer + i);
+  return create(graph, files, [io.HIDDEN_STATES_OUT, ...layers.flatMap((l) => [io.presentKey(l), io.presentValue(l)])]);
 }
 
 /** widen(), with the f32 copy registered as an external file. */
@@ -95,13 +96,18 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
     segmentSize: options.segmentSize,
   });
   const extra = options.prepackWeights === false ? { session: { disable_prepacking: '1' } } : undefined;
+  // On WebGPU, hidden states and the KV cache stay in GPU buffers from one session to the next:
+  // only token ids go up and logits come down. (Not for streamed segments, released after each run.)
+  const executionProviders = options.sessionOptions?.executionProviders ?? [];
+  const gpuResident = executionProviders.some((ep) => (typeof ep === 'string' ? ep : ep.name) === 'webgpu') && !plan.streaming;
   const createOn =
     (executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders']): SessionFactory =>
-    (graph, parts) =>
+    (graph, parts, gpuOutputs) =>
       ort.InferenceSession.create(graph, {
         ...options.sessionOptions,
         ...(executionProviders && { executionProviders }),
         ...(extra && { extra }),
+        ...(gpuResident && gpuOutputs && !executionProviders && { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const])) }),
         externalData: parts.map((p) => ({ path: p.name, data: p.bytes })),
       });
   const create = createOn();
@@ -119,7 +125,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const maxBindingBytes = options.device?.maxStorageBufferBindingSize ?? Infinity;
   const tableBytes = baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens.matrix.data.byteLength : baseWeights.embedTokens.data.byteLength;
   const embedOnCpu = tableBytes > maxBindingBytes;
-  const embedSession = await (embedOnCpu ? createOn(['wasm']) : create)(buildEmbeddingGraph(config, baseWeights.embedTokens, [base]), [base]);
+  const embedSession = await (embedOnCpu ? createOn(['wasm']) : create)(buildEmbeddingGraph(config, baseWeights.embedTokens, [base]), [base], [io.HIDDEN_STATES]);
   progress();
   // Tied quantized embeddings: lm_head reads the very bytes the lookup gathers from.
   const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
@@ -161,6 +167,11 @@ export function floatWeightsFit(source: ModelSource, limits: { budgetBytes?: num
   return total <= Math.min(...caps);
 }
 
+/** ORT-created GPU tensors hold their buffer until disposed. */
+function releaseIfGpu(tensor: Ort.Tensor | undefined): void {
+  if (tensor?.location === 'gpu-buffer') tensor.dispose();
+}
+
 export class ContextOverflowError extends Error {
   constructor(needed: number, limit: number) {
     super(`the sequence needs ${needed} positions but the model was loaded for ${limit}`);
@@ -200,6 +211,7 @@ export class GlmModel {
 
   /** Forgets the cached sequence. */
   reset(): void {
+    this.past?.forEach(releaseIfGpu);
     const { numKvHeads, headDim, numLayers } = this.config;
     const empty = new this.ort.Tensor('float32', new Float32Array(0), [1, numKvHeads, 0, headDim]);
     this.past = Array.from({ length: 2 * numLayers }, () => empty);
@@ -235,7 +247,11 @@ export class GlmModel {
       }
       const out = await session.run(feeds);
       if (!segment.resident) await session.release();
+      // GPU-resident tensors this run consumed are freed once their successors exist.
+      releaseIfGpu(hidden);
       for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
+        releaseIfGpu(this.past[2 * layer]);
+        releaseIfGpu(this.past[2 * layer + 1]);
         this.past[2 * layer] = out[io.presentKey(layer)];
         this.past[2 * layer + 1] = out[io.presentValue(layer)];
       }
@@ -245,6 +261,7 @@ export class GlmModel {
 
     const start = new Tensor('int64', BigInt64Array.of(BigInt(allPositions ? 0 : S - 1)), [1]);
     const logits = (await this.headSession.run({ [io.HIDDEN_STATES]: hidden, [io.LOGITS_START]: start }))[io.LOGITS];
+    releaseIfGpu(hidden);
     return logits.data as Float32Array;
   }
 
@@ -267,6 +284,8 @@ export class GlmModel {
   }
 
   async release(): Promise<void> {
+    this.past.forEach(releaseIfGpu);
+    this.past = [];
     const sessions = [this.embedSession, ...this.segmentSessions, this.headSession].filter((s): s is Ort.InferenceSession => s !== null);
     await Promise.all(sessions.map((s) => s.release()));
   }
