@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCheckpoint, type Checkpoint } from '../src/engine/checkpoint';
 import type { CheckpointFiles } from '../src/engine/files';
-import { ggufSource, openGguf, tokenizerBeside, type GgufCheckpoint } from '../src/engine/gguf';
+import { ggufSource, openGguf, type GgufCheckpoint } from '../src/engine/gguf';
 import { httpFiles } from '../src/engine/http-files';
 import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
 import { loadGlmModel, type GlmModel } from '../src/engine/model';
@@ -88,8 +88,7 @@ async function openSource(dir: string, quant: string | undefined): Promise<Model
   if (/\.gguf$/i.test(dir)) {
     const format = (quant ?? 'q4') as WeightFormat;
     if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
-    const files = folderFiles(dirname(dir));
-    return ggufSource(await openGguf(files, basename(dir), await tokenizerBeside(files)), format);
+    return ggufSource(await openGguf(folderFiles(dirname(dir)), basename(dir)), format);
   }
   if ((await stat(join(dir, MANIFEST_FILE)).catch(() => null)) !== null) {
     const pack = await openPack(packFolder(dir));
@@ -189,7 +188,7 @@ async function importCommand(): Promise<void> {
   let checkpoint: Checkpoint | GgufCheckpoint;
   if (values.gguf) {
     const { files, file } = hub ? { files: hub, file: values.gguf } : ggufLocation(values.gguf, token);
-    checkpoint = await openGguf(files, file, await tokenizerBeside(files));
+    checkpoint = await openGguf(files, file);
   } else {
     checkpoint = await openCheckpoint(hub!);
   }

@@ -241,8 +241,8 @@ function tokenizerFromMetadata(meta: Metadata, file: string): { json: unknown; c
 }
 
 /**
- * Opens `file` (a .gguf) from `files`. `tokenizer` replaces the one rebuilt from the metadata, e.g.
- * the matching repository's tokenizer.json and tokenizer_config.json.
+ * Opens `file` (a .gguf) from `files`. The tokenizer is `tokenizer` when given, else a
+ * tokenizer.json (+ tokenizer_config.json) beside the file, else rebuilt from the metadata.
  */
 export async function openGguf(files: CheckpointFiles, file: string, tokenizer?: { json: unknown; config: Record<string, unknown> }): Promise<GgufCheckpoint> {
   const label = `${files.label}/${file}`;
@@ -261,7 +261,7 @@ export async function openGguf(files: CheckpointFiles, file: string, tokenizer?:
   }
   const embedding = tensors.get('token_embd.weight');
   if (!embedding) throw new CheckpointError(label, 'tensor token_embd.weight is missing');
-  const tokenizerFiles = tokenizer ?? tokenizerFromMetadata(meta, label);
+  const tokenizerFiles = tokenizer ?? (await tokenizerBeside(files)) ?? tokenizerFromMetadata(meta, label);
   const rawConfig = configFromMetadata(meta, arch, label, tensors.has('output.weight'), embedding.shape[1]);
   rawConfig.attention_bias = tensors.has('blk.0.attn_q.bias');
   const rawGenerationConfig = { eos_token_id: rawConfig.eos_token_id };
@@ -270,7 +270,7 @@ export async function openGguf(files: CheckpointFiles, file: string, tokenizer?:
 }
 
 /** tokenizer.json (+ tokenizer_config.json) beside a GGUF file, when there is one: preferred to the metadata's. */
-export async function tokenizerBeside(files: CheckpointFiles): Promise<{ json: unknown; config: Record<string, unknown> } | undefined> {
+async function tokenizerBeside(files: CheckpointFiles): Promise<{ json: unknown; config: Record<string, unknown> } | undefined> {
   const json = await readText(files, 'tokenizer.json').catch(() => null);
   if (json === null) return undefined;
   return { json: JSON.parse(json), config: JSON.parse((await readText(files, 'tokenizer_config.json').catch(() => null)) ?? '{}') };

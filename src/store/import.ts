@@ -5,7 +5,7 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { blobCheckpointFiles, blobPackFiles } from '../engine/blob-files';
 import { openCheckpoint, type Checkpoint } from '../engine/checkpoint';
-import { openGguf, tokenizerBeside, type GgufCheckpoint } from '../engine/gguf';
+import { openGguf, type GgufCheckpoint } from '../engine/gguf';
 import { DEFAULT_ENDPOINT, hubFiles, type HubLocation } from '../engine/hub';
 import { MANIFEST_FILE, packChunks } from '../engine/pack/manifest';
 import { readChunk, readManifest } from '../engine/pack/read';
@@ -65,7 +65,7 @@ export async function importFromHub(location: HubLocation, format: WeightFormat,
   const stem = gguf?.replace(/\.gguf$/i, '');
   const name = stem ?? location.repo.split('/')[1] ?? location.repo;
   const files = hubFiles(location);
-  const open = gguf ? async () => openGguf(files, gguf, await tokenizerBeside(files)) : () => openCheckpoint(files);
+  const open = gguf ? () => openGguf(files, gguf) : () => openCheckpoint(files);
   const id = importedPackId(stem ? `${location.repo}--${stem}` : location.repo, format);
   try {
     return await importCheckpoint(open, format, id, `${name} (${format})`, `${location.endpoint ?? DEFAULT_ENDPOINT}/${location.repo}`, onProgress);
@@ -96,6 +96,6 @@ export async function importPickedFolder(files: Map<string, Blob>, folder: strin
   }
   const checkpointFiles = blobCheckpointFiles(files, folder);
   const gguf = [...files.keys()].find((name) => /\.gguf$/i.test(name));
-  const open = gguf ? async () => openGguf(checkpointFiles, gguf, await tokenizerBeside(checkpointFiles)) : () => openCheckpoint(checkpointFiles);
+  const open = gguf ? () => openGguf(checkpointFiles, gguf) : () => openCheckpoint(checkpointFiles);
   return importCheckpoint(open, format, `${folder}-${format}`, `${folder} (${format})`, `file:${folder}`, onProgress);
 }

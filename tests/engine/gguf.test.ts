@@ -18,10 +18,12 @@ import { loadReferenceWeights, referenceLogits } from '../reference/glm-referenc
 
 const IDS = [5, 9, 17, 200, 33, 101, 7];
 
+/** The GGUF alone in its folder (no tokenizer.json beside it: everything from its metadata). */
 async function ggufFixture(shape: 'glm-edge' | 'glm-4-9b', spec: GgufSpec, seed = 31): Promise<{ dir: string; checkpointDir: string }> {
   const checkpointDir = await fixtureDir({ shape, seed });
-  await writeGguf(checkpointDir, join(checkpointDir, 'model.gguf'), spec);
-  return { dir: checkpointDir, checkpointDir };
+  const dir = await mkdtemp(join(tmpdir(), 'glm-gguf-'));
+  await writeGguf(checkpointDir, join(dir, 'model.gguf'), spec);
+  return { dir, checkpointDir };
 }
 
 /** What the engine's weights should be: the file's values, quantized again unless they map directly. */
@@ -67,9 +69,10 @@ test('the config comes from the metadata: both GLM shapes', async () => {
 
 test('the tokenizer and chat template rebuilt from the metadata tokenize as the original (demo model, byte-level BPE with merges)', async () => {
   const dir = await fixtureDirCopy('models/glm-pocket-demo');
-  await writeGguf(dir, join(dir, 'model.gguf'), { type: 'Q8_0' });
+  const ggufDir = await mkdtemp(join(tmpdir(), 'glm-gguf-'));
+  await writeGguf(dir, join(ggufDir, 'model.gguf'), { type: 'Q8_0' });
   const original = await openCheckpoint(folderFiles(dir));
-  const model = await openGguf(folderFiles(dir), 'model.gguf');
+  const model = await openGguf(folderFiles(ggufDir), 'model.gguf');
   const a = new GlmTokenizer(original.tokenizerJson, original.tokenizerConfig);
   const b = new GlmTokenizer(model.tokenizerJson, model.tokenizerConfig);
   const texts = ['How do I install the app on my phone?', '温度是什么意思？', "It's 2026, isn't it?\n\n  code:  x = 12345;", ''];
@@ -77,6 +80,9 @@ test('the tokenizer and chat template rebuilt from the metadata tokenize as the 
   const chat = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'What is top-p?' }];
   expect(b.chatPromptIds(chat)).toEqual(a.chatPromptIds(chat));
   expect(model.config.eosTokenIds).toEqual(original.config.eosTokenIds);
+  // A tokenizer.json beside the file is taken as it is.
+  await writeGguf(dir, join(dir, 'model.gguf'), { type: 'Q8_0' });
+  expect((await openGguf(folderFiles(dir), 'model.gguf')).tokenizerJson).toEqual(original.tokenizerJson);
 });
 
 async function fixtureDirCopy(from: string): Promise<string> {
@@ -97,7 +103,7 @@ describe('what cannot be imported is refused with the reason', () => {
   test('a block type not read yet (Q4_K) names the tensor and the types that work', async () => {
     const checkpointDir = await fixtureDir({ shape: 'glm-edge', seed: 31, hiddenSize: 256, intermediateSize: 256 });
     await writeGguf(checkpointDir, join(checkpointDir, 'model.gguf'), { type: 'Q8_0', types: { 'model.layers.0.mlp.down_proj.weight': 'Q4_K' } });
-    const model = await openGguf(folderFiles(checkpointDir), 'model.gguf');
+    const model = await openGguf(folderFiles(checkpointDir), 'model.gguf'); // with the checkpoint's tokenizer.json beside it
     await expect(ggufSource(model, 'q4').readLayer(0)).rejects.toThrow(/blk\.0\.ffn_down\.weight is Q4_K, which GLM Pocket cannot read yet/);
   });
   test('not a GGUF file, and a truncated one', async () => {
