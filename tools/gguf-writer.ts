@@ -8,9 +8,9 @@ import { floatsToHalves, halfToFloat } from '../src/engine/half';
 import { concatArrays } from '../src/util/bytes';
 import { folderFiles } from './node-files';
 
-export type GgufType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0' | 'Q4_1' | 'Q5_0' | 'Q5_1' | 'Q4_K';
+export type GgufType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0' | 'Q4_1' | 'Q5_0' | 'Q5_1' | 'Q4_K' | 'Q5_K' | 'Q6_K' | 'Q2_K';
 
-const TYPE_IDS: Record<GgufType, number> = { F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q4_K: 12, BF16: 30 };
+const TYPE_IDS: Record<GgufType, number> = { F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q2_K: 10, Q4_K: 12, Q5_K: 13, Q6_K: 14, BF16: 30 };
 
 /** f16 rounding of a scale, as llama.cpp stores it. */
 const f16 = (x: number) => halfToFloat(floatsToHalves(Float32Array.of(x))[0]);
@@ -33,9 +33,14 @@ export function encodeTensor(values: Float32Array, type: GgufType): { bytes: Uin
       halves.forEach((h, i) => (back[i] = h << 16));
       return { bytes: new Uint8Array(halves.buffer), values: new Float32Array(back.buffer) };
     }
+    case 'Q2_K':
+      // Only the size matters to the tests (a type the import refuses): 84 bytes per 256 values.
+      return { bytes: new Uint8Array((n / 256) * 84), values: out };
     case 'Q4_K':
-      // Only the size matters to the tests (an unsupported type): 144 bytes per 256 values.
-      return { bytes: new Uint8Array((n / 256) * 144), values: out };
+    case 'Q5_K':
+      return encodeK(values, type === 'Q5_K');
+    case 'Q6_K':
+      return encodeQ6K(values);
   }
   const blockBytes = { Q8_0: 34, Q4_0: 18, Q4_1: 20, Q5_0: 22, Q5_1: 24 }[type];
   const bytes = new Uint8Array((n / 32) * blockBytes);
@@ -88,6 +93,89 @@ export function encodeTensor(values: Float32Array, type: GgufType): { bytes: Uin
       qs += 4;
     }
     for (let j = 0; j < 16; j++) bytes[qs + j] = (levels[j] & 15) | ((levels[j + 16] & 15) << 4);
+  }
+  return { bytes, values: out };
+}
+
+const round = (x: number) => Math.round(x);
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * Q4_K / Q5_K: per 256 values, 8 sub-blocks of 32 with 6-bit scales and mins (packed in 12 bytes as
+ * llama.cpp's get_scale_min_k4 reads them), value = d * sc * q - dmin * m. A plain encoding (range
+ * per sub-block), not llama.cpp's search for the best scales: valid bytes are what the tests need.
+ */
+function encodeK(values: Float32Array, fifthBit: boolean): { bytes: Uint8Array; values: Float32Array } {
+  const top = fifthBit ? 31 : 15;
+  const blockBytes = fifthBit ? 176 : 144;
+  const bytes = new Uint8Array((values.length / 256) * blockBytes);
+  const out = new Float32Array(values.length);
+  for (let b = 0; b < values.length / 256; b++) {
+    const x = values.subarray(b * 256, b * 256 + 256);
+    const scale = new Float64Array(8);
+    const offset = new Float64Array(8);
+    for (let j = 0; j < 8; j++) {
+      const sub = x.subarray(32 * j, 32 * j + 32);
+      const lo = Math.min(0, ...sub);
+      scale[j] = (Math.max(...sub) - lo) / top;
+      offset[j] = -lo;
+    }
+    const d = f16(Math.max(...scale) / 63);
+    const dmin = f16(Math.max(...offset) / 63);
+    const sc = Array.from(scale, (s) => (d ? clamp(round(s / d), 0, 63) : 0));
+    const m = Array.from(offset, (o) => (dmin ? clamp(round(o / dmin), 0, 63) : 0));
+    const at = b * blockBytes;
+    const view = new DataView(bytes.buffer);
+    view.setUint16(at, floatsToHalves(Float32Array.of(d))[0], true);
+    view.setUint16(at + 2, floatsToHalves(Float32Array.of(dmin))[0], true);
+    for (let j = 0; j < 4; j++) {
+      bytes[at + 4 + j] = (sc[j] & 63) | ((sc[j + 4] >> 4) << 6);
+      bytes[at + 8 + j] = (m[j] & 63) | ((m[j + 4] >> 4) << 6);
+      bytes[at + 12 + j] = (sc[j + 4] & 15) | ((m[j + 4] & 15) << 4);
+    }
+    const qh = at + 16;
+    const qs = fifthBit ? at + 48 : at + 16;
+    for (let j = 0; j < 8; j++) {
+      for (let l = 0; l < 32; l++) {
+        const step = d * sc[j];
+        const q = step ? clamp(round((x[32 * j + l] + dmin * m[j]) / step), 0, top) : 0;
+        out[b * 256 + 32 * j + l] = step * q - dmin * m[j];
+        const chunk = j >> 1;
+        bytes[qs + 32 * chunk + l] |= (q & 15) << (j & 1 ? 4 : 0);
+        if (fifthBit) bytes[qh + l] |= ((q >> 4) & 1) << (2 * chunk + (j & 1));
+      }
+    }
+  }
+  return { bytes, values: out };
+}
+
+/** Q6_K: per 256 values, 16 sub-blocks of 16 with int8 scales, 6-bit levels - 32, d last. */
+function encodeQ6K(values: Float32Array): { bytes: Uint8Array; values: Float32Array } {
+  const bytes = new Uint8Array((values.length / 256) * 210);
+  const out = new Float32Array(values.length);
+  for (let b = 0; b < values.length / 256; b++) {
+    const x = values.subarray(b * 256, b * 256 + 256);
+    const scale = Array.from({ length: 16 }, (_, s) => Math.max(...x.subarray(16 * s, 16 * s + 16).map(Math.abs)) / 31);
+    const d = f16(Math.max(...scale) / 127);
+    const sc = scale.map((s) => (d ? clamp(round(s / d), 0, 127) : 0));
+    const levels = new Int32Array(256);
+    for (let v = 0; v < 256; v++) {
+      const step = d * sc[v >> 4];
+      const q = step ? clamp(round(x[v] / step), -32, 31) : 0;
+      levels[v] = q + 32;
+      out[b * 256 + v] = step * q;
+    }
+    const at = b * 210;
+    for (let half = 0; half < 2; half++) {
+      const L = (i: number) => levels[128 * half + i];
+      for (let l = 0; l < 32; l++) {
+        bytes[at + 64 * half + l] = (L(l) & 15) | ((L(l + 64) & 15) << 4);
+        bytes[at + 64 * half + l + 32] = (L(l + 32) & 15) | ((L(l + 96) & 15) << 4);
+        bytes[at + 128 + 32 * half + l] = (L(l) >> 4) | ((L(l + 32) >> 4) << 2) | ((L(l + 64) >> 4) << 4) | ((L(l + 96) >> 4) << 6);
+      }
+    }
+    sc.forEach((s, i) => (bytes[at + 192 + i] = s));
+    new DataView(bytes.buffer).setUint16(at + 208, floatsToHalves(Float32Array.of(d))[0], true);
   }
   return { bytes, values: out };
 }

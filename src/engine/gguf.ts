@@ -2,8 +2,8 @@
 // for GlmForCausalLM, or "glm4" without GLM-4-0414's extra norms). The header is read with
 // @huggingface/gguf through ranged reads; tensors one at a time. Q4_0 and Q8_0 blocks map
 // losslessly onto the engine's q4/q8 layouts (same levels, same zero points, f16 scales widened);
-// F32/F16/BF16 and the other simple block types (Q4_1, Q5_0, Q5_1) are dequantized and quantized
-// again. The config and tokenizer are rebuilt from the GGUF metadata unless given.
+// F32/F16/BF16, the other simple block types (Q4_1, Q5_0, Q5_1) and the K-quants of Q4_K_M-style
+// files (Q4_K, Q5_K, Q6_K) are dequantized and quantized again. The config and tokenizer are rebuilt from the GGUF metadata unless given.
 import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/gguf';
 import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError, UnsupportedModelError } from './errors';
@@ -14,9 +14,60 @@ import { BLOCK_SIZE, type QuantizedMatrix } from './quant';
 import { floatLinear, readerSource, type ModelSource, type TensorReader } from './source';
 import type { LinearWeight, WeightFormat } from './weights';
 
-/** Bytes per 32-value block, and the decoder of one block, for each type read here. */
-const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { bytes: number; decode: (b: DataView, at: number, out: Float32Array, to: number) => void }>> = {
+/** 6-bit scale and min j of a K-quant block's 12 packed bytes (llama.cpp's get_scale_min_k4). */
+function scaleMinK4(b: DataView, at: number, j: number): [number, number] {
+  const q = (i: number) => b.getUint8(at + i);
+  if (j < 4) return [q(j) & 63, q(j + 4) & 63];
+  return [(q(j + 4) & 15) | ((q(j - 4) >> 6) << 4), (q(j + 4) >> 4) | ((q(j) >> 6) << 4)];
+}
+
+/** Q4_K and Q5_K: 8 sub-blocks of 32 with 6-bit scales and mins; Q5_K adds a fifth bit from qh. */
+function decodeK(b: DataView, at: number, out: Float32Array, to: number, fifthBits: boolean): void {
+  const d = halfToFloat(b.getUint16(at, true));
+  const dmin = halfToFloat(b.getUint16(at + 2, true));
+  const qh = at + 16;
+  const qs = fifthBits ? at + 48 : at + 16;
+  for (let chunk = 0; chunk < 4; chunk++) {
+    const [sc1, m1] = scaleMinK4(b, at + 4, 2 * chunk);
+    const [sc2, m2] = scaleMinK4(b, at + 4, 2 * chunk + 1);
+    for (let l = 0; l < 32; l++) {
+      const q = b.getUint8(qs + 32 * chunk + l);
+      const h = fifthBits ? b.getUint8(qh + l) >> (2 * chunk) : 0;
+      out[to + 64 * chunk + l] = d * sc1 * ((q & 15) + (h & 1 ? 16 : 0)) - dmin * m1;
+      out[to + 64 * chunk + 32 + l] = d * sc2 * ((q >> 4) + (h & 2 ? 16 : 0)) - dmin * m2;
+    }
+  }
+}
+
+/** Values per block, bytes per block, and the decoder of one block, for each type read here. */
+const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { values: number; bytes: number; decode: (b: DataView, at: number, out: Float32Array, to: number) => void }>> = {
+  [GGMLQuantizationType.Q4_K]: { values: 256, bytes: 144, decode: (b, at, out, to) => decodeK(b, at, out, to, false) },
+  [GGMLQuantizationType.Q5_K]: { values: 256, bytes: 176, decode: (b, at, out, to) => decodeK(b, at, out, to, true) },
+  [GGMLQuantizationType.Q6_K]: {
+    values: 256,
+    bytes: 210,
+    decode: (b, at, out, to) => {
+      const d = halfToFloat(b.getUint16(at + 208, true));
+      for (let half = 0; half < 2; half++) {
+        const ql = at + 64 * half;
+        const qh = at + 128 + 32 * half;
+        const sc = (i: number) => b.getInt8(at + 192 + 8 * half + i);
+        for (let l = 0; l < 32; l++) {
+          const is = l >> 4;
+          const h = b.getUint8(qh + l);
+          const lo = b.getUint8(ql + l);
+          const hi = b.getUint8(ql + l + 32);
+          const base = to + 128 * half + l;
+          out[base] = d * sc(is) * (((lo & 15) | ((h & 3) << 4)) - 32);
+          out[base + 32] = d * sc(is + 2) * (((hi & 15) | (((h >> 2) & 3) << 4)) - 32);
+          out[base + 64] = d * sc(is + 4) * (((lo >> 4) | (((h >> 4) & 3) << 4)) - 32);
+          out[base + 96] = d * sc(is + 6) * (((hi >> 4) | (((h >> 6) & 3) << 4)) - 32);
+        }
+      }
+    },
+  },
   [GGMLQuantizationType.Q4_0]: {
+    values: 32,
     bytes: 18,
     decode: (b, at, out, to) => {
       const d = halfToFloat(b.getUint16(at, true));
@@ -28,6 +79,7 @@ const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { bytes: number; decode:
     },
   },
   [GGMLQuantizationType.Q4_1]: {
+    values: 32,
     bytes: 20,
     decode: (b, at, out, to) => {
       const d = halfToFloat(b.getUint16(at, true));
@@ -40,6 +92,7 @@ const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { bytes: number; decode:
     },
   },
   [GGMLQuantizationType.Q5_0]: {
+    values: 32,
     bytes: 22,
     decode: (b, at, out, to) => {
       const d = halfToFloat(b.getUint16(at, true));
@@ -52,6 +105,7 @@ const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { bytes: number; decode:
     },
   },
   [GGMLQuantizationType.Q5_1]: {
+    values: 32,
     bytes: 24,
     decode: (b, at, out, to) => {
       const d = halfToFloat(b.getUint16(at, true));
@@ -65,6 +119,7 @@ const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { bytes: number; decode:
     },
   },
   [GGMLQuantizationType.Q8_0]: {
+    values: 32,
     bytes: 34,
     decode: (b, at, out, to) => {
       const d = halfToFloat(b.getUint16(at, true));
@@ -282,13 +337,14 @@ async function readFloats(model: GgufCheckpoint, name: string, expected?: [numbe
   const count = rows * cols;
   const block = BLOCK_TYPES[info.dtype];
   const width = FLOAT_BYTES[info.dtype];
-  const byteLength = block ? (count / BLOCK_SIZE) * block.bytes : count * (width ?? 0);
+  if (block && cols % block.values !== 0) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)}: ${cols} columns are not whole ${block.values}-value blocks`);
+  const byteLength = block ? (count / block.values) * block.bytes : count * (width ?? 0);
   const bytes = await model.files.read(model.file, info.offset, info.offset + byteLength);
   if (bytes.length !== byteLength) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)} is truncated`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);
   if (block) {
-    for (let b = 0; b < count / BLOCK_SIZE; b++) block.decode(view, b * block.bytes, out, b * BLOCK_SIZE);
+    for (let b = 0; b < count / block.values; b++) block.decode(view, b * block.bytes, out, b * block.values);
   } else if (info.dtype === GGMLQuantizationType.F32) {
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
   } else if (info.dtype === GGMLQuantizationType.F16) {
@@ -305,7 +361,7 @@ function tensorInfo(model: GgufCheckpoint, name: string, expected?: [number, num
   const info = model.tensors.get(ggufName(name));
   if (!info) throw new CheckpointError(label, `tensor ${ggufName(name)} (${name}) is missing`);
   if (!BLOCK_TYPES[info.dtype] && !FLOAT_BYTES[info.dtype]) {
-    throw new UnsupportedModelError(`${label}: tensor ${ggufName(name)} is ${GGMLQuantizationType[info.dtype]}, which GLM Pocket cannot read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0 and Q5_1): pick a Q4_0 or Q8_0 GGUF, or import the safetensors repository`);
+    throw new UnsupportedModelError(`${label}: tensor ${ggufName(name)} is ${GGMLQuantizationType[info.dtype]}, which GLM Pocket cannot read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K): pick another GGUF, or import the safetensors repository`);
   }
   const [cols, rows = 1] = info.shape;
   if (expected && (rows !== expected[0] || cols !== expected[1])) {

@@ -20,7 +20,7 @@ const IDS = [5, 9, 17, 200, 33, 101, 7];
 
 /** The GGUF alone in its folder (no tokenizer.json beside it: everything from its metadata). */
 async function ggufFixture(shape: 'glm-edge' | 'glm-4-9b', spec: GgufSpec, seed = 31): Promise<{ dir: string; checkpointDir: string }> {
-  const checkpointDir = await fixtureDir({ shape, seed });
+  const checkpointDir = await fixtureDir({ shape, seed, ...(spec.type.endsWith('_K') ? K_QUANT_SHAPE : {}) });
   const dir = await mkdtemp(join(tmpdir(), 'glm-gguf-'));
   await writeGguf(checkpointDir, join(dir, 'model.gguf'), spec);
   return { dir, checkpointDir };
@@ -44,7 +44,13 @@ const CASES: [string, 'glm-edge' | 'glm-4-9b', GgufType, WeightFormat][] = [
   ['Q5_0 -> q4', 'glm-4-9b', 'Q5_0', 'q4'],
   ['Q5_1 -> f32', 'glm-edge', 'Q5_1', 'f32'],
   ['Q4_0 -> f32 (dequantized)', 'glm-4-9b', 'Q4_0', 'f32'],
+  ['Q4_K -> q4', 'glm-edge', 'Q4_K', 'q4'],
+  ['Q5_K -> q8', 'glm-4-9b', 'Q5_K', 'q8'],
+  ['Q6_K -> f32', 'glm-edge', 'Q6_K', 'f32'],
 ];
+
+/** K-quants come in blocks of 256 values: every K of the fixture a multiple of 256. */
+const K_QUANT_SHAPE = { hiddenSize: 256, intermediateSize: 256 };
 
 describe.each(CASES)('%s', (_, shape, type, format) => {
   test(`${shape}: logits match the reference on the file's values within 1e-4 relative`, async () => {
@@ -100,11 +106,11 @@ describe('what cannot be imported is refused with the reason', () => {
     const { dir } = await ggufFixture('glm-edge', { type: 'Q8_0', arch: 'glm4', extraTensors: { 'blk.0.post_attention_norm.weight': [64, 1] } });
     await expect(openGguf(folderFiles(dir), 'model.gguf')).rejects.toThrow(/GLM-4-0414/);
   });
-  test('a block type not read yet (Q4_K) names the tensor and the types that work', async () => {
-    const checkpointDir = await fixtureDir({ shape: 'glm-edge', seed: 31, hiddenSize: 256, intermediateSize: 256 });
-    await writeGguf(checkpointDir, join(checkpointDir, 'model.gguf'), { type: 'Q8_0', types: { 'model.layers.0.mlp.down_proj.weight': 'Q4_K' } });
+  test('a block type not read yet (Q2_K) names the tensor and the types that work', async () => {
+    const checkpointDir = await fixtureDir({ shape: 'glm-edge', seed: 31, ...K_QUANT_SHAPE });
+    await writeGguf(checkpointDir, join(checkpointDir, 'model.gguf'), { type: 'Q8_0', types: { 'model.layers.0.mlp.down_proj.weight': 'Q2_K' } });
     const model = await openGguf(folderFiles(checkpointDir), 'model.gguf'); // with the checkpoint's tokenizer.json beside it
-    await expect(ggufSource(model, 'q4').readLayer(0)).rejects.toThrow(/blk\.0\.ffn_down\.weight is Q4_K, which GLM Pocket cannot read yet/);
+    await expect(ggufSource(model, 'q4').readLayer(0)).rejects.toThrow(/blk\.0\.ffn_down\.weight is Q2_K, which GLM Pocket cannot read yet/);
   });
   test('not a GGUF file, and a truncated one', async () => {
     const { dir } = await ggufFixture('glm-edge', { type: 'Q8_0' });
