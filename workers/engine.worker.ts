@@ -97,7 +97,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
     segmentSize: request.segmentSize,
     memoryBudgetBytes: request.memoryBudgetBytes,
     prepackWeights: request.prepackWeights,
-    floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? floatWeightsFit(source, { budgetBytes: request.memoryBudgetBytes, deviceMemoryGiB: limits.deviceMemoryGiB })),
+    floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? floatWeightsFit(source, { budgetBytes: request.memoryBudgetBytes, deviceMemoryGiB: limits.deviceMemoryGiB, prepackWeights: request.prepackWeights })),
     sessionOptions: { executionProviders: [request.backend] },
     onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
   });

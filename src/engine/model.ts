@@ -157,12 +157,13 @@ const MAX_WIDENED_BYTES = 2 * 1024 ** 3;
 
 /**
  * Whether widening a quantized model's weights to f32 (floatWeightsOnCpu) fits: within the memory
- * budget, a quarter of the device's memory, and the wasm heap.
+ * budget, a quarter of the device's memory, and the wasm heap, counting the pre-packed copy ORT's
+ * CPU kernels keep of f32 weights unless prepacking is off.
  */
-export function floatWeightsFit(source: ModelSource, limits: { budgetBytes?: number; deviceMemoryGiB?: number }): boolean {
+export function floatWeightsFit(source: ModelSource, limits: { budgetBytes?: number; deviceMemoryGiB?: number; prepackWeights?: boolean }): boolean {
   if (source.format !== 'q4' && source.format !== 'q8') return false;
   const { layerBytes, baseBytes } = widenedSizes(source);
-  const total = baseBytes + source.config.numLayers * layerBytes;
+  const total = (baseBytes + source.config.numLayers * layerBytes) * (limits.prepackWeights === false ? 1 : 2);
   const caps = [MAX_WIDENED_BYTES, limits.budgetBytes ?? Infinity, limits.deviceMemoryGiB ? (limits.deviceMemoryGiB * 1024 ** 3) / 4 : Infinity];
   return total <= Math.min(...caps);
 }

@@ -2,7 +2,7 @@
 // the decision of when that fits in memory.
 import { expect, test } from 'vitest';
 import { floatWeightsFit, loadGlmModel } from '../../src/engine/model';
-import { checkpointSource } from '../../src/engine/source';
+import { checkpointSource, estimateLayerBytes } from '../../src/engine/source';
 import { fixtureCheckpoint, ort, relativeError } from '../helpers';
 
 const IDS = [5, 9, 17, 200, 33, 101, 7];
@@ -32,6 +32,10 @@ test('widening fits within the budget, a quarter of device memory and the wasm h
   // The fixture's widened size: every layer in f32 plus the base part and an f32 lm_head.
   expect(floatWeightsFit(source, {})).toBe(true);
   expect(floatWeightsFit(source, { budgetBytes: source.baseBytes() })).toBe(false);
+  // The pre-packed copy counts: a budget of the widened size fits only with prepacking off.
+  const widened = source.baseBytes() + 4 * c.vocabSize * c.hiddenSize + c.numLayers * estimateLayerBytes(c, 'f32');
+  expect(floatWeightsFit(source, { budgetBytes: widened })).toBe(false);
+  expect(floatWeightsFit(source, { budgetBytes: widened, prepackWeights: false })).toBe(true);
   expect(floatWeightsFit(source, { deviceMemoryGiB: 8 })).toBe(true);
   // GLM-Edge 1.5B's shape: 6 GB as f32, over the wasm heap whatever the device.
   const big = { ...source, config: { ...c, vocabSize: 59264, hiddenSize: 2048, intermediateSize: 6144, numLayers: 28, numHeads: 16, numKvHeads: 4, headDim: 128 } };
