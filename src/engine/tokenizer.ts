@@ -54,20 +54,25 @@ export class GlmTokenizer {
 
 /**
  * Turns a growing list of token ids into text deltas, holding back an incomplete UTF-8
- * sequence (a byte-level token can end mid-character) until it completes.
+ * sequence (a byte-level token can end mid-character) until it completes. Each push decodes only
+ * the tokens since the last complete delta plus the one before them (for context such as a
+ * leading space), not the whole reply: constant work per token however long the reply.
  */
 export class TextStreamer {
   private ids: number[] = [];
-  private emitted = '';
+  /** ids[prefix:read] were emitted already and are decoded again only as context. */
+  private prefix = 0;
+  private read = 0;
 
   constructor(private readonly tokenizer: GlmTokenizer) {}
 
   push(id: number): string {
     this.ids.push(id);
-    const text = this.tokenizer.decode(this.ids);
-    if (text.endsWith('\uFFFD')) return '';
-    const delta = text.slice(this.emitted.length);
-    this.emitted = text;
-    return delta;
+    const before = this.read > this.prefix ? this.tokenizer.decode(this.ids.slice(this.prefix, this.read)) : '';
+    const text = this.tokenizer.decode(this.ids.slice(this.prefix));
+    if (text.endsWith('\uFFFD') || text.length <= before.length) return '';
+    this.prefix = this.read;
+    this.read = this.ids.length;
+    return text.slice(before.length);
   }
 }

@@ -119,4 +119,13 @@ describe('GlmTokenizer', () => {
     expect(streamer.push(bytes[1])).toBe('');
     expect(streamer.push(bytes[2])).toBe('好');
   });
+
+  test('streamed deltas add up to the decoded reply, for text of every kind', () => {
+    const text = 'Hello, world! 你好，世界。 Numbers 12345 and  two spaces.\nNew line 🙂 end';
+    const ids = tokenizer.encode(text);
+    const streamer = new TextStreamer(tokenizer);
+    const deltas = ids.map((id) => streamer.push(id));
+    expect(deltas.join('')).toBe(tokenizer.decode(ids));
+    expect(deltas.filter((d) => d !== '').length).toBeGreaterThan(20);
+  });
 });
