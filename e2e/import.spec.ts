@@ -1,7 +1,7 @@
 // Importing a GLM repository from a Hugging Face-style endpoint in the browser (Range requests,
 // conversion in the worker, straight into IndexedDB), or a folder picked on the device: the app
 // then runs it with the logits of converting the same checkpoint locally.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { mkdir, mkdtemp } from 'node:fs/promises';
@@ -41,39 +41,32 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server?.close());
 
-test('a repository imports from the Models page and loads with the logits of a local conversion', async ({ page }) => {
+/** Imports `repo` (optionally one of its GGUF files) from the Models page, uses the pack, and checks its logits. */
+async function importAndCompare(page: Page, repo: string, packName: string, reference: number[], gguf?: string): Promise<void> {
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Models' }).click();
   await expect(page.getByText(/GLM-Edge 1.5B chat/)).toBeVisible();
-  await page.getByLabel('Repository', { exact: true }).fill('zai-org/tiny-glm');
+  await page.getByLabel('Repository', { exact: true }).fill(repo);
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
+  if (gguf) await page.getByLabel(/GGUF file in the repository/).fill(gguf);
   await page.getByRole('button', { name: 'Import' }).click();
-  const item = page.getByRole('listitem').filter({ hasText: 'tiny-glm (q4)' });
+  const item = page.getByRole('listitem').filter({ hasText: packName });
   await expect(item).toBeVisible({ timeout: 60_000 });
   await item.getByRole('button', { name: 'Use' }).click();
-  await expect(page.getByText('tiny-glm (q4) ready')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(`${packName} ready`)).toBeVisible({ timeout: 60_000 });
   const logits = await page.evaluate(async (ids) => Array.from((await (globalThis as any).glmPocketEngine.logits(ids)).logits as Float32Array), IDS);
   // The page runs wasm with several threads, Node with one: sums may round differently.
-  const maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - expected[i])));
-  expect(maxDiff / Math.max(...expected.map(Math.abs))).toBeLessThan(1e-5);
+  const maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - reference[i])));
+  expect(maxDiff / Math.max(...reference.map(Math.abs))).toBeLessThan(1e-5);
+}
+
+test('a repository imports from the Models page and loads with the logits of a local conversion', async ({ page }) => {
+  await importAndCompare(page, 'zai-org/tiny-glm', 'tiny-glm (q4)', expected);
 });
 
 test('a GGUF file of a repository imports from the Models page and runs like the file read in Node', async ({ page }) => {
-  await page.goto(baseUrl);
-  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Models' }).click();
-  await page.getByLabel('Repository', { exact: true }).fill('zai-org/tiny-glm-gguf');
-  await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
-  await page.getByLabel(/GGUF file in the repository/).fill('tiny-glm-Q4_0.gguf');
-  await page.getByRole('button', { name: 'Import' }).click();
-  const item = page.getByRole('listitem').filter({ hasText: 'tiny-glm-Q4_0 (q4)' });
-  await expect(item).toBeVisible({ timeout: 60_000 });
-  await item.getByRole('button', { name: 'Use' }).click();
-  await expect(page.getByText('tiny-glm-Q4_0 (q4) ready')).toBeVisible({ timeout: 60_000 });
-  const logits = await page.evaluate(async (ids) => Array.from((await (globalThis as any).glmPocketEngine.logits(ids)).logits as Float32Array), IDS);
-  const maxDiff = Math.max(...logits.map((v, i) => Math.abs(v - expectedGguf[i])));
-  expect(maxDiff / Math.max(...expectedGguf.map(Math.abs))).toBeLessThan(1e-5);
+  await importAndCompare(page, 'zai-org/tiny-glm-gguf', 'tiny-glm-Q4_0 (q4)', expectedGguf, 'tiny-glm-Q4_0.gguf');
 });
 
 test('a repository that does not exist gives a clear message', async ({ page }) => {
