@@ -39,6 +39,24 @@ function decodeK(b: DataView, at: number, out: Float32Array, to: number, fifthBi
   }
 }
 
+/**
+ * Q4_0, Q4_1, Q5_0 and Q5_1: 32 values, f16 d (then an f16 min m for *_1), a u32 of fifth bits for
+ * Q5_*, 16 bytes of nibbles (byte j: values j and j + 16). Value = d * (q - offset), or d * q + m.
+ */
+function decodeLegacy(b: DataView, at: number, out: Float32Array, to: number, withMin: boolean, fifthBits: boolean): void {
+  const d = halfToFloat(b.getUint16(at, true));
+  const m = withMin ? halfToFloat(b.getUint16(at + 2, true)) : 0;
+  const qhAt = at + (withMin ? 4 : 2);
+  const qh = fifthBits ? b.getUint32(qhAt, true) : 0;
+  const qs = qhAt + (fifthBits ? 4 : 0);
+  const offset = withMin ? 0 : fifthBits ? 16 : 8;
+  for (let j = 0; j < 16; j++) {
+    const q = b.getUint8(qs + j);
+    out[to + j] = ((q & 15) - offset + (((qh >>> j) << 4) & 16)) * d + m;
+    out[to + j + 16] = ((q >> 4) - offset + ((qh >>> (j + 12)) & 16)) * d + m;
+  }
+}
+
 /** Values per block, bytes per block, and the decoder of one block, for each type read here. */
 const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { values: number; bytes: number; decode: (b: DataView, at: number, out: Float32Array, to: number) => void }>> = {
   [GGMLQuantizationType.Q4_K]: { values: 256, bytes: 144, decode: (b, at, out, to) => decodeK(b, at, out, to, false) },
@@ -66,58 +84,10 @@ const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { values: number; bytes:
       }
     },
   },
-  [GGMLQuantizationType.Q4_0]: {
-    values: 32,
-    bytes: 18,
-    decode: (b, at, out, to) => {
-      const d = halfToFloat(b.getUint16(at, true));
-      for (let j = 0; j < 16; j++) {
-        const q = b.getUint8(at + 2 + j);
-        out[to + j] = ((q & 15) - 8) * d;
-        out[to + j + 16] = ((q >> 4) - 8) * d;
-      }
-    },
-  },
-  [GGMLQuantizationType.Q4_1]: {
-    values: 32,
-    bytes: 20,
-    decode: (b, at, out, to) => {
-      const d = halfToFloat(b.getUint16(at, true));
-      const m = halfToFloat(b.getUint16(at + 2, true));
-      for (let j = 0; j < 16; j++) {
-        const q = b.getUint8(at + 4 + j);
-        out[to + j] = (q & 15) * d + m;
-        out[to + j + 16] = (q >> 4) * d + m;
-      }
-    },
-  },
-  [GGMLQuantizationType.Q5_0]: {
-    values: 32,
-    bytes: 22,
-    decode: (b, at, out, to) => {
-      const d = halfToFloat(b.getUint16(at, true));
-      const qh = b.getUint32(at + 2, true);
-      for (let j = 0; j < 16; j++) {
-        const q = b.getUint8(at + 6 + j);
-        out[to + j] = (((q & 15) | (((qh >>> j) << 4) & 16)) - 16) * d;
-        out[to + j + 16] = (((q >> 4) | ((qh >>> (j + 12)) & 16)) - 16) * d;
-      }
-    },
-  },
-  [GGMLQuantizationType.Q5_1]: {
-    values: 32,
-    bytes: 24,
-    decode: (b, at, out, to) => {
-      const d = halfToFloat(b.getUint16(at, true));
-      const m = halfToFloat(b.getUint16(at + 2, true));
-      const qh = b.getUint32(at + 4, true);
-      for (let j = 0; j < 16; j++) {
-        const q = b.getUint8(at + 8 + j);
-        out[to + j] = ((q & 15) | (((qh >>> j) << 4) & 16)) * d + m;
-        out[to + j + 16] = ((q >> 4) | ((qh >>> (j + 12)) & 16)) * d + m;
-      }
-    },
-  },
+  [GGMLQuantizationType.Q4_0]: { values: 32, bytes: 18, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, false, false) },
+  [GGMLQuantizationType.Q4_1]: { values: 32, bytes: 20, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, true, false) },
+  [GGMLQuantizationType.Q5_0]: { values: 32, bytes: 22, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, false, true) },
+  [GGMLQuantizationType.Q5_1]: { values: 32, bytes: 24, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, true, true) },
   [GGMLQuantizationType.Q8_0]: {
     values: 32,
     bytes: 34,
@@ -331,23 +301,49 @@ async function tokenizerBeside(files: CheckpointFiles): Promise<{ json: unknown;
   return { json: JSON.parse(json), config: JSON.parse((await readText(files, 'tokenizer_config.json').catch(() => null)) ?? '{}') };
 }
 
-/** One tensor's values, [rows, cols] row-major (GGUF shape [cols, rows]). */
-async function readFloats(model: GgufCheckpoint, name: string, expected?: [number, number]): Promise<Float32Array> {
-  const { info, rows, cols } = tensorInfo(model, name, expected);
-  const count = rows * cols;
+interface TensorRef {
+  info: { dtype: GGMLQuantizationType; shape: number[]; offset: number };
+  /** GGUF shape [cols, rows]. */
+  rows: number;
+  cols: number;
+}
+
+/** A tensor's record and shape; a type not read here is refused, naming the tensor. */
+function tensorInfo(model: GgufCheckpoint, name: string): TensorRef {
+  const label = `${model.files.label}/${model.file}`;
+  const info = model.tensors.get(ggufName(name));
+  if (!info) throw new CheckpointError(label, `tensor ${ggufName(name)} (${name}) is missing`);
+  if (!BLOCK_TYPES[info.dtype] && !FLOAT_BYTES[info.dtype]) {
+    throw new UnsupportedModelError(`${label}: tensor ${ggufName(name)} is ${GGMLQuantizationType[info.dtype]}, which GLM Pocket cannot read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K): pick another GGUF, or import the safetensors repository`);
+  }
+  const [cols, rows = 1] = info.shape;
+  return { info, rows, cols };
+}
+
+/** A tensor's bytes: whole blocks of its type, all there (not cut short by the end of the file). */
+async function tensorBytes(model: GgufCheckpoint, name: string, { info, rows, cols }: TensorRef): Promise<DataView> {
+  const label = `${model.files.label}/${model.file}`;
   const block = BLOCK_TYPES[info.dtype];
-  const width = FLOAT_BYTES[info.dtype];
-  if (block && cols % block.values !== 0) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)}: ${cols} columns are not whole ${block.values}-value blocks`);
-  const byteLength = block ? (count / block.values) * block.bytes : count * (width ?? 0);
+  if (block && cols % block.values !== 0) throw new CheckpointError(label, `tensor ${ggufName(name)}: ${cols} columns are not whole ${block.values}-value blocks`);
+  const byteLength = block ? ((rows * cols) / block.values) * block.bytes : rows * cols * FLOAT_BYTES[info.dtype]!;
   const bytes = await model.files.read(model.file, info.offset, info.offset + byteLength);
-  if (bytes.length !== byteLength) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)} is truncated`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length !== byteLength) throw new CheckpointError(label, `tensor ${ggufName(name)} is truncated`);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** One tensor's values, [rows, cols] row-major. */
+async function readFloats(model: GgufCheckpoint, name: string): Promise<Float32Array> {
+  const tensor = tensorInfo(model, name);
+  const view = await tensorBytes(model, name, tensor);
+  const count = tensor.rows * tensor.cols;
+  const { dtype } = tensor.info;
+  const block = BLOCK_TYPES[dtype];
   const out = new Float32Array(count);
   if (block) {
     for (let b = 0; b < count / block.values; b++) block.decode(view, b * block.bytes, out, b * block.values);
-  } else if (info.dtype === GGMLQuantizationType.F32) {
+  } else if (dtype === GGMLQuantizationType.F32) {
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
-  } else if (info.dtype === GGMLQuantizationType.F16) {
+  } else if (dtype === GGMLQuantizationType.F16) {
     for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
   } else {
     const bits = new Uint32Array(out.buffer);
@@ -356,28 +352,12 @@ async function readFloats(model: GgufCheckpoint, name: string, expected?: [numbe
   return out;
 }
 
-function tensorInfo(model: GgufCheckpoint, name: string, expected?: [number, number]) {
-  const label = `${model.files.label}/${model.file}`;
-  const info = model.tensors.get(ggufName(name));
-  if (!info) throw new CheckpointError(label, `tensor ${ggufName(name)} (${name}) is missing`);
-  if (!BLOCK_TYPES[info.dtype] && !FLOAT_BYTES[info.dtype]) {
-    throw new UnsupportedModelError(`${label}: tensor ${ggufName(name)} is ${GGMLQuantizationType[info.dtype]}, which GLM Pocket cannot read yet (it reads F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K): pick another GGUF, or import the safetensors repository`);
-  }
-  const [cols, rows = 1] = info.shape;
-  if (expected && (rows !== expected[0] || cols !== expected[1])) {
-    throw new CheckpointError(label, `tensor ${ggufName(name)} has shape [${rows}, ${cols}] but the config needs [${expected[0]}, ${expected[1]}]`);
-  }
-  return { info, rows, cols };
-}
-
-/** Q4_0 / Q8_0 rows as the engine's q4 / q8 matrix: the same levels and scales, repacked. */
-async function readBlocks(model: GgufCheckpoint, name: string, n: number, k: number, bits: 4 | 8): Promise<QuantizedMatrix> {
-  const { info } = tensorInfo(model, name, [n, k]);
-  const blockBytes = bits === 4 ? 18 : 34;
+/** A Q4_0 / Q8_0 tensor as the engine's q4 / q8 matrix: the same levels and scales, repacked. */
+async function readBlocks(model: GgufCheckpoint, name: string, tensor: TensorRef, bits: 4 | 8): Promise<QuantizedMatrix> {
+  const view = await tensorBytes(model, name, tensor);
+  const { rows: n, cols: k } = tensor;
+  const blockBytes = BLOCK_TYPES[tensor.info.dtype]!.bytes;
   const blocks = (n * k) / BLOCK_SIZE;
-  const bytes = await model.files.read(model.file, info.offset, info.offset + blocks * blockBytes);
-  if (bytes.length !== blocks * blockBytes) throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)} is truncated`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const packed = bits === 4 ? 16 : 32;
   const data = new Uint8Array(blocks * packed);
   const scales = new Float32Array(blocks);
@@ -388,7 +368,7 @@ async function readBlocks(model: GgufCheckpoint, name: string, n: number, k: num
       for (let j = 0; j < 32; j++) data[b * 32 + j] = view.getInt8(at + 2 + j) + 128;
     } else {
       // GGUF: byte j holds values j (low) and j + 16 (high); MatMulNBits: byte j holds 2j and 2j + 1.
-      const level = (i: number) => (i < 16 ? bytes[at + 2 + i] & 15 : bytes[at + 2 + i - 16] >> 4);
+      const level = (i: number) => (i < 16 ? view.getUint8(at + 2 + i) & 15 : view.getUint8(at + 2 + i - 16) >> 4);
       for (let j = 0; j < 16; j++) data[b * 16 + j] = level(2 * j) | (level(2 * j + 1) << 4);
     }
   }
@@ -419,7 +399,7 @@ export function ggufSource(model: GgufCheckpoint, format: WeightFormat): ModelSo
       }
       if (direct === null || !infos.every(({ info }) => info.dtype === direct)) return floatLinear(float, names, n, k, f);
       const parts = [];
-      for (const [i, name] of names.entries()) parts.push(await readBlocks(model, name, infos[i].rows, k, format === 'q4' ? 4 : 8));
+      for (const [i, name] of names.entries()) parts.push(await readBlocks(model, name, infos[i], format === 'q4' ? 4 : 8));
       return { kind: 'quantized', matrix: parts.length === 1 ? parts[0] : concatQuantized(parts) };
     },
   };
