@@ -5,6 +5,7 @@
 import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
+import { parameterCount } from '../src/engine/config';
 import { generate } from '../src/engine/generate';
 import { loadGlmModel } from '../src/engine/model';
 import { checkpointSource } from '../src/engine/source';
@@ -29,8 +30,7 @@ sessionClass.prototype.run = async function (this: ort.InferenceSession, ...args
 } as Run;
 
 const checkpoint = await openCheckpoint(folderFiles(values.model!));
-const c = checkpoint.config;
-const params = c.vocabSize * c.hiddenSize + c.numLayers * (2 * c.hiddenSize * c.numHeads * c.headDim + 2 * c.hiddenSize * c.numKvHeads * c.headDim + 3 * c.hiddenSize * c.intermediateSize);
+const params = parameterCount(checkpoint.config);
 const configs: [string, WeightFormat, boolean][] = [
   ['q4, MatMulNBits', 'q4', false],
   ['q4 widened to f32', 'q4', true],

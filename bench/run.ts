@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from '@playwright/test';
 import { openCheckpoint } from '../src/engine/checkpoint';
+import { parameterCount } from '../src/engine/config';
 import { writePack } from '../src/engine/pack/write';
 import { formatBytes } from '../src/util/bytes';
 import { writeGlmCheckpoint, type CheckpointSpec } from '../tools/checkpoint-writer';
@@ -67,9 +68,7 @@ async function prepare(cache: string, name: string, format: 'q4' | 'f32'): Promi
     console.log(`exporting ${packId} for transformers.js...`);
     await exportTransformersJs(checkpoint, format, join(cache, 'tjs', packId));
   }
-  const c = (await openCheckpoint(folderFiles(checkpoint))).config;
-  const layer = 2 * c.hiddenSize * c.numHeads * c.headDim + 2 * c.hiddenSize * c.numKvHeads * c.headDim + 3 * c.hiddenSize * c.intermediateSize;
-  return { packId, params: c.vocabSize * c.hiddenSize + c.numLayers * layer };
+  return { packId, params: parameterCount((await openCheckpoint(folderFiles(checkpoint))).config) };
 }
 
 /** Prompt ids drawn from a seeded generator over the ordinary (non-special) ids. */

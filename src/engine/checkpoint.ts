@@ -5,14 +5,18 @@ import { CheckpointError } from './errors';
 import { readText, type CheckpointFiles } from './files';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors';
 
-export interface Checkpoint {
+/** What any checkpoint carries besides its tensors (safetensors here, GGUF in gguf.ts). */
+export interface CheckpointMeta {
   files: CheckpointFiles;
   config: GlmConfig;
-  /** config.json and generation_config.json as found, carried into packs. */
+  /** config.json and generation_config.json as found (or rebuilt), carried into packs. */
   rawConfig: Record<string, unknown>;
   rawGenerationConfig: Record<string, unknown> | null;
   tokenizerJson: unknown;
   tokenizerConfig: Record<string, unknown>;
+}
+
+export interface Checkpoint extends CheckpointMeta {
   tensors: Map<string, TensorEntry>;
 }
 

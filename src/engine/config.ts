@@ -96,3 +96,9 @@ export function withGenerationConfig(config: GlmConfig, generation: unknown): Gl
   const extra = idList((generation as Json).eos_token_id);
   return { ...config, eosTokenIds: [...new Set([...config.eosTokenIds, ...extra])] };
 }
+
+/** Parameters of the embedding table and the decoder layers' linear weights (norms and biases left out). */
+export function parameterCount(c: GlmConfig): number {
+  const layer = 2 * c.hiddenSize * c.numHeads * c.headDim + 2 * c.hiddenSize * c.numKvHeads * c.headDim + 3 * c.hiddenSize * c.intermediateSize;
+  return c.vocabSize * c.hiddenSize + c.numLayers * layer;
+}

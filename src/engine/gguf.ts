@@ -5,7 +5,8 @@
 // F32/F16/BF16, the other simple block types (Q4_1, Q5_0, Q5_1) and the K-quants of Q4_K_M-style
 // files (Q4_K, Q5_K, Q6_K) are dequantized and quantized again. The config and tokenizer are rebuilt from the GGUF metadata unless given.
 import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/gguf';
-import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
+import type { CheckpointMeta } from './checkpoint';
+import { parseGlmConfig, withGenerationConfig } from './config';
 import { CheckpointError, UnsupportedModelError } from './errors';
 import { readText, type CheckpointFiles } from './files';
 import { concatArrays } from '../util/bytes';
@@ -122,16 +123,10 @@ function ggufName(name: string): string {
   throw new Error(`no GGUF name for ${name}`);
 }
 
-export interface GgufCheckpoint {
+/** A GGUF file; its rawConfig is config.json as a Hugging Face checkpoint would have it. */
+export interface GgufCheckpoint extends CheckpointMeta {
   kind: 'gguf';
-  files: CheckpointFiles;
   file: string;
-  config: GlmConfig;
-  /** config.json as a Hugging Face checkpoint would have it (kept in the pack's manifest). */
-  rawConfig: Record<string, unknown>;
-  rawGenerationConfig: Record<string, unknown> | null;
-  tokenizerJson: unknown;
-  tokenizerConfig: Record<string, unknown>;
   tensors: Map<string, { dtype: GGMLQuantizationType; shape: number[]; offset: number }>;
 }
 

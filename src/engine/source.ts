@@ -1,7 +1,7 @@
 // Where a loaded model's weights come from: a Hugging Face checkpoint (converted part by part on
 // the fly) or a pack (parts stored ready in kernel layout). The loader reads only through this.
 import type { Arena } from './arena';
-import { readTensor, type Checkpoint } from './checkpoint';
+import { readTensor, type Checkpoint, type CheckpointMeta } from './checkpoint';
 import type { GlmConfig } from './config';
 import type { LayerWeights } from './graphs';
 import { basePart, layerPart, type Part } from './parts';
@@ -102,7 +102,7 @@ export function checkpointSource(checkpoint: Checkpoint, format: WeightFormat): 
 }
 
 /** A source over any tensor reader (a safetensors checkpoint, a GGUF file). */
-export function readerSource(reader: TensorReader, model: Pick<Checkpoint, 'config' | 'tokenizerJson' | 'tokenizerConfig'>, format: WeightFormat): ModelSource {
+export function readerSource(reader: TensorReader, model: CheckpointMeta, format: WeightFormat): ModelSource {
   const config = model.config;
   return {
     config,
