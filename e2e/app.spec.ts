@@ -1,20 +1,13 @@
 // The app as a user meets it: offline after the first visit, saved conversations, safe Markdown,
 // regenerate and edit, the Chinese UI, settings that persist, and the models page.
 import { expect, test } from '@playwright/test';
-import type { Server } from 'node:http';
-import { startServer } from '../tools/serve';
-import { ask, ready } from './helpers';
+import { ask, ready, serveApp } from './helpers';
 
-let server: Server;
-let baseUrl: string;
 
-test.beforeAll(async () => {
-  ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
-});
-test.afterAll(() => server?.close());
+const app = serveApp();
 
 test('after the first visit the app opens and answers offline, fetching nothing from the network', async ({ page, context }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   // Wait until the service worker has precached the app and is active; the first load is not
   // controlled yet, so a reload while online puts the page under it.
@@ -50,7 +43,7 @@ test('the Content-Security-Policy holds: a chat, the models page and settings ca
       (window as any).violations.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
   });
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("script-src 'self' 'wasm-unsafe-eval'");
   await ask(page, 'What is top-p?');
@@ -60,7 +53,7 @@ test('the Content-Security-Policy holds: a chat, the models page and settings ca
 });
 
 test('conversations are saved, listed, renamed and deleted, and survive a reload', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await ask(page, 'Hello');
   await page.getByRole('button', { name: 'New chat' }).click();
@@ -81,7 +74,7 @@ test('conversations are saved, listed, renamed and deleted, and survive a reload
 });
 
 test('model output is rendered as Markdown, and HTML in it shows as text, never as live markup', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   // A saved conversation whose reply holds Markdown and hostile HTML, as a model could write it.
   await page.evaluate(async () => {
@@ -105,7 +98,7 @@ test('model output is rendered as Markdown, and HTML in it shows as text, never 
 });
 
 test('regenerate replaces the last reply; editing a question resends it', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await ask(page, 'Hello');
   await page.getByRole('button', { name: 'Regenerate' }).click();
@@ -121,7 +114,7 @@ test('regenerate replaces the last reply; editing a question resends it', async 
 test.describe('in Chinese', () => {
   test.use({ locale: 'zh-CN' });
   test('the UI follows navigator.language and can switch to English', async ({ page }) => {
-    await page.goto(baseUrl);
+    await page.goto(app.url);
     await expect(page.getByText('GLM Pocket demo 已就绪')).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('textbox', { name: '消息' })).toBeVisible();
     await expect(page.getByRole('button', { name: '发送' })).toBeVisible();
@@ -133,7 +126,7 @@ test.describe('in Chinese', () => {
 });
 
 test('settings persist, and the models page lists the demo with its size and backend', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Max tokens').fill('64');
@@ -148,7 +141,7 @@ test('settings persist, and the models page lists the demo with its size and bac
   await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('q4 · 1.24 MB');
   await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
   await expect(page.getByText(/Storage: .* used, .* free/)).toBeVisible();
-  await page.getByLabel('Pack URL').fill(`${baseUrl}no-such-pack/`);
+  await page.getByLabel('Pack URL').fill(`${app.url}no-such-pack/`);
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('no GLM Pocket pack there (HTTP 404)');
 });

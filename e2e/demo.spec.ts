@@ -1,16 +1,10 @@
 // First visit: the embedded demo pack installs from the app's own origin with visible progress,
 // and a question gets an answer streamed into the conversation log, with the figures.
 import { expect, test } from '@playwright/test';
-import type { Server } from 'node:http';
-import { startServer } from '../tools/serve';
+import { serveApp } from './helpers';
 
-let server: Server;
-let baseUrl: string;
 
-test.beforeAll(async () => {
-  ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
-});
-test.afterAll(() => server?.close());
+const app = serveApp();
 
 test('the demo model installs on first load and answers a question', async ({ page }) => {
   const origins = new Set<string>();
@@ -20,7 +14,7 @@ test('the demo model installs on first load and answers a question', async ({ pa
   await page.addInitScript(() => {
     new MutationObserver(() => document.querySelector('.status') && (window as any).recordStatus(document.querySelector('.status')!.textContent)).observe(document, { subtree: true, childList: true, characterData: true });
   });
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   expect(statuses.some((s) => /Installing the demo model: [\d.]+ [kM]B of 1.24 MB/.test(s)), 'install progress was shown').toBe(true);
 
@@ -29,11 +23,11 @@ test('the demo model installs on first load and answers a question', async ({ pa
   await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText(/context \d+ of 1024 tokens/)).toBeVisible();
   await expect(page.getByRole('log')).toContainText('Add to Home Screen');
-  expect([...origins]).toEqual([new URL(baseUrl).origin]);
+  expect([...origins]).toEqual([new URL(app.url).origin]);
 });
 
 test('a second visit loads the installed demo without downloading it again', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   const chunkRequests: string[] = [];
   page.on('request', (r) => r.url().includes('/models/') && chunkRequests.push(r.url()));

@@ -1,21 +1,14 @@
 // Faults the app recovers from without losing the conversation: a lost GPU device (fall back to
 // wasm), and model chunks the browser evicted from storage (explained, downloaded again).
 import { expect, test } from '@playwright/test';
-import type { Server } from 'node:http';
 import { memoryPeaks, rendererResidentBytes, resetPeaks } from '../bench/browser';
-import { startServer } from '../tools/serve';
-import { ask, ready } from './helpers';
+import { ask, ready, serveApp } from './helpers';
 
-let server: Server;
-let baseUrl: string;
 
-test.beforeAll(async () => {
-  ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
-});
-test.afterAll(() => server?.close());
+const app = serveApp();
 
 test('a lost GPU device falls back to wasm and the conversation goes on', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Backend').selectOption('webgpu');
@@ -36,7 +29,7 @@ test('a lost GPU device falls back to wasm and the conversation goes on', async 
 });
 
 test('model chunks evicted from storage are explained, downloaded again, and the saved conversation stays', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await ask(page, 'Hello');
   // Drop one stored chunk of the demo, as a browser evicting storage would.
@@ -58,10 +51,10 @@ test('model chunks evicted from storage are explained, downloaded again, and the
 });
 
 test('two tabs share the store safely: only one runs the model, and the other can take over', async ({ page, context }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   const second = await context.newPage();
-  await second.goto(baseUrl);
+  await second.goto(app.url);
   await expect(second.getByText('GLM Pocket is open in another tab, which runs the model.')).toBeVisible();
   await expect(second.getByRole('button', { name: 'Send' })).toBeDisabled();
   await second.getByRole('button', { name: 'Use it here' }).click();
@@ -75,7 +68,7 @@ test('two tabs share the store safely: only one runs the model, and the other ca
 });
 
 test('generation pauses while the app is in the background and resumes when it is back', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   const setVisibility = (state: 'hidden' | 'visible') =>
     page.evaluate((s) => {
@@ -98,7 +91,7 @@ test('generation pauses while the app is in the background and resumes when it i
 
 test('a conversation of more than 4x the context length keeps answering, in flat memory', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Context length (tokens)').fill('256');
@@ -154,7 +147,7 @@ test('a conversation of more than 4x the context length keeps answering, in flat
 });
 
 test('a crashed engine worker is replaced, the model reloaded, and the conversation kept', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await ask(page, 'Hello');
   await page.evaluate(() => (globalThis as any).glmPocketEngine.crash());
@@ -166,7 +159,7 @@ test('a crashed engine worker is replaced, the model reloaded, and the conversat
 });
 
 test('running out of memory while loading falls back to streaming on the CPU, and the model answers', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await page.evaluate(() => (globalThis as any).glmPocketEngine.failNextLoad());
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -185,7 +178,7 @@ test('compute pressure slows generation when serious and pauses it when critical
   const cdp = await page.context().newCDPSession(page);
   const pressure = (state: string) => cdp.send('Emulation.setPressureStateOverride' as never, { source: 'cpu', state } as never);
   await cdp.send('Emulation.setPressureSourceOverrideEnabled' as never, { enabled: true, source: 'cpu' } as never);
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await pressure('serious');
   await expect(page.getByText('Slowed down: the device reports serious load or heat.')).toBeVisible();

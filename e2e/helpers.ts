@@ -1,5 +1,18 @@
-// Steps the app's browser tests share: waiting for the demo model, asking a question.
-import { expect, type Page } from '@playwright/test';
+// Steps the app's browser tests share: serving the built app, waiting for the demo model, asking a question.
+import { expect, test, type Page } from '@playwright/test';
+import type { Server } from 'node:http';
+import { startServer } from '../tools/serve';
+
+/** Serves the built app (dist/) to the tests of the calling file; `app.url` is its address once they run. */
+export function serveApp(): { url: string } {
+  const app = { url: '' };
+  let server: Server | undefined;
+  test.beforeAll(async () => {
+    ({ server, url: app.url } = await startServer({ root: 'dist' }));
+  });
+  test.afterAll(() => server?.close());
+  return app;
+}
 
 /** Waits until the app has installed and loaded its demo model. */
 export async function ready(page: Page, text = 'GLM Pocket demo ready'): Promise<void> {

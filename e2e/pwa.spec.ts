@@ -1,28 +1,20 @@
 // Installability, phone layouts, the same greedy reply on wasm and WebGPU, and screenshots of the
 // main screens (written to e2e/screenshots/, which git ignores).
 import { devices, expect, test } from '@playwright/test';
-import type { Server } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchProfile } from '../bench/browser';
-import { startServer } from '../tools/serve';
-import { ask, ready } from './helpers';
+import { ask, ready, serveApp } from './helpers';
 
-let server: Server;
-let baseUrl: string;
+const app = serveApp();
 const SHOTS = 'e2e/screenshots';
-
-test.beforeAll(async () => {
-  ({ server, url: baseUrl } = await startServer({ root: 'dist' }));
-});
-test.afterAll(() => server?.close());
 
 test('Chromium finds the app installable: manifest parses, no installability errors, the service worker controls the page', async () => {
   // A persistent profile: Chromium never offers installation in an incognito context.
   const context = await launchProfile(await mkdtemp(join(tmpdir(), 'glm-install-')));
   const page = await context.newPage();
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
@@ -38,7 +30,7 @@ test('Chromium finds the app installable: manifest parses, no installability err
 });
 
 test('the same greedy reply on wasm and on WebGPU', async ({ page }) => {
-  await page.goto(baseUrl);
+  await page.goto(app.url);
   await ready(page);
   const replies: string[] = [];
   for (const backend of ['CPU (WebAssembly)', 'WebGPU (GPU)']) {
@@ -65,7 +57,7 @@ for (const [name, device] of [
   test.describe(name, () => {
     test.use({ viewport: device.viewport, deviceScaleFactor: device.deviceScaleFactor, isMobile: device.isMobile, hasTouch: device.hasTouch, userAgent: device.userAgent });
     test('the chat works by touch and nothing overflows the screen', async ({ page }) => {
-      await page.goto(baseUrl);
+      await page.goto(app.url);
       await ready(page);
       await page.getByRole('textbox', { name: 'Message' }).tap();
       await page.getByRole('textbox', { name: 'Message' }).fill('How do I delete a model?');
@@ -94,7 +86,7 @@ test.describe('screenshots', () => {
       test.use({ viewport, colorScheme, locale });
       test(`main screens (${label})`, async ({ page }) => {
         const zh = locale.startsWith('zh');
-        await page.goto(baseUrl);
+        await page.goto(app.url);
         await ready(page, zh ? 'GLM Pocket demo 已就绪' : 'GLM Pocket demo ready');
         await ask(page, zh ? 'GLM Pocket 是什么？' : 'What is GLM Pocket?', zh ? '发送' : 'Send', zh ? '消息' : 'Message');
         await page.screenshot({ path: `${SHOTS}/chat-${label}.png` });
