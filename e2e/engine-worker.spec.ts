@@ -81,3 +81,44 @@ test('on WebGPU with a binding limit below lm_head, the split lm_head gives the 
   }, ids);
   expect(maxRelativeError(logits, expected)).toBeLessThan(1e-3);
 });
+
+test('on WebGPU, the KV cache written in place (and grown past its first 256 positions) gives the Node engine\'s logits at every step', async ({ page }) => {
+  // A 250-token prompt, then one token at a time: the in-place cache starts at 256 positions and
+  // doubles (its contents copied) at the 257th. A second sequence reuses the grown buffers.
+  const prompt = Array.from({ length: 250 }, (_, i) => (i * 37 + 11) % 272);
+  const steps = [3, 141, 59, 26, 5, 35, 89, 79, 32];
+  const second = [100, 200, 7];
+  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'edge'))), 'q4'), { ort });
+  const expected = [await model.forward(prompt)];
+  for (const id of steps) expected.push(await model.forward([id]));
+  model.reset();
+  expected.push(await model.forward(second));
+
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
+  const runs = await page.evaluate(
+    async ({ prompt, steps, second }) => {
+      const engine = (globalThis as any).glmPocketEngine;
+      const runs = [];
+      for (const kvInPlace of [true, false]) {
+        const info = await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/edge/', format: 'q4' }, backend: 'webgpu', segmentSize: 2, kvInPlace });
+        const lastRow = async (ids: number[], append: boolean) => {
+          const { logits, vocabSize } = await engine.logits(ids, append);
+          return Array.from((logits as Float32Array).subarray(logits.length - vocabSize));
+        };
+        const logits = [await lastRow(prompt, false)];
+        for (const id of steps) logits.push(await lastRow([id], true));
+        logits.push(await lastRow(second, false));
+        runs.push({ kvInPlace: info.kvInPlace, attentionCheck: info.attentionCheck, logits });
+      }
+      return runs;
+    },
+    { prompt, steps, second },
+  );
+  expect(runs.map((r) => r.kvInPlace)).toEqual([true, false]);
+  // The GPU's attention kernel was checked against the CPU's (SwiftShader fails long passes: 'short-passes').
+  for (const run of runs) expect(['passed', 'short-passes']).toContain(run.attentionCheck);
+  for (const run of runs) {
+    run.logits.forEach((row, step) => expect(maxRelativeError(row, expected[step]), `${run.kvInPlace ? 'in place' : 'growing'}, step ${step}`).toBeLessThan(1e-3));
+  }
+});

@@ -98,6 +98,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
     memoryBudgetBytes: request.memoryBudgetBytes,
     prepackWeights: request.prepackWeights,
     floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? floatWeightsFit(source, { budgetBytes: request.memoryBudgetBytes, deviceMemoryGiB: limits.deviceMemoryGiB, prepackWeights: request.prepackWeights })),
+    kvInPlace: request.kvInPlace,
     sessionOptions: { executionProviders: [request.backend] },
     onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
   });
@@ -116,6 +117,9 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
       planReason: model.plan.reason,
       attention: model.attention,
       floatWeights: model.floatWeights,
+      kvInPlace: model.kvInPlace,
+      attentionCheck: model.attentionCheck,
+      passTokens: model.passTokens,
       vocabSize: c.vocabSize,
       maxSequenceLength: model.maxSequenceLength,
       loadMs: performance.now() - start,
@@ -153,7 +157,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       return load(requestId, request);
     case 'logits': {
       const { model } = requireModel();
-      model.reset();
+      if (!request.append) model.reset();
       const logits = await model.forward(request.ids, true);
       post({ type: 'logits', requestId, logits, vocabSize: model.config.vocabSize });
       return;

@@ -246,13 +246,11 @@ function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w:
   }
   let qkv = linear(g, `${p}self_attn.qkv_proj.weight`, x, w.qkvProj); // [1, S, (heads + 2 * kv_heads) * D]
   if (w.qkvBias) qkv = g.op('Add', [qkv, g.initializer(`${p}self_attn.qkv_proj.bias`, FLOAT, [w.qkvBias.length], w.qkvBias)]);
-  const scale = { float: 1 / Math.sqrt(headDim) };
   const kvShape: (number | string)[] = [1, numKvHeads, 'T', headDim];
 
   if (inputs.gqa) {
-    const { seqlensK, total, cos, sin } = inputs.gqa;
     const outputs = [`${p}attn_out`, io.presentKey(layer), io.presentValue(layer)];
-    g.msOp('GroupQueryAttention', [qkv, '', '', pastK, pastV, seqlensK, total, cos, sin], { num_heads: numHeads, kv_num_heads: numKvHeads, scale, do_rotary: 1, rotary_interleaved: 1 }, outputs);
+    groupQueryAttention(g, inputs.config, qkv, pastK, pastV, inputs.gqa, outputs);
     g.output(io.presentKey(layer), io.presentKey(layer), FLOAT, kvShape);
     g.output(io.presentValue(layer), io.presentValue(layer), FLOAT, kvShape);
     return outputs[0];
@@ -260,6 +258,38 @@ function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w:
 
   const [q, k, v] = g.ops('Split', [qkv, g.int64(`${p}qkv_split`, sizes)], 3, { axis: -1 });
   return plainAttention(g, p, inputs, q, k, v, pastK, pastV, layer);
+}
+
+/** GLM's attention as one GroupQueryAttention node: packed qkv, interleaved rotary, the KV cache. */
+function groupQueryAttention(g: Graph, config: GlmConfig, qkv: string, pastK: string, pastV: string, gqa: NonNullable<SegmentInputs['gqa']>, outputs: string[]): void {
+  const { numHeads, numKvHeads, headDim } = config;
+  const attributes = { num_heads: numHeads, kv_num_heads: numKvHeads, scale: { float: 1 / Math.sqrt(headDim) }, do_rotary: 1, rotary_interleaved: 1 };
+  g.msOp('GroupQueryAttention', [qkv, '', '', pastK, pastV, gqa.seqlensK, gqa.total, gqa.cos, gqa.sin], attributes, outputs);
+}
+
+/**
+ * The attention of one layer alone, as the segments run it (for checking a device's kernel):
+ * qkv [1, S, (heads + 2 * kv_heads) * D] and past key/value -> attention [1, S, heads * D] and present key/value.
+ */
+export function buildAttentionGraph(config: GlmConfig, positions: number): Uint8Array {
+  const g = new Graph('glm_attention');
+  const { numHeads, numKvHeads, headDim, rotaryDim } = config;
+  const qkv = g.input('qkv', FLOAT, [1, 'S', (numHeads + 2 * numKvHeads) * headDim]);
+  const pastK = g.input(io.pastKey(0), FLOAT, [1, numKvHeads, 'P', headDim]);
+  const pastV = g.input(io.pastValue(0), FLOAT, [1, numKvHeads, 'P', headDim]);
+  const caches = rotaryCaches(config, positions);
+  const gqa = {
+    seqlensK: g.input(io.SEQLENS_K, DataType.INT32, [1]),
+    total: g.input(io.TOTAL_SEQUENCE_LENGTH, DataType.INT32, []),
+    cos: g.initializer('cos_cache', FLOAT, [positions, rotaryDim / 2], caches.cos),
+    sin: g.initializer('sin_cache', FLOAT, [positions, rotaryDim / 2], caches.sin),
+  };
+  const outputs = ['attention', io.presentKey(0), io.presentValue(0)];
+  groupQueryAttention(g, config, qkv, pastK, pastV, gqa, outputs);
+  g.output('attention', 'attention', FLOAT, [1, 'S', numHeads * headDim]);
+  g.output(io.presentKey(0), io.presentKey(0), FLOAT, [1, numKvHeads, 'T', headDim]);
+  g.output(io.presentValue(0), io.presentValue(0), FLOAT, [1, numKvHeads, 'T', headDim]);
+  return g.encode();
 }
 
 /** Attention in plain ONNX ops over q [1, S, heads * D], k and v [1, S, kv_heads * D] and the past. */

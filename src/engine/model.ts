@@ -3,8 +3,10 @@
 // hands its buffer to ORT as externalData, so JS holds at most one segment's weights while loading;
 // segments the memory budget cannot keep are loaded again for each forward pass (streaming).
 import type * as Ort from 'onnxruntime-web';
-import { formatBytes } from '../util/bytes';
+import { concatArrays, formatBytes } from '../util/bytes';
 import { Arena } from './arena';
+import { checkGpuAttention, type AttentionCheck } from './attention-check';
+import { GpuKvCache } from './kv-cache';
 import type { GlmConfig } from './config';
 import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from './graphs';
 import * as io from './io-names';
@@ -40,6 +42,13 @@ export interface LoadOptions {
    * For the CPU only: WebGPU's 4-bit kernels are fast. Use floatWeightsFit() to decide.
    */
   floatWeightsOnCpu?: boolean;
+  /**
+   * On WebGPU with GQA (default true): the KV cache lives in fixed-capacity GPU buffers that GQA
+   * writes in place (see kv-cache.ts); false lets ORT allocate a longer cache every step.
+   */
+  kvInPlace?: boolean;
+  /** Most new tokens per pass through the layers; longer forward() calls are split (default: no limit). */
+  maxPassTokens?: number;
   /** Called after each session is created: done / total sessions. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -84,7 +93,18 @@ function checkLayerBindings(config: GlmConfig, format: WeightFormat, maxBindingB
 export async function loadGlmModel(source: ModelSource, options: LoadOptions): Promise<GlmModel> {
   const { ort } = options;
   const config = source.config;
-  const attention = options.attention ?? defaultAttentionKind(config);
+  const executionProviders = options.sessionOptions?.executionProviders ?? [];
+  const onGpu = executionProviders.some((ep) => (typeof ep === 'string' ? ep : ep.name) === 'webgpu');
+  let attention = options.attention ?? defaultAttentionKind(config);
+  // GPU attention kernels are checked against the CPU's first (see attention-check.ts).
+  let attentionCheck: AttentionCheck = 'not-run';
+  let passTokens = options.maxPassTokens ?? Infinity;
+  if (onGpu && attention === 'gqa') {
+    const support = await checkGpuAttention(ort, config, executionProviders);
+    attentionCheck = support.check;
+    if (support.check === 'failed') attention = 'plain';
+    else passTokens = Math.min(passTokens, support.passTokens);
+  }
   const maxSequenceLength = options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, 4096);
   const floatWeights = Boolean(options.floatWeightsOnCpu) && (source.format === 'q4' || source.format === 'q8');
   const sizes = floatWeights ? widenedSizes(source) : { layerBytes: source.layerBytes(0), baseBytes: source.baseBytes() };
@@ -98,8 +118,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const extra = options.prepackWeights === false ? { session: { disable_prepacking: '1' } } : undefined;
   // On WebGPU, hidden states and the KV cache stay in GPU buffers from one session to the next:
   // only token ids go up and logits come down. (Not for streamed segments, released after each run.)
-  const executionProviders = options.sessionOptions?.executionProviders ?? [];
-  const gpuResident = executionProviders.some((ep) => (typeof ep === 'string' ? ep : ep.name) === 'webgpu') && !plan.streaming;
+  const gpuResident = onGpu && !plan.streaming;
   const createOn =
     (executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders']): SessionFactory =>
     (graph, parts, gpuOutputs) =>
@@ -143,7 +162,9 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   // Only a streaming model keeps the arena, to read its streamed segments into on every pass.
   if (!plan.streaming) arena = null;
   const loadStreamed = (segment: Segment) => createSegmentSession(source, segment, attention, maxSequenceLength, create, arena!, floatWeights);
-  return new GlmModel(ort, config, attention, maxSequenceLength, plan, embedSession, sessions, headSession, loadStreamed, floatWeights);
+  // The sessions exist now, and with them the GPU device ORT runs on.
+  const kvCache = gpuResident && attention === 'gqa' && options.kvInPlace !== false ? new GpuKvCache(ort, await ort.env.webgpu.device, config, maxSequenceLength) : null;
+  return new GlmModel(ort, config, attention, maxSequenceLength, plan, embedSession, sessions, headSession, loadStreamed, floatWeights, kvCache, { check: attentionCheck, passTokens });
 }
 
 /** Layer and base bytes once q4/q8 linear layers are widened to f32 (the quantized table stays for the lookup). */
@@ -197,12 +218,30 @@ export class GlmModel {
     private readonly loadStreamed: (segment: Segment) => Promise<Ort.InferenceSession>,
     /** Quantized linear layers run as f32 (floatWeightsOnCpu). */
     readonly floatWeights = false,
+    /** WebGPU + GQA: the cache GQA writes in place; otherwise each step's present tensors become the past. */
+    private readonly kvCache: GpuKvCache | null = null,
+    /** The GPU attention check, and the most new tokens one pass takes (forward() splits longer runs). */
+    private readonly attentionSupport: { check: AttentionCheck; passTokens: number } = { check: 'not-run', passTokens: Infinity },
   ) {
     this.reset();
   }
 
   get segments(): Segment[] {
     return this.plan.segments;
+  }
+
+  get attentionCheck(): AttentionCheck {
+    return this.attentionSupport.check;
+  }
+
+  /** Most new tokens per pass through the layers. */
+  get passTokens(): number {
+    return this.attentionSupport.passTokens;
+  }
+
+  /** The KV cache is updated in place in GPU buffers (kvInPlace). */
+  get kvInPlace(): boolean {
+    return this.kvCache !== null;
   }
 
   /** Tokens already in the KV cache. */
@@ -222,45 +261,72 @@ export class GlmModel {
   /**
    * Appends tokens to the cached sequence and returns logits [rows, vocab] row-major: one row per
    * new token with allPositions, else only the last token's row. All new tokens go through each
-   * segment in one pass, so a streamed segment is read once per call.
+   * segment in one pass (in passes of passTokens where the GPU's attention needs short ones), so a
+   * streamed segment is read once per call.
    */
   async forward(ids: readonly number[], allPositions = false): Promise<Float32Array> {
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
-    const S = ids.length;
-    const P = this.pastLength;
-    const T = P + S;
+    const T = this.pastLength + ids.length;
     if (T > this.maxSequenceLength) throw new ContextOverflowError(T, this.maxSequenceLength);
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.config.vocabSize);
     if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary (0..${this.config.vocabSize - 1})`);
+    if (ids.length <= this.passTokens) return (await this.pass(ids, allPositions ? 'all' : 'last'))!;
+    const rows: Float32Array[] = [];
+    for (let first = 0; first < ids.length; first += this.passTokens) {
+      const last = first + this.passTokens >= ids.length;
+      const logits = await this.pass(ids.slice(first, first + this.passTokens), allPositions ? 'all' : last ? 'last' : 'none');
+      if (logits) rows.push(logits);
+    }
+    return concatArrays(rows, (n) => new Float32Array(n));
+  }
+
+  /** One pass of ids through every segment, then the head for the rows asked for. */
+  private async pass(ids: readonly number[], logitRows: 'all' | 'last' | 'none'): Promise<Float32Array | null> {
+    const S = ids.length;
+    const P = this.pastLength;
+    const T = P + S;
 
     const { Tensor } = this.ort;
     const inputIds = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, S]);
     let hidden = (await this.embedSession.run({ [io.INPUT_IDS]: inputIds }))[io.HIDDEN_STATES];
     const positionFeeds = this.positionFeeds(P, S);
+    const kv = this.kvCache;
+    kv?.reserve(T, P);
 
     for (const [index, segment] of this.plan.segments.entries()) {
       const session = this.segmentSessions[index] ?? (await this.loadStreamed(segment));
       const { firstLayer, layerCount } = segment;
       const feeds: Record<string, Ort.Tensor> = { [io.HIDDEN_STATES]: hidden, ...positionFeeds };
+      // In place: each present output is bound to the buffer its past is read from.
+      const fetches: Record<string, Ort.Tensor | null> = { [io.HIDDEN_STATES_OUT]: null };
       for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
-        feeds[io.pastKey(layer)] = this.past[2 * layer];
-        feeds[io.pastValue(layer)] = this.past[2 * layer + 1];
+        feeds[io.pastKey(layer)] = kv ? kv.key(layer) : this.past[2 * layer];
+        feeds[io.pastValue(layer)] = kv ? kv.value(layer) : this.past[2 * layer + 1];
+        if (kv) {
+          fetches[io.presentKey(layer)] = kv.key(layer);
+          fetches[io.presentValue(layer)] = kv.value(layer);
+        }
       }
-      const out = await session.run(feeds);
+      const out = await (kv ? session.run(feeds, fetches) : session.run(feeds));
       if (!segment.resident) await session.release();
       // GPU-resident tensors this run consumed are freed once their successors exist.
       releaseIfGpu(hidden);
+      hidden = out[io.HIDDEN_STATES_OUT];
+      if (kv) continue;
       for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
         releaseIfGpu(this.past[2 * layer]);
         releaseIfGpu(this.past[2 * layer + 1]);
         this.past[2 * layer] = out[io.presentKey(layer)];
         this.past[2 * layer + 1] = out[io.presentValue(layer)];
       }
-      hidden = out[io.HIDDEN_STATES_OUT];
     }
     this.pastLength = T;
 
-    const start = new Tensor('int64', BigInt64Array.of(BigInt(allPositions ? 0 : S - 1)), [1]);
+    if (logitRows === 'none') {
+      releaseIfGpu(hidden);
+      return null;
+    }
+    const start = new Tensor('int64', BigInt64Array.of(BigInt(logitRows === 'all' ? 0 : S - 1)), [1]);
     const logits = (await this.headSession.run({ [io.HIDDEN_STATES]: hidden, [io.LOGITS_START]: start }))[io.LOGITS];
     releaseIfGpu(hidden);
     return logits.data as Float32Array;
@@ -287,6 +353,7 @@ export class GlmModel {
   async release(): Promise<void> {
     this.past.forEach(releaseIfGpu);
     this.past = [];
+    this.kvCache?.release();
     const sessions = [this.embedSession, ...this.segmentSessions, this.headSession].filter((s): s is Ort.InferenceSession => s !== null);
     await Promise.all(sessions.map((s) => s.release()));
   }

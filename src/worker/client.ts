@@ -134,9 +134,9 @@ export class EngineClient {
     return (await this.call({ type: 'delete-pack', id }, 'packs')).packs;
   }
 
-  /** Logits [ids.length, vocab] for a fresh sequence. */
-  async logits(ids: number[]): Promise<{ logits: Float32Array; vocabSize: number }> {
-    return this.call({ type: 'logits', ids }, 'logits');
+  /** Logits [ids.length, vocab] for a fresh sequence, or for ids appended to the cached one. */
+  async logits(ids: number[], append = false): Promise<{ logits: Float32Array; vocabSize: number }> {
+    return this.call({ type: 'logits', ids, append }, 'logits');
   }
 
   /** Generates from token ids (no chat template): the ids chosen and the figures of the run. */

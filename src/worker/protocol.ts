@@ -2,6 +2,7 @@
 // until both the worker and the client handle it.
 import type { GenerateOptions, GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
+import type { AttentionCheck } from '../engine/attention-check';
 import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
 
@@ -25,6 +26,8 @@ export interface LoadRequest {
   bindingLimitBytes?: number;
   /** wasm only: run q4/q8 linear layers as f32 (faster, more memory); by default when it fits. */
   floatWeightsOnCpu?: boolean;
+  /** WebGPU only: keep the KV cache in fixed-capacity GPU buffers written in place (default true). */
+  kvInPlace?: boolean;
 }
 
 export interface ModelInfo {
@@ -38,6 +41,12 @@ export interface ModelInfo {
   attention: 'gqa' | 'plain';
   /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
   floatWeights: boolean;
+  /** WebGPU: the KV cache is written in place in fixed-capacity GPU buffers. */
+  kvInPlace: boolean;
+  /** WebGPU: how this GPU's attention kernel did against the CPU's (see engine/attention-check.ts). */
+  attentionCheck: AttentionCheck;
+  /** Most new tokens per pass through the layers (Infinity: no limit). */
+  passTokens: number;
   vocabSize: number;
   maxSequenceLength: number;
   loadMs: number;
@@ -58,7 +67,8 @@ export interface PackSummary {
 
 export type WorkerRequest =
   | ({ type: 'load'; requestId: number } & LoadRequest)
-  | { type: 'logits'; requestId: number; ids: number[] }
+  /** Logits of every id; `append` continues the cached sequence instead of starting a new one. */
+  | { type: 'logits'; requestId: number; ids: number[]; append?: boolean }
   | { type: 'chat'; requestId: number; messages: ChatMessage[]; options: Omit<GenerateOptions, 'signal'> }
   /** Generates from token ids, no template or tokenizer (benchmarks, tools); answers 'generated'. */
   | { type: 'generate'; requestId: number; ids: number[]; options: Omit<GenerateOptions, 'signal' | 'beforeStep'> }

@@ -84,6 +84,22 @@ describe.each(FIXTURES)('%s', (_, spec) => {
     await model.release();
   });
 
+  test('passes split at maxPassTokens give the logits of one pass (every row, and the last row alone)', async () => {
+    const whole = await loadGlmModel(checkpointSource(checkpoint, 'f32'), { ort });
+    const full = await whole.forward(IDS, true);
+    await whole.release();
+    const split = await loadGlmModel(checkpointSource(checkpoint, 'f32'), { ort, maxPassTokens: 3 });
+    expect(split.passTokens).toBe(3);
+    expect(relativeError(await split.forward(IDS, true), full)).toBeLessThan(1e-5);
+    expect(split.cachedTokens).toBe(IDS.length);
+    split.reset();
+    const V = checkpoint.config.vocabSize;
+    const last = await split.forward(IDS);
+    expect(last.length).toBe(V);
+    expect(relativeError(last, full.subarray((IDS.length - 1) * V))).toBeLessThan(1e-5);
+    await split.release();
+  });
+
   test('segment sizes 1, 2 and all layers give identical logits', async () => {
     const results: Float32Array[] = [];
     for (const segmentSize of [1, 2, checkpoint.config.numLayers]) {

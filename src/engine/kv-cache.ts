@@ -1,0 +1,83 @@
+// The KV cache in fixed-capacity GPU buffers, for WebGPU with GroupQueryAttention. Each layer's
+// present key/value output is bound to the very buffer that is fed as its past, so GQA writes the
+// new positions in place (ORT's past/present share-buffer mode) instead of ORT allocating a
+// longer cache and copying the whole past into it for every token. Capacity grows by doubling
+// (one GPU copy per head, so the cost is amortized) up to the longest sequence the model was
+// loaded for; a reset keeps the buffers for the next sequence.
+import type * as Ort from 'onnxruntime-web';
+import type { GlmConfig } from './config';
+
+type OrtModule = typeof Ort;
+
+/** Positions a new cache starts with: a short chat never grows it. */
+const FIRST_CAPACITY = 256;
+const FLOAT_BYTES = 4;
+
+export class GpuKvCache {
+  /** [key, value] of each layer, as tensors over the buffers of the current capacity. */
+  private tensors: Ort.Tensor[] = [];
+  private buffers: GPUBuffer[] = [];
+  private capacityPositions = 0;
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly device: GPUDevice,
+    private readonly config: GlmConfig,
+    private readonly maxPositions: number,
+  ) {}
+
+  /** Positions the buffers hold now. */
+  get capacity(): number {
+    return this.capacityPositions;
+  }
+
+  /** GPU memory the cache takes now. */
+  get bytes(): number {
+    return this.buffers.reduce((sum, b) => sum + b.size, 0);
+  }
+
+  key(layer: number): Ort.Tensor {
+    return this.tensors[2 * layer];
+  }
+
+  value(layer: number): Ort.Tensor {
+    return this.tensors[2 * layer + 1];
+  }
+
+  /** Makes room for `total` positions, keeping the first `kept` of the cached sequence. */
+  reserve(total: number, kept: number): void {
+    if (total <= this.capacityPositions) return;
+    if (total > this.maxPositions) throw new RangeError(`the KV cache holds at most ${this.maxPositions} positions, ${total} asked`);
+    let capacity = Math.max(FIRST_CAPACITY, this.capacityPositions);
+    while (capacity < total) capacity *= 2;
+    capacity = Math.min(capacity, this.maxPositions);
+
+    const { numKvHeads, headDim, numLayers } = this.config;
+    const headBytes = (positions: number) => positions * headDim * FLOAT_BYTES;
+    const old = this.buffers;
+    const oldCapacity = this.capacityPositions;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.buffers = Array.from({ length: 2 * numLayers }, (_, i) =>
+      this.device.createBuffer({ label: `kv ${i >> 1} ${i & 1 ? 'value' : 'key'}`, size: numKvHeads * headBytes(capacity), usage }),
+    );
+    if (kept > 0 && old.length > 0) {
+      // [1, kv_heads, capacity, D]: each head's positions are contiguous, at a stride that changes.
+      const encoder = this.device.createCommandEncoder();
+      old.forEach((from, i) => {
+        for (let h = 0; h < numKvHeads; h++) encoder.copyBufferToBuffer(from, h * headBytes(oldCapacity), this.buffers[i], h * headBytes(capacity), headBytes(kept));
+      });
+      this.device.queue.submit([encoder.finish()]);
+    }
+    old.forEach((b) => b.destroy());
+    const dims = [1, numKvHeads, capacity, headDim];
+    this.tensors = this.buffers.map((buffer) => this.ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims }));
+    this.capacityPositions = capacity;
+  }
+
+  release(): void {
+    this.buffers.forEach((b) => b.destroy());
+    this.buffers = [];
+    this.tensors = [];
+    this.capacityPositions = 0;
+  }
+}
