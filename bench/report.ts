@@ -12,8 +12,10 @@ export interface Summary {
   variant: string;
   segments?: number;
   floatWeights?: boolean;
-  /** Greedy tokens GLM Pocket and transformers.js agreed on, of those compared. */
+  /** Greedy tokens GLM Pocket and transformers.js agreed on, of those compared (wasm, before timing). */
   sameTokens: string;
+  /** The timed run's tokens for the first prompt against transformers.js's on the same backend: "agreed/total". */
+  tokensAsPeer?: string;
   loadMs: number;
   prompts: { promptTokens: number; timeToFirstTokenMs: number; prefillTokensPerSecond: number }[];
   decodeTokens: number;
@@ -33,8 +35,8 @@ function groups(summaries: Summary[]): Summary[][] {
 
 export function markdownTables(summaries: Summary[]): string {
   const rows = [
-    '| model | format | backend | runtime | segments | load | TTFT (prompt) | prefill tok/s | decode tok/s | decode vs transformers.js | renderer peak | GPU process peak |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | format | backend | runtime | segments | load | TTFT (prompt) | prefill tok/s | decode tok/s | decode vs transformers.js | tokens = transformers.js | renderer peak | GPU process peak |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const group of groups(summaries)) {
     const peer = group.find((s) => s.variant === 'transformers.js');
@@ -43,7 +45,7 @@ export function markdownTables(summaries: Summary[]): string {
       rows.push(
         `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend} | ${s.variant} | ${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
           `${s.prompts.map((p) => `${p.timeToFirstTokenMs.toFixed(0)} ms (${p.promptTokens})`).join('<br>')} | ${s.prompts.map((p) => p.prefillTokensPerSecond.toFixed(0)).join('<br>')} | ` +
-          `${s.decodeTokensPerSecond.toFixed(1)} | ${ratio} | ${formatBytes(s.rendererBytes)} | ${formatBytes(s.gpuBytes)} |`,
+          `${s.decodeTokensPerSecond.toFixed(1)} | ${ratio} | ${s === peer ? '' : (s.tokensAsPeer ?? '')} | ${formatBytes(s.rendererBytes)} | ${formatBytes(s.gpuBytes)} |`,
       );
     }
   }
@@ -53,17 +55,17 @@ export function markdownTables(summaries: Summary[]): string {
 
 /** Decode tokens/s per configuration, one bar per runtime. */
 export function chartSvg(summaries: Summary[]): string {
-  const colors: Record<string, string> = { 'pocket-default': '#1f6f5c', 'pocket-layer': '#3f9580', 'pocket-single': '#8fcab9', 'transformers.js': '#d9822b' };
+  const colors: Record<string, string> = { 'pocket-default': '#1f6f5c', 'pocket-layer': '#3f9580', 'pocket-single': '#8fcab9', 'pocket-kv-growing': '#b5ddd1', 'transformers.js': '#d9822b' };
   const all = groups(summaries);
   const max = Math.max(...summaries.map((s) => s.decodeTokensPerSecond), 1);
   const rowHeight = 18;
-  const groupHeight = 4 * rowHeight + 22;
+  const groupTops = all.map((_, g) => 34 + all.slice(0, g).reduce((sum, group) => sum + group.length * rowHeight + 22, 0));
   const left = 200;
   const width = 900;
-  const height = all.length * groupHeight + 50;
+  const height = (all.length ? groupTops[all.length - 1] + all[all.length - 1].length * rowHeight + 22 : 34) + 16;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`, `<text x="10" y="18" font-weight="bold">Decode tokens/s (median), higher is better</text>`];
   all.forEach((group, g) => {
-    const y0 = 34 + g * groupHeight;
+    const y0 = groupTops[g];
     parts.push(`<text x="10" y="${y0 + rowHeight * 2 + 4}">${group[0].model} ${group[0].format} ${group[0].backend}</text>`);
     group.forEach((s, i) => {
       const w = ((width - left - 180) * s.decodeTokensPerSecond) / max;

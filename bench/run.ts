@@ -1,9 +1,11 @@
 // GLM Pocket against transformers.js on identical weights, in headless Chromium. Figures only.
 //   npm run bench [-- --models small,edge --formats q4,f32 --backends wasm-1,wasm-all,webgpu
 //                    --reps 3 --decode 128 --out docs/benchmarks.json]
-// For each model, format and backend, four variants run in alternation (A B C D A B C D ...), each
+// For each model, format and backend, the variants run in alternation (A B C D A B C D ...), each
 // in a fresh browser: GLM Pocket with its default segment plan, with one layer per segment, with one
-// segment for all layers, and transformers.js on the same weights exported as one graph (npm run export).
+// segment for all layers, on WebGPU also with a growing KV cache instead of the one written in place,
+// and transformers.js on the same weights exported as one graph (npm run export). Every timed run's
+// greedy tokens are compared with transformers.js's on the same backend.
 import { createServer } from 'node:http';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -47,8 +49,9 @@ export const MODELS: Record<string, CheckpointSpec> = {
   edge: { shape: 'glm-edge', seed: 22, vocabSize: 59264, hiddenSize: 1024, intermediateSize: 2816, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
 };
 
-type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'transformers.js';
-const VARIANTS: Variant[] = ['pocket-default', 'pocket-layer', 'pocket-single', 'transformers.js'];
+type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'pocket-kv-growing' | 'transformers.js';
+/** pocket-kv-growing: the default plan with ORT allocating a longer KV cache each step (WebGPU only). */
+const variantsFor = (backend: string): Variant[] => ['pocket-default', 'pocket-layer', 'pocket-single', ...(backend === 'webgpu' ? (['pocket-kv-growing'] as const) : []), 'transformers.js'];
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
@@ -80,6 +83,12 @@ function promptIds(length: number, seed: number): number[] {
   });
 }
 
+/** How many tokens two greedy runs agree on before they first differ. */
+function leadingAgreement(a: number[], b: number[]): number {
+  const first = a.findIndex((id, i) => id !== b[i]);
+  return first === -1 ? Math.min(a.length, b.length) : first;
+}
+
 async function openPage(profile: string, url: string): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await launchProfile(profile);
   const page = await context.newPage();
@@ -94,6 +103,7 @@ function request(variant: Variant, packId: string, numLayers: number, backend: s
   const base = { model: packId, backend: kind as RunRequest['backend'], threads: threads === 'all' ? cpus().length : Number(threads ?? 1), prompts };
   if (variant === 'transformers.js') return { ...base, dtype: packId.endsWith('q4') ? 'q4' : 'fp32' };
   if (variant === 'pocket-layer') return { ...base, segmentSize: 1 };
+  if (variant === 'pocket-kv-growing') return { ...base, kvInPlace: false };
   return variant === 'pocket-single' ? { ...base, segmentSize: numLayers } : base;
 }
 
@@ -143,17 +153,16 @@ try {
       const ours = await runOnce(profile, url, 'pocket-default', request('pocket-default', packId, numLayers, 'wasm-1', check));
       const theirs = await runOnce(profile, url, 'transformers.js', request('transformers.js', packId, numLayers, 'wasm-1', check));
       const a = ours.prompts[0].ids;
-      const b = theirs.prompts[0].ids;
-      const agree = a.findIndex((id, i) => id !== b[i]);
-      const sameTokens = agree === -1 ? a.length : agree;
+      const sameTokens = leadingAgreement(a, theirs.prompts[0].ids);
       console.log(`${packId}: ${(params / 1e6).toFixed(0)}M parameters; greedy tokens identical for ${sameTokens} of ${a.length}`);
 
       for (const backend of list(values.backends!)) {
         const newTokens = backend === 'webgpu' ? Number(values['webgpu-decode']) : decode;
         const prompts = list(values.prompts!).map((n, i) => ({ ids: promptIds(Number(n), 100 + i), newTokens: i === 0 ? newTokens : 4 }));
-        const samples = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(VARIANTS.map((v) => [v, []]));
+        const variants = variantsFor(backend);
+        const samples = new Map<Variant, Awaited<ReturnType<typeof runOnce>>[]>(variants.map((v) => [v, []]));
         for (let rep = 0; rep < Number(values.reps); rep++) {
-          for (const variant of VARIANTS) {
+          for (const variant of variants) {
             const r = await runOnce(profile, url, variant, request(variant, packId, numLayers, backend, prompts));
             samples.get(variant)!.push(r);
             const p = r.prompts;
@@ -164,7 +173,8 @@ try {
             );
           }
         }
-        for (const variant of VARIANTS) {
+        const peerIds = samples.get('transformers.js')![0].prompts[0].ids;
+        for (const variant of variants) {
           const s = samples.get(variant)!;
           const m = (f: (r: (typeof s)[number]) => number) => median(s.map(f));
           summaries.push({
@@ -176,6 +186,7 @@ try {
             segments: s[0].segments,
             floatWeights: s[0].floatWeights,
             sameTokens: `${sameTokens}/${a.length}`,
+            tokensAsPeer: `${leadingAgreement(s[0].prompts[0].ids, peerIds)}/${peerIds.length}`,
             loadMs: m((r) => r.loadMs),
             prompts: prompts.map((p, i) => ({ promptTokens: p.ids.length, timeToFirstTokenMs: m((r) => r.prompts[i].timeToFirstTokenMs), prefillTokensPerSecond: m((r) => r.prompts[i].prefillTokensPerSecond) })),
             decodeTokens: newTokens,

@@ -11,6 +11,8 @@ export interface RunRequest {
   threads: number;
   /** GLM Pocket only: layers per segment; absent = the default plan. */
   segmentSize?: number;
+  /** GLM Pocket on WebGPU: false lets ORT allocate a longer KV cache each step. */
+  kvInPlace?: boolean;
   /** transformers.js only: the dtype naming the graph file. */
   dtype?: 'fp32' | 'q4';
   prompts: { ids: number[]; newTokens: number }[];
@@ -41,7 +43,7 @@ async function pocketInstall(url: string): Promise<void> {
 async function pocket(request: RunRequest): Promise<RunResult> {
   const start = performance.now();
   const maxSequenceLength = Math.max(...request.prompts.map((p) => p.ids.length + p.newTokens));
-  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, maxSequenceLength });
+  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, kvInPlace: request.kvInPlace, maxSequenceLength });
   const loadMs = performance.now() - start;
   const prompts: PromptResult[] = [];
   for (const prompt of request.prompts) {
