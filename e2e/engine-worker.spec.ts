@@ -12,6 +12,7 @@ import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { startServer } from '../tools/serve';
 import { checkpointSource } from '../src/engine/source';
+import { relativeError } from '../src/util/compare';
 
 const IDS = [5, 9, 17, 200, 33];
 let server: Server;
@@ -31,16 +32,6 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(() => server?.close());
-
-function maxRelativeError(actual: number[], expected: Float32Array): number {
-  let diff = 0;
-  let ref = 0;
-  expected.forEach((e, i) => {
-    diff = Math.max(diff, Math.abs(actual[i] - e));
-    ref = Math.max(ref, Math.abs(e));
-  });
-  return diff / ref;
-}
 
 for (const [backend, tolerance] of [
   ['wasm', 1e-5],
@@ -63,7 +54,7 @@ for (const [backend, tolerance] of [
       { ids: IDS, backend },
     );
     expect(logits).toHaveLength(nodeLogits.length);
-    expect(maxRelativeError(logits, nodeLogits)).toBeLessThan(tolerance);
+    expect(relativeError(logits, nodeLogits)).toBeLessThan(tolerance);
   });
 }
 
@@ -79,7 +70,7 @@ test('on WebGPU with a binding limit below lm_head, the split lm_head gives the 
     await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/big-vocab/', format: 'q4' }, backend: 'webgpu', bindingLimitBytes: 100_000 });
     return Array.from((await engine.logits(ids)).logits as Float32Array);
   }, ids);
-  expect(maxRelativeError(logits, expected)).toBeLessThan(1e-3);
+  expect(relativeError(logits, expected)).toBeLessThan(1e-3);
 });
 
 test('on WebGPU, the KV cache written in place (and grown past its first 256 positions) gives the Node engine\'s logits at every step', async ({ page }) => {
@@ -119,6 +110,6 @@ test('on WebGPU, the KV cache written in place (and grown past its first 256 pos
   // The GPU's attention kernel was checked against the CPU's (SwiftShader fails long passes: 'short-passes').
   for (const run of runs) expect(['passed', 'short-passes']).toContain(run.attentionCheck);
   for (const run of runs) {
-    run.logits.forEach((row, step) => expect(maxRelativeError(row, expected[step]), `${run.kvInPlace ? 'in place' : 'growing'}, step ${step}`).toBeLessThan(1e-3));
+    run.logits.forEach((row, step) => expect(relativeError(row, expected[step]), `${run.kvInPlace ? 'in place' : 'growing'}, step ${step}`).toBeLessThan(1e-3));
   }
 });

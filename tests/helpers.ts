@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeGlmCheckpoint, type CheckpointSpec } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { openCheckpoint, type Checkpoint } from '../src/engine/checkpoint';
+export { relativeError } from '../src/util/compare';
 
 ort.env.wasm.numThreads = 1;
 export { ort };
@@ -18,17 +19,6 @@ export async function fixtureDir(spec: CheckpointSpec): Promise<string> {
 
 export async function fixtureCheckpoint(spec: CheckpointSpec): Promise<Checkpoint> {
   return openCheckpoint(folderFiles(await fixtureDir(spec)));
-}
-
-/** max |a - b| / max |b|: the relative error the engine's logits are held to. */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < expected.length; i++) {
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-    maxRef = Math.max(maxRef, Math.abs(expected[i]));
-  }
-  return maxDiff / maxRef;
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -9,6 +9,7 @@ import type { GlmConfig } from './config';
 import { buildAttentionGraph } from './graphs';
 import * as io from './io-names';
 import { seededRandom } from './sampling';
+import { relativeError } from '../util/compare';
 
 type OrtModule = typeof Ort;
 
@@ -29,15 +30,19 @@ export interface AttentionSupport {
   errors: { long: number; short?: number; decode?: number };
 }
 
-const checked = new Map<string, Promise<AttentionSupport>>();
+/** Per ORT module (the worker has one per backend), per head shape. */
+const checked = new WeakMap<OrtModule, Map<string, Promise<AttentionSupport>>>();
 
 /** Whether this device's GroupQueryAttention matches wasm's for the model's head shape; checked once per shape. */
 export function checkGpuAttention(ort: OrtModule, config: GlmConfig, executionProviders: Ort.InferenceSession.SessionOptions['executionProviders']): Promise<AttentionSupport> {
   const key = `${config.numHeads}/${config.numKvHeads}/${config.headDim}/${config.rotaryDim}/${config.ropeTheta}`;
-  let result = checked.get(key);
+  const forModule = checked.get(ort) ?? new Map<string, Promise<AttentionSupport>>();
+  checked.set(ort, forModule);
+  let result = forModule.get(key);
   if (!result) {
     result = runChecks(ort, config, executionProviders);
-    checked.set(key, result);
+    forModule.set(key, result);
+    result.catch(() => forModule.delete(key)); // a failed check is tried again by the next load
   }
   return result;
 }
@@ -62,28 +67,24 @@ async function runChecks(ort: OrtModule, config: GlmConfig, executionProviders: 
   }
 }
 
-/** Largest difference between the two sessions' outputs, relative to the largest CPU value. */
+/** Largest error of the GPU session's outputs relative to the CPU session's (each output on its own scale). */
 async function attentionError(ort: OrtModule, config: GlmConfig, gpu: Ort.InferenceSession, cpu: Ort.InferenceSession, past: number, tokens: number): Promise<number> {
   const { numHeads, numKvHeads, headDim } = config;
   const random = seededRandom(past * 1000 + tokens);
   const values = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
+  const width = (numHeads + 2 * numKvHeads) * headDim;
   const input = {
-    qkv: new ort.Tensor('float32', values(tokens * (numHeads + 2 * numKvHeads) * headDim), [1, tokens, (numHeads + 2 * numKvHeads) * headDim]),
+    qkv: new ort.Tensor('float32', values(tokens * width), [1, tokens, width]),
     [io.pastKey(0)]: new ort.Tensor('float32', values(numKvHeads * past * headDim), [1, numKvHeads, past, headDim]),
     [io.pastValue(0)]: new ort.Tensor('float32', values(numKvHeads * past * headDim), [1, numKvHeads, past, headDim]),
     [io.SEQLENS_K]: new ort.Tensor('int32', Int32Array.of(past + tokens - 1), [1]),
     [io.TOTAL_SEQUENCE_LENGTH]: new ort.Tensor('int32', Int32Array.of(past + tokens), []),
   };
-  const [expected, actual] = [await cpu.run(input), await gpu.run(input)];
-  let diff = 0;
-  let scale = 0;
+  const expected = await cpu.run(input);
+  const actual = await gpu.run(input);
+  let error = 0;
   for (const name of ['attention', io.presentKey(0), io.presentValue(0)]) {
-    const e = expected[name].data as Float32Array;
-    const a = (await actual[name].getData()) as Float32Array;
-    for (let i = 0; i < e.length; i++) {
-      diff = Math.max(diff, Math.abs(a[i] - e[i]));
-      scale = Math.max(scale, Math.abs(e[i]));
-    }
+    error = Math.max(error, relativeError((await actual[name].getData()) as Float32Array, expected[name].data as Float32Array));
   }
-  return diff / scale;
+  return error;
 }
