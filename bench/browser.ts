@@ -3,7 +3,21 @@
 import { chromium, type BrowserContext } from '@playwright/test';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
+/**
+ * Flags for headless Chromium, plus any in CHROMIUM_EXTRA_ARGS (space-separated): headless Chromium
+ * on Linux runs WebGPU on SwiftShader unless told to use the machine's GPU (Vulkan flags); the
+ * benchmark reports which adapter it got.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+  ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
+];
 
 export function launchProfile(userDataDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {

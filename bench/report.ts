@@ -12,6 +12,8 @@ export interface Summary {
   variant: string;
   segments?: number;
   floatWeights?: boolean;
+  /** The WebGPU adapter GLM Pocket ran on. */
+  adapter?: string;
   /** Greedy tokens GLM Pocket and transformers.js agreed on, of those compared (wasm, before timing). */
   sameTokens: string;
   /** The timed run's tokens for the first prompt against transformers.js's on the same backend: "agreed/total". */
@@ -43,7 +45,7 @@ export function markdownTables(summaries: Summary[]): string {
     for (const s of group) {
       const ratio = peer && s !== peer ? `${(s.decodeTokensPerSecond / peer.decodeTokensPerSecond).toFixed(2)}x` : '';
       rows.push(
-        `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend} | ${s.variant} | ${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
+        `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend}${s.adapter ? ` (${s.adapter})` : ''} | ${s.variant} | ${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
           `${s.prompts.map((p) => `${p.timeToFirstTokenMs.toFixed(0)} ms (${p.promptTokens})`).join('<br>')} | ${s.prompts.map((p) => p.prefillTokensPerSecond.toFixed(0)).join('<br>')} | ` +
           `${s.decodeTokensPerSecond.toFixed(1)} | ${ratio} | ${s === peer ? '' : (s.tokensAsPeer ?? '')} | ${formatBytes(s.rendererBytes)} | ${formatBytes(s.gpuBytes)} |`,
       );

@@ -185,6 +185,7 @@ try {
             variant,
             segments: s[0].segments,
             floatWeights: s[0].floatWeights,
+            adapter: s[0].adapter,
             sameTokens: `${sameTokens}/${a.length}`,
             tokensAsPeer: `${leadingAgreement(s[0].prompts[0].ids, peerIds)}/${peerIds.length}`,
             loadMs: m((r) => r.loadMs),

@@ -31,6 +31,8 @@ export interface RunResult {
   segments?: number;
   /** GLM Pocket: q4/q8 linear layers widened to f32 for the CPU. */
   floatWeights?: boolean;
+  /** GLM Pocket on WebGPU: the adapter, e.g. "google swiftshader". */
+  adapter?: string;
   prompts: PromptResult[];
 }
 
@@ -51,7 +53,7 @@ async function pocket(request: RunRequest): Promise<RunResult> {
     prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
   }
   await engine.unload();
-  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, prompts };
+  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, adapter: info.adapter, prompts };
 }
 
 /** Times each call of put(): transformers.js puts the prompt first, then each new token. */
