@@ -73,6 +73,19 @@ test('conversations are saved, listed, renamed and deleted, and survive a reload
   await expect(list.getByRole('listitem')).toHaveCount(1);
 });
 
+test('a follow-up question reuses the cached conversation: only the new turn is prefilled', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  const figures = page.locator('.figures');
+  await ask(page, 'Hello');
+  await expect(figures).toContainText('First token');
+  await expect(figures).not.toContainText('reused');
+  await ask(page, 'What is top-p?');
+  const reused = Number((await figures.textContent())?.match(/(\d+) tokens of the conversation reused/)?.[1]);
+  // At least the system prompt and the first question come from the cache.
+  expect(reused).toBeGreaterThan(10);
+});
+
 test('model output is rendered as Markdown, and HTML in it shows as text, never as live markup', async ({ page }) => {
   await page.goto(app.url);
   await ready(page);

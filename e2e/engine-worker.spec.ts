@@ -12,6 +12,7 @@ import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { startServer } from '../tools/serve';
 import { checkpointSource } from '../src/engine/source';
+import { generate } from '../src/engine/generate';
 import { relativeError } from '../src/util/compare';
 
 const IDS = [5, 9, 17, 200, 33];
@@ -112,4 +113,42 @@ test('on WebGPU, the KV cache written in place (and grown past its first 256 pos
   for (const run of runs) {
     run.logits.forEach((row, step) => expect(relativeError(row, expected[step]), `${run.kvInPlace ? 'in place' : 'growing'}, step ${step}`).toBeLessThan(1e-3));
   }
+});
+
+test('on WebGPU, a prompt that repeats the cached conversation reuses the cache and gives the tokens of a fresh sequence', async ({ page }) => {
+  const options = { maxNewTokens: 6, greedy: true, stopIds: [] };
+  const first = Array.from({ length: 40 }, (_, i) => (i * 13 + 5) % 272);
+  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'edge'))), 'q4'), { ort });
+  const fresh = async (prompt: number[]) => {
+    const ids: number[] = [];
+    for await (const id of generate(model, prompt, { ...options, reuseCache: false })) ids.push(id);
+    return ids;
+  };
+  const firstReply = await fresh(first);
+  const next = [...first, ...firstReply, 7, 8, 9];
+  const edited = [...first.slice(0, 20), 100, 101];
+  const expected = [firstReply, await fresh(next), await fresh(edited)];
+
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
+  const runs = await page.evaluate(
+    async ({ first, edited, options }) => {
+      const engine = (globalThis as any).glmPocketEngine;
+      const runs = [];
+      for (const kvInPlace of [true, false]) {
+        await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/edge/', format: 'q4' }, backend: 'webgpu', segmentSize: 2, kvInPlace });
+        const a = await engine.generate(first, options);
+        const b = await engine.generate([...first, ...a.ids, 7, 8, 9], options);
+        const c = await engine.generate(edited, options);
+        runs.push({ ids: [a.ids, b.ids, c.ids], reused: [a.stats.reusedTokens, b.stats.reusedTokens, c.stats.reusedTokens] });
+      }
+      return runs;
+    },
+    { first, edited, options },
+  );
+  const [inPlace, growing] = runs;
+  for (const run of runs) expect(run.ids).toEqual(expected);
+  // The in-place cache is cut back to the common start; ORT's growing GPU cache cannot be and starts over.
+  expect(inPlace.reused).toEqual([0, first.length + options.maxNewTokens - 1, 20]);
+  expect(growing.reused).toEqual([0, first.length + options.maxNewTokens - 1, 0]);
 });

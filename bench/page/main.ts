@@ -49,7 +49,7 @@ async function pocket(request: RunRequest): Promise<RunResult> {
   const loadMs = performance.now() - start;
   const prompts: PromptResult[] = [];
   for (const prompt of request.prompts) {
-    const { ids, stats } = await engine.generate(prompt.ids, { maxNewTokens: prompt.newTokens, temperature: 0, stopIds: [] });
+    const { ids, stats } = await engine.generate(prompt.ids, { maxNewTokens: prompt.newTokens, temperature: 0, stopIds: [], reuseCache: false });
     prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
   }
   await engine.unload();

@@ -11,10 +11,17 @@ export interface GenerateOptions extends SamplingOptions {
   signal?: AbortSignal;
   /** Awaited before each decode step: lets the caller pause or slow generation (background, heat). */
   beforeStep?: () => Promise<void>;
+  /**
+   * Start from the model's cached keys and values for the prompt's first tokens when they are the
+   * same tokens (a chat's previous turns), instead of a fresh sequence (default true).
+   */
+  reuseCache?: boolean;
 }
 
 export interface GenerationStats {
   promptTokens: number;
+  /** Prompt tokens whose keys and values were already in the cache (not run again). */
+  reusedTokens: number;
   generatedTokens: number;
   /** From the call to the first token chosen (prefill included). */
   timeToFirstTokenMs: number;
@@ -24,19 +31,22 @@ export interface GenerationStats {
 }
 
 /**
- * Generates from promptIds, starting a fresh sequence. Tokens are yielded one by one; the return
- * value carries the figures of the run.
+ * Generates from promptIds: a fresh sequence, except for the start of the prompt that the model's
+ * cache already holds (reuseCache). Tokens are yielded one by one; the return value carries the
+ * figures of the run.
  */
 export async function* generate(model: GlmModel, promptIds: readonly number[], options: GenerateOptions): AsyncGenerator<number, GenerationStats> {
   const stopIds = new Set(options.stopIds ?? model.config.eosTokenIds);
   const sampler = new Sampler(options);
   const sequence = [...promptIds];
   const start = performance.now();
-  model.reset();
+  if (options.reuseCache === false) model.reset();
+  const reused = model.keepPrefix(promptIds);
+  const newIds = promptIds.slice(reused);
 
   const chunk = options.prefillChunkTokens ?? 512;
-  for (let start = 0; start + chunk < promptIds.length; start += chunk) await model.forward(promptIds.slice(start, start + chunk));
-  let logits = await model.forward(promptIds.slice(Math.floor((promptIds.length - 1) / chunk) * chunk));
+  for (let start = 0; start + chunk < newIds.length; start += chunk) await model.forward(newIds.slice(start, start + chunk));
+  let logits = await model.forward(newIds.slice(Math.floor((newIds.length - 1) / chunk) * chunk));
   const prefillMs = performance.now() - start;
   let firstTokenAt = 0;
   let generated = 0;
@@ -54,9 +64,10 @@ export async function* generate(model: GlmModel, promptIds: readonly number[], o
   const decodeMs = performance.now() - firstTokenAt;
   return {
     promptTokens: promptIds.length,
+    reusedTokens: reused,
     generatedTokens: generated,
     timeToFirstTokenMs: firstTokenAt - start,
-    prefillTokensPerSecond: (promptIds.length / prefillMs) * 1000,
+    prefillTokensPerSecond: (newIds.length / prefillMs) * 1000,
     decodeTokensPerSecond: generated > 1 ? ((generated - 1) / decodeMs) * 1000 : 0,
   };
 }

@@ -204,6 +204,8 @@ export class ContextOverflowError extends Error {
 export class GlmModel {
   private past: Ort.Tensor[] = [];
   private pastLength = 0;
+  /** The token ids whose keys and values the cache holds, in order. */
+  private cachedIds: number[] = [];
 
   constructor(
     private readonly ort: OrtModule,
@@ -256,6 +258,38 @@ export class GlmModel {
     const empty = new this.ort.Tensor('float32', new Float32Array(0), [1, numKvHeads, 0, headDim]);
     this.past = Array.from({ length: 2 * numLayers }, () => empty);
     this.pastLength = 0;
+    this.cachedIds = [];
+  }
+
+  /**
+   * Keeps the longest start of the cached sequence that `ids` begins with, at most ids.length - 1
+   * tokens (so at least one token is left to run for its logits), and forgets the rest. Returns
+   * how many tokens were kept: a chat's next prompt repeats the conversation so far, and only the
+   * tokens after the kept ones need a forward pass.
+   */
+  keepPrefix(ids: readonly number[]): number {
+    let kept = 0;
+    const limit = Math.min(this.cachedIds.length, ids.length - 1);
+    while (kept < limit && this.cachedIds[kept] === ids[kept]) kept++;
+    if (kept === this.pastLength) return kept;
+    // The in-place GPU cache and CPU tensors can be cut short; ORT's GPU tensors of a growing cache cannot.
+    if (kept === 0 || (!this.kvCache && this.past.some((t) => t.location !== 'cpu'))) {
+      this.reset();
+      return 0;
+    }
+    if (!this.kvCache) this.past = this.past.map((t) => this.firstPositions(t, kept));
+    this.pastLength = kept;
+    this.cachedIds.length = kept;
+    return kept;
+  }
+
+  /** The first `positions` positions of a CPU cache tensor [1, kv_heads, P, D]. */
+  private firstPositions(tensor: Ort.Tensor, positions: number): Ort.Tensor {
+    const [, heads, length, headDim] = tensor.dims;
+    const data = tensor.data as Float32Array;
+    const out = new Float32Array(heads * positions * headDim);
+    for (let h = 0; h < heads; h++) out.set(data.subarray(h * length * headDim, (h * length + positions) * headDim), h * positions * headDim);
+    return new this.ort.Tensor('float32', out, [1, heads, positions, headDim]);
   }
 
   /**
@@ -270,14 +304,19 @@ export class GlmModel {
     if (T > this.maxSequenceLength) throw new ContextOverflowError(T, this.maxSequenceLength);
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.config.vocabSize);
     if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary (0..${this.config.vocabSize - 1})`);
-    if (ids.length <= this.passTokens) return (await this.pass(ids, allPositions ? 'all' : 'last'))!;
-    const rows: Float32Array[] = [];
-    for (let first = 0; first < ids.length; first += this.passTokens) {
-      const last = first + this.passTokens >= ids.length;
-      const logits = await this.pass(ids.slice(first, first + this.passTokens), allPositions ? 'all' : last ? 'last' : 'none');
-      if (logits) rows.push(logits);
+    try {
+      if (ids.length <= this.passTokens) return (await this.pass(ids, allPositions ? 'all' : 'last'))!;
+      const rows: Float32Array[] = [];
+      for (let first = 0; first < ids.length; first += this.passTokens) {
+        const last = first + this.passTokens >= ids.length;
+        const logits = await this.pass(ids.slice(first, first + this.passTokens), allPositions ? 'all' : last ? 'last' : 'none');
+        if (logits) rows.push(logits);
+      }
+      return concatArrays(rows, (n) => new Float32Array(n));
+    } catch (error) {
+      this.reset(); // a pass that failed part way leaves no half-written cache behind
+      throw error;
     }
-    return concatArrays(rows, (n) => new Float32Array(n));
   }
 
   /** One pass of ids through every segment, then the head for the rows asked for. */
@@ -321,6 +360,7 @@ export class GlmModel {
       }
     }
     this.pastLength = T;
+    this.cachedIds.push(...ids);
 
     if (logitRows === 'none') {
       releaseIfGpu(hidden);

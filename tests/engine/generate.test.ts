@@ -41,8 +41,38 @@ describe('generate', () => {
     const prompt = Array.from({ length: 11 }, (_, i) => 30 + i);
     const whole = await collect(generate(model, prompt, { maxNewTokens: 6, greedy: true, stopIds: [] }));
     for (const prefillChunkTokens of [1, 3, 5, 11]) {
-      expect(await collect(generate(model, prompt, { maxNewTokens: 6, greedy: true, stopIds: [], prefillChunkTokens }))).toEqual(whole);
+      expect(await collect(generate(model, prompt, { maxNewTokens: 6, greedy: true, stopIds: [], prefillChunkTokens, reuseCache: false }))).toEqual(whole);
     }
+  });
+
+  test('a prompt that repeats the cached conversation runs only its new tokens, with the reply of a fresh sequence', async () => {
+    const greedy = { maxNewTokens: 5, greedy: true, stopIds: [] };
+    const first = [50, 51, 52, 53, 54, 55];
+    const reply = await collect(generate(model, first, greedy));
+    // The next turn: the whole conversation so far, then the new message.
+    const next = [...first, ...reply, 60, 61, 62];
+    const run = generate(model, next, greedy);
+    const ids: number[] = [];
+    let step = await run.next();
+    for (; !step.done; step = await run.next()) ids.push(step.value);
+    // The cache holds the prompt and every reply token but the last (never fed back).
+    expect(step.value.reusedTokens).toBe(first.length + reply.length - 1);
+    expect(step.value.promptTokens).toBe(next.length);
+    expect(ids).toEqual(await collect(generate(model, next, { ...greedy, reuseCache: false })));
+
+    // A prompt that parts from the cache midway keeps the common start only.
+    const edited = [...first.slice(0, 3), 70, 71];
+    const partRun = generate(model, edited, greedy);
+    const partIds: number[] = [];
+    let part = await partRun.next();
+    for (; !part.done; part = await partRun.next()) partIds.push(part.value);
+    expect(part.value.reusedTokens).toBe(3);
+    expect(partIds).toEqual(await collect(generate(model, edited, { ...greedy, reuseCache: false })));
+
+    // The same prompt again runs its last token for the logits; an unrelated one starts over.
+    expect(model.keepPrefix(edited)).toBe(edited.length - 1);
+    expect(model.keepPrefix([99, 98])).toBe(0);
+    expect(model.cachedTokens).toBe(0);
   });
 
   test('sampling with a seed is reproducible', async () => {
