@@ -16,11 +16,11 @@ import { openCheckpoint } from '../src/engine/checkpoint';
 import { parameterCount } from '../src/engine/config';
 import { writePack } from '../src/engine/pack/write';
 import { formatBytes } from '../src/util/bytes';
-import { writeGlmCheckpoint, type CheckpointSpec } from '../tools/checkpoint-writer';
 import { exportTransformersJs } from '../tools/export';
 import { folderFiles, folderSink } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';
 import { launchProfile, median, memoryPeaks } from './browser';
+import { benchCheckpoint, MODELS, promptIds } from './models';
 import type { RunRequest, RunResult } from './page/main';
 import { chartSvg, markdownTables, type Summary } from './report';
 
@@ -41,14 +41,6 @@ const { values } = parseArgs({
   },
 });
 
-/** Synthetic GLM checkpoints generated here (random weights, not committed). */
-export const MODELS: Record<string, CheckpointSpec> = {
-  // ~52M parameters.
-  small: { shape: 'glm-edge', seed: 21, vocabSize: 59264, hiddenSize: 512, intermediateSize: 1408, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
-  // GLM-Edge scaled down: hidden 1024, 8 layers, GQA 4:1 with 128-wide heads, GLM-Edge's vocabulary; ~151M parameters.
-  edge: { shape: 'glm-edge', seed: 22, vocabSize: 59264, hiddenSize: 1024, intermediateSize: 2816, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
-};
-
 type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'pocket-kv-growing' | 'transformers.js';
 /** pocket-kv-growing: the default plan with ORT allocating a longer KV cache each step (WebGPU only). */
 const variantsFor = (backend: string): Variant[] => ['pocket-default', 'pocket-layer', 'pocket-single', ...(backend === 'webgpu' ? (['pocket-kv-growing'] as const) : []), 'transformers.js'];
@@ -56,12 +48,7 @@ const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
 async function prepare(cache: string, name: string, format: 'q4' | 'f32'): Promise<{ packId: string; params: number }> {
-  const spec = MODELS[name];
-  const checkpoint = join(cache, 'checkpoints', name);
-  if (!(await exists(join(checkpoint, 'config.json')))) {
-    console.log(`writing checkpoint ${name}...`);
-    await writeGlmCheckpoint(checkpoint, spec);
-  }
+  const checkpoint = await benchCheckpoint(cache, name);
   const packId = `${name}-${format}`;
   if (!(await exists(join(cache, 'packs', packId, 'manifest.json')))) {
     console.log(`converting ${packId}...`);
@@ -72,15 +59,6 @@ async function prepare(cache: string, name: string, format: 'q4' | 'f32'): Promi
     await exportTransformersJs(checkpoint, format, join(cache, 'tjs', packId));
   }
   return { packId, params: parameterCount((await openCheckpoint(folderFiles(checkpoint))).config) };
-}
-
-/** Prompt ids drawn from a seeded generator over the ordinary (non-special) ids. */
-function promptIds(length: number, seed: number): number[] {
-  let state = seed;
-  return Array.from({ length }, () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return 300 + (state % 50000);
-  });
 }
 
 /** How many tokens two greedy runs agree on before they first differ. */
