@@ -3,7 +3,9 @@
 // them can be wrong on a given GPU and driver: on SwiftShader (ORT 1.30), passes of 32 or more
 // tokens (the prefill shader) give wrong attention while shorter passes and decoding are right.
 // The check runs one layer's attention on random inputs, on the GPU and on wasm, at a long pass
-// and at the short one the model would fall back to, and the engine plans around the result.
+// and at the short one the model would fall back to, and the engine plans around the result. With
+// the KV cache written in place, the GPU runs in that mode too (past and present in one buffer),
+// since ORT then takes other shaders (its fused copy-into-cache paths).
 import type * as Ort from 'onnxruntime-web';
 import type { GlmConfig } from './config';
 import { buildAttentionGraph } from './graphs';
@@ -30,36 +32,39 @@ export interface AttentionSupport {
   errors: { long: number; short?: number; decode?: number };
 }
 
-/** Per ORT module (the worker has one per backend), per head shape. */
+type ExecutionProviders = Ort.InferenceSession.SessionOptions['executionProviders'];
+
+/** Per ORT module (the worker has one per backend), per head shape and cache mode. */
 const checked = new WeakMap<OrtModule, Map<string, Promise<AttentionSupport>>>();
 
-/** Whether this device's GroupQueryAttention matches wasm's for the model's head shape; checked once per shape. */
-export function checkGpuAttention(ort: OrtModule, config: GlmConfig, executionProviders: Ort.InferenceSession.SessionOptions['executionProviders']): Promise<AttentionSupport> {
-  const key = `${config.numHeads}/${config.numKvHeads}/${config.headDim}/${config.rotaryDim}/${config.ropeTheta}`;
+/**
+ * Whether this device's GroupQueryAttention matches wasm's for the model's head shape, with the KV
+ * cache written in place (kvInPlace) or not; checked once per shape and mode.
+ */
+export function checkGpuAttention(ort: OrtModule, config: GlmConfig, executionProviders: ExecutionProviders, kvInPlace: boolean): Promise<AttentionSupport> {
+  const key = `${config.numHeads}/${config.numKvHeads}/${config.headDim}/${config.rotaryDim}/${config.ropeTheta}/${kvInPlace}`;
   const forModule = checked.get(ort) ?? new Map<string, Promise<AttentionSupport>>();
   checked.set(ort, forModule);
   let result = forModule.get(key);
   if (!result) {
-    result = runChecks(ort, config, executionProviders);
+    result = runChecks(ort, config, executionProviders, kvInPlace);
     forModule.set(key, result);
     result.catch(() => forModule.delete(key)); // a failed check is tried again by the next load
   }
   return result;
 }
 
-async function runChecks(ort: OrtModule, config: GlmConfig, executionProviders: Ort.InferenceSession.SessionOptions['executionProviders']): Promise<AttentionSupport> {
+async function runChecks(ort: OrtModule, config: GlmConfig, executionProviders: ExecutionProviders, kvInPlace: boolean): Promise<AttentionSupport> {
   const graph = buildAttentionGraph(config, LONG_PASS.past + LONG_PASS.tokens);
   // One after the other: ORT initializes its wasm module on the first create.
   const gpu = await ort.InferenceSession.create(graph, { executionProviders });
   const cpu = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'] });
+  const device = kvInPlace ? await ort.env.webgpu.device : null;
+  const error = (tokens: number) => attentionError(ort, config, { gpu, cpu, device }, LONG_PASS.past, tokens);
   try {
-    const long = await attentionError(ort, config, gpu, cpu, LONG_PASS.past, LONG_PASS.tokens);
+    const long = await error(LONG_PASS.tokens);
     if (long <= TOLERANCE) return { check: 'passed', passTokens: Infinity, errors: { long } };
-    const errors = {
-      long,
-      short: await attentionError(ort, config, gpu, cpu, LONG_PASS.past, SHORT_PASS_TOKENS),
-      decode: await attentionError(ort, config, gpu, cpu, LONG_PASS.past, 1),
-    };
+    const errors = { long, short: await error(SHORT_PASS_TOKENS), decode: await error(1) };
     if (errors.short <= TOLERANCE && errors.decode <= TOLERANCE) return { check: 'short-passes', passTokens: SHORT_PASS_TOKENS, errors };
     return { check: 'failed', passTokens: 0, errors };
   } finally {
@@ -68,23 +73,73 @@ async function runChecks(ort: OrtModule, config: GlmConfig, executionProviders: 
 }
 
 /** Largest error of the GPU session's outputs relative to the CPU session's (each output on its own scale). */
-async function attentionError(ort: OrtModule, config: GlmConfig, gpu: Ort.InferenceSession, cpu: Ort.InferenceSession, past: number, tokens: number): Promise<number> {
+async function attentionError(
+  ort: OrtModule,
+  config: GlmConfig,
+  run: { gpu: Ort.InferenceSession; cpu: Ort.InferenceSession; device: GPUDevice | null },
+  past: number,
+  tokens: number,
+): Promise<number> {
   const { numHeads, numKvHeads, headDim } = config;
   const random = seededRandom(past * 1000 + tokens);
   const values = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
   const width = (numHeads + 2 * numKvHeads) * headDim;
+  const pastKV = [values(numKvHeads * past * headDim), values(numKvHeads * past * headDim)];
   const input = {
     qkv: new ort.Tensor('float32', values(tokens * width), [1, tokens, width]),
-    [io.pastKey(0)]: new ort.Tensor('float32', values(numKvHeads * past * headDim), [1, numKvHeads, past, headDim]),
-    [io.pastValue(0)]: new ort.Tensor('float32', values(numKvHeads * past * headDim), [1, numKvHeads, past, headDim]),
+    [io.pastKey(0)]: new ort.Tensor('float32', pastKV[0], [1, numKvHeads, past, headDim]),
+    [io.pastValue(0)]: new ort.Tensor('float32', pastKV[1], [1, numKvHeads, past, headDim]),
     [io.SEQLENS_K]: new ort.Tensor('int32', Int32Array.of(past + tokens - 1), [1]),
     [io.TOTAL_SEQUENCE_LENGTH]: new ort.Tensor('int32', Int32Array.of(past + tokens), []),
   };
-  const expected = await cpu.run(input);
-  const actual = await gpu.run(input);
+  const expected = await run.cpu.run(input);
+  const actual = run.device ? await inPlaceRun(ort, run.gpu, run.device, input, pastKV, [numKvHeads, past, tokens, headDim]) : await run.gpu.run(input);
   let error = 0;
-  for (const name of ['attention', io.presentKey(0), io.presentValue(0)]) {
-    error = Math.max(error, relativeError((await actual[name].getData()) as Float32Array, expected[name].data as Float32Array));
-  }
+  for (const name of ['attention', io.presentKey(0), io.presentValue(0)]) error = Math.max(error, relativeError((await actual[name].getData()) as Float32Array, expected[name].data as Float32Array));
   return error;
+}
+
+/**
+ * Runs the GPU session as the model does with kvInPlace: past and present key (and value) are one
+ * GPU buffer of past + tokens positions, the past written into its first positions; the present
+ * buffers are read back afterwards.
+ */
+async function inPlaceRun(
+  ort: OrtModule,
+  session: Ort.InferenceSession,
+  device: GPUDevice,
+  input: Record<string, Ort.Tensor>,
+  pastKV: Float32Array<ArrayBuffer>[],
+  [heads, past, tokens, headDim]: number[],
+): Promise<Record<string, Ort.Tensor>> {
+  const capacity = past + tokens;
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const buffers = pastKV.map((data) => {
+    const buffer = device.createBuffer({ size: heads * capacity * headDim * 4, usage });
+    for (let h = 0; h < heads; h++) device.queue.writeBuffer(buffer, h * capacity * headDim * 4, data, h * past * headDim, past * headDim);
+    return buffer;
+  });
+  try {
+    const [key, value] = buffers.map((buffer) => ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [1, heads, capacity, headDim] }));
+    const out = await session.run({ ...input, [io.pastKey(0)]: key, [io.pastValue(0)]: value }, { attention: null, [io.presentKey(0)]: key, [io.presentValue(0)]: value });
+    const [presentKey, presentValue] = await Promise.all(buffers.map((buffer) => readBuffer(device, buffer)));
+    return {
+      attention: out.attention,
+      [io.presentKey(0)]: new ort.Tensor('float32', presentKey, [1, heads, capacity, headDim]),
+      [io.presentValue(0)]: new ort.Tensor('float32', presentValue, [1, heads, capacity, headDim]),
+    };
+  } finally {
+    buffers.forEach((b) => b.destroy());
+  }
+}
+
+async function readBuffer(device: GPUDevice, buffer: GPUBuffer): Promise<Float32Array> {
+  const staging = device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  encoder.copyBufferToBuffer(buffer, 0, staging, 0, buffer.size);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const data = new Float32Array(staging.getMappedRange().slice(0));
+  staging.destroy();
+  return data;
 }

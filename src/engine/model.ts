@@ -96,15 +96,6 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const executionProviders = options.sessionOptions?.executionProviders ?? [];
   const onGpu = executionProviders.some((ep) => (typeof ep === 'string' ? ep : ep.name) === 'webgpu');
   let attention = options.attention ?? defaultAttentionKind(config);
-  // GPU attention kernels are checked against the CPU's first (see attention-check.ts).
-  let attentionCheck: AttentionCheck = 'not-run';
-  let passTokens = options.maxPassTokens ?? Infinity;
-  if (onGpu && attention === 'gqa') {
-    const support = await checkGpuAttention(ort, config, executionProviders);
-    attentionCheck = support.check;
-    if (support.check === 'failed') attention = 'plain';
-    else passTokens = Math.min(passTokens, support.passTokens);
-  }
   const maxSequenceLength = options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, 4096);
   const floatWeights = Boolean(options.floatWeightsOnCpu) && (source.format === 'q4' || source.format === 'q8');
   const sizes = floatWeights ? widenedSizes(source) : { layerBytes: source.layerBytes(0), baseBytes: source.baseBytes() };
@@ -119,6 +110,17 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   // On WebGPU, hidden states and the KV cache stay in GPU buffers from one session to the next:
   // only token ids go up and logits come down. (Not for streamed segments, released after each run.)
   const gpuResident = onGpu && !plan.streaming;
+  // GPU attention kernels are checked against the CPU's first, in the cache mode the model will use
+  // (see attention-check.ts); a GPU that fails the check on long passes gets short ones.
+  const kvInPlace = gpuResident && options.kvInPlace !== false;
+  let attentionCheck: AttentionCheck = 'not-run';
+  let passTokens = options.maxPassTokens ?? Infinity;
+  if (onGpu && attention === 'gqa') {
+    const support = await checkGpuAttention(ort, config, executionProviders, kvInPlace);
+    attentionCheck = support.check;
+    if (support.check === 'failed') attention = 'plain';
+    else passTokens = Math.min(passTokens, support.passTokens);
+  }
   const createOn =
     (executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders']): SessionFactory =>
     (graph, parts, gpuOutputs) =>
@@ -163,7 +165,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   if (!plan.streaming) arena = null;
   const loadStreamed = (segment: Segment) => createSegmentSession(source, segment, attention, maxSequenceLength, create, arena!, floatWeights);
   // The sessions exist now, and with them the GPU device ORT runs on.
-  const kvCache = gpuResident && attention === 'gqa' && options.kvInPlace !== false ? new GpuKvCache(ort, await ort.env.webgpu.device, config, maxSequenceLength) : null;
+  const kvCache = kvInPlace && attention === 'gqa' ? new GpuKvCache(ort, await ort.env.webgpu.device, config, maxSequenceLength) : null;
   return new GlmModel(ort, config, attention, maxSequenceLength, plan, embedSession, sessions, headSession, loadStreamed, floatWeights, kvCache, { check: attentionCheck, passTokens });
 }
 

@@ -36,14 +36,14 @@ function faultyGpu(wrongFor: (tokens: number) => boolean, offset = 0.5): OrtModu
 
 test('a GPU that matches the CPU passes with one pass of any length', async () => {
   const gpu = faultyGpu(() => false);
-  const support = await checkGpuAttention(gpu, config, ['webgpu']);
+  const support = await checkGpuAttention(gpu, config, ['webgpu'], false);
   expect(support).toMatchObject({ check: 'passed', passTokens: Infinity });
   expect(support.errors.long).toBeLessThan(1e-6);
   expect(gpu.created).toEqual(['webgpu', 'wasm']);
 });
 
 test('a GPU wrong on long passes only runs prompts in short passes', async () => {
-  const support = await checkGpuAttention(faultyGpu((tokens) => tokens >= 32), config, ['webgpu']);
+  const support = await checkGpuAttention(faultyGpu((tokens) => tokens >= 32), config, ['webgpu'], false);
   expect(support).toMatchObject({ check: 'short-passes', passTokens: SHORT_PASS_TOKENS });
   expect(support.errors.long).toBeGreaterThan(1e-2);
   expect(support.errors.short).toBeLessThan(1e-6);
@@ -51,16 +51,16 @@ test('a GPU wrong on long passes only runs prompts in short passes', async () =>
 });
 
 test('a GPU wrong when decoding fails the check (the model then uses plain-op attention)', async () => {
-  const support = await checkGpuAttention(faultyGpu((tokens) => tokens === 1 || tokens >= 32), config, ['webgpu']);
+  const support = await checkGpuAttention(faultyGpu((tokens) => tokens === 1 || tokens >= 32), config, ['webgpu'], false);
   expect(support).toMatchObject({ check: 'failed', passTokens: 0 });
   expect(support.errors.decode).toBeGreaterThan(1e-2);
 });
 
 test('the result is kept per ORT module and head shape', async () => {
   const gpu = faultyGpu(() => false);
-  const first = await checkGpuAttention(gpu, config, ['webgpu']);
-  expect(await checkGpuAttention(gpu, config, ['webgpu'])).toBe(first);
+  const first = await checkGpuAttention(gpu, config, ['webgpu'], false);
+  expect(await checkGpuAttention(gpu, config, ['webgpu'], false)).toBe(first);
   expect(gpu.created).toHaveLength(2);
-  await checkGpuAttention(gpu, { ...config, numKvHeads: 2 }, ['webgpu']);
+  await checkGpuAttention(gpu, { ...config, numKvHeads: 2 }, ['webgpu'], false);
   expect(gpu.created).toHaveLength(4);
 });
