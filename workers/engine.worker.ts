@@ -135,7 +135,7 @@ async function chat(request: Extract<WorkerRequest, { type: 'chat' }>): Promise<
   running.set(requestId, controller);
   try {
     const streamer = new TextStreamer(tokenizer);
-    const prompt = fitToContext(tokenizer, request.messages, model.maxSequenceLength, request.options.maxNewTokens);
+    const prompt = fitToContext(tokenizer, request.messages, model.maxSequenceLength, request.options.maxNewTokens, model.cachedSequence);
     const maxNewTokens = Math.min(request.options.maxNewTokens, model.maxSequenceLength - prompt.ids.length);
     controller.signal.addEventListener('abort', () => pace.wake?.());
     const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal, beforeStep: () => beforeStep(controller.signal) });

@@ -253,6 +253,11 @@ export class GlmModel {
     return this.pastLength;
   }
 
+  /** The ids of those tokens, in order. */
+  get cachedSequence(): readonly number[] {
+    return this.cachedIds;
+  }
+
   /** Forgets the cached sequence. */
   reset(): void {
     this.past?.forEach(releaseIfGpu);

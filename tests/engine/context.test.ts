@@ -39,6 +39,33 @@ describe('fitToContext', () => {
     expect(tokenizer.chatPromptIds([messages[0], ...messages.slice(fitted.droppedMessages - 1)]).length + 32).toBeGreaterThan(200);
   });
 
+  test('with the cached ids, the window keeps its start while it fits, and frees a third of the context when it moves', () => {
+    const shared = (a: number[], b: number[]) => a.findIndex((id, i) => id !== b[i]);
+    const run = (useCache: boolean) => {
+      const messages: ChatMessage[] = [{ role: 'system', content: 'Be brief.' }];
+      let cached: number[] = [];
+      let moves = 0;
+      let prefilled = 0;
+      for (let turn = 0; turn < 40; turn++) {
+        messages.push({ role: 'user', content: `question ${turn}, a longer one` });
+        const fitted = fitToContext(tokenizer, messages, 200, 32, useCache ? cached : undefined);
+        expect(fitted.ids.length + 32).toBeLessThanOrEqual(200);
+        const reused = Math.max(0, shared(fitted.ids, cached));
+        // The cache holds the previous prompt (and the reply): a prompt that does not continue it runs from where it parts.
+        if (turn > 0 && reused < cached.length) moves++;
+        prefilled += fitted.ids.length - reused;
+        cached = fitted.ids;
+        messages.push({ role: 'assistant', content: `answer ${turn}` });
+      }
+      return { moves, prefilled };
+    };
+    const plain = run(false);
+    const cacheAware = run(true);
+    console.log(`40 turns at a 200-token context: window moved ${plain.moves} times, ${plain.prefilled} tokens prefilled; with the cache: ${cacheAware.moves} times, ${cacheAware.prefilled} tokens`);
+    expect(cacheAware.moves).toBeLessThan(plain.moves / 2);
+    expect(cacheAware.prefilled).toBeLessThan(plain.prefilled / 2);
+  });
+
   test('a single message longer than the context is refused with its length', () => {
     expect(() => fitToContext(tokenizer, [{ role: 'user', content: 'x'.repeat(300) }], 100, 10)).toThrow(/the message is \d+ tokens long, more than the context length of 100/);
   });
