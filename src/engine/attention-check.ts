@@ -1,7 +1,7 @@
 // Checks a GPU's GroupQueryAttention kernel against the CPU's before a model relies on it.
 // onnxruntime-web's WebGPU attention picks different shaders by the number of new tokens, and one of
 // them can be wrong on a given GPU and driver: on SwiftShader (ORT 1.30), passes of 32 or more
-// tokens (the prefill shader) give wrong attention while shorter passes and decoding are right.
+// tokens give wrong attention while shorter passes and decoding are right.
 // The check runs one layer's attention on random inputs, on the GPU and on wasm, at a long pass
 // and at the short one the model would fall back to, and the engine plans around the result. With
 // the KV cache written in place, the GPU runs in that mode too (past and present in one buffer),
@@ -15,9 +15,9 @@ import { relativeError } from '../util/compare';
 
 type OrtModule = typeof Ort;
 
-/** Longest pass the short-pass shaders take (ORT 1.30 switches to its prefill shader at 32). */
+/** Longest pass of the short ones (on SwiftShader, ORT 1.30's attention is wrong from 32 new tokens on). */
 export const SHORT_PASS_TOKENS = 31;
-/** A pass long enough to reach the prefill shader, with a past so both halves of the cache are read. */
+/** A pass well past 32 new tokens, with a past so that both the cached and the new positions are read. */
 const LONG_PASS = { past: 16, tokens: 80 };
 const TOLERANCE = 1e-3;
 
