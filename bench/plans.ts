@@ -7,7 +7,7 @@
 import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
-import { generate } from '../src/engine/generate';
+import { generateAll } from '../src/engine/generate';
 import { floatWeightsFit, loadGlmModel, type GlmModel } from '../src/engine/model';
 import { checkpointSource } from '../src/engine/source';
 import type { WeightFormat } from '../src/engine/weights';
@@ -28,10 +28,8 @@ const { values } = parseArgs({
 ort.env.wasm.numThreads = Number(values.threads);
 
 async function decodeRate(model: GlmModel, prompt: number[]): Promise<number> {
-  const steps = generate(model, prompt, { maxNewTokens: Number(values.tokens), greedy: true, stopIds: [], reuseCache: false });
-  let step = await steps.next();
-  while (!step.done) step = await steps.next();
-  return step.value.decodeTokensPerSecond;
+  const { stats } = await generateAll(model, prompt, { maxNewTokens: Number(values.tokens), greedy: true, stopIds: [], reuseCache: false });
+  return stats.decodeTokensPerSecond;
 }
 
 const checkpoint = await openCheckpoint(folderFiles(await benchCheckpoint(values.cache!, values.model!)));

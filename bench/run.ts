@@ -16,6 +16,7 @@ import { openCheckpoint } from '../src/engine/checkpoint';
 import { parameterCount } from '../src/engine/config';
 import { writePack } from '../src/engine/pack/write';
 import { formatBytes } from '../src/util/bytes';
+import { commonPrefixLength } from '../src/util/compare';
 import { exportTransformersJs } from '../tools/export';
 import { folderFiles, folderSink } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';
@@ -59,12 +60,6 @@ async function prepare(cache: string, name: string, format: 'q4' | 'f32'): Promi
     await exportTransformersJs(checkpoint, format, join(cache, 'tjs', packId));
   }
   return { packId, params: parameterCount((await openCheckpoint(folderFiles(checkpoint))).config) };
-}
-
-/** How many tokens two greedy runs agree on before they first differ. */
-function leadingAgreement(a: number[], b: number[]): number {
-  const first = a.findIndex((id, i) => id !== b[i]);
-  return first === -1 ? Math.min(a.length, b.length) : first;
 }
 
 async function openPage(profile: string, url: string): Promise<{ page: Page; close: () => Promise<void> }> {
@@ -131,7 +126,7 @@ try {
       const ours = await runOnce(profile, url, 'pocket-default', request('pocket-default', packId, numLayers, 'wasm-1', check));
       const theirs = await runOnce(profile, url, 'transformers.js', request('transformers.js', packId, numLayers, 'wasm-1', check));
       const a = ours.prompts[0].ids;
-      const sameTokens = leadingAgreement(a, theirs.prompts[0].ids);
+      const sameTokens = commonPrefixLength(a, theirs.prompts[0].ids);
       console.log(`${packId}: ${(params / 1e6).toFixed(0)}M parameters; greedy tokens identical for ${sameTokens} of ${a.length}`);
 
       for (const backend of list(values.backends!)) {
@@ -165,7 +160,7 @@ try {
             floatWeights: s[0].floatWeights,
             adapter: s[0].adapter,
             sameTokens: `${sameTokens}/${a.length}`,
-            tokensAsPeer: `${leadingAgreement(s[0].prompts[0].ids, peerIds)}/${peerIds.length}`,
+            tokensAsPeer: `${commonPrefixLength(s[0].prompts[0].ids, peerIds)}/${peerIds.length}`,
             loadMs: m((r) => r.loadMs),
             prompts: prompts.map((p, i) => ({ promptTokens: p.ids.length, timeToFirstTokenMs: m((r) => r.prompts[i].timeToFirstTokenMs), prefillTokensPerSecond: m((r) => r.prompts[i].prefillTokensPerSecond) })),
             decodeTokens: newTokens,

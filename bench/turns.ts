@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
-import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
+import { generateAll, type GenerationStats } from '../src/engine/generate';
 import { floatWeightsFit, loadGlmModel, type GlmModel } from '../src/engine/model';
 import { checkpointSource } from '../src/engine/source';
 import type { WeightFormat } from '../src/engine/weights';
@@ -27,14 +27,6 @@ const SYSTEM_TOKENS = 48;
 const QUESTION_TOKENS = 24;
 const REPLY_TOKENS = 32;
 
-async function run(model: GlmModel, prompt: number[], options: GenerateOptions): Promise<{ ids: number[]; stats: GenerationStats }> {
-  const steps = generate(model, prompt, options);
-  const ids: number[] = [];
-  let step = await steps.next();
-  for (; !step.done; step = await steps.next()) ids.push(step.value);
-  return { ids, stats: step.value };
-}
-
 /** One conversation of `turns` turns; the replies of the first pass make the prompts of the others. */
 async function conversation(model: GlmModel, reuseCache: boolean, replies: number[][]): Promise<GenerationStats[]> {
   const options = { maxNewTokens: REPLY_TOKENS, greedy: true, stopIds: [], reuseCache };
@@ -43,7 +35,7 @@ async function conversation(model: GlmModel, reuseCache: boolean, replies: numbe
   const stats: GenerationStats[] = [];
   for (let turn = 0; turn < Number(values.turns); turn++) {
     const prompt = [...sequence, ...promptIds(QUESTION_TOKENS, 10 + turn)];
-    const result = await run(model, prompt, options);
+    const result = await generateAll(model, prompt, options);
     if (replies[turn] === undefined) replies[turn] = result.ids;
     else if (result.ids.join() !== replies[turn].join()) throw new Error(`turn ${turn + 1}: the reply differs with reuseCache ${reuseCache}`);
     stats.push(result.stats);

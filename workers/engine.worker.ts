@@ -1,7 +1,7 @@
 // Web Worker entry: runs the engine and the pack store off the UI thread and answers the
 // protocol in src/worker/protocol.ts.
 import { openCheckpoint } from '../src/engine/checkpoint';
-import { generate } from '../src/engine/generate';
+import { generate, generateAll } from '../src/engine/generate';
 import { httpFiles } from '../src/engine/http-files';
 import { floatWeightsFit, loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
 import type { DeviceLimits } from '../src/engine/plan';
@@ -165,11 +165,8 @@ async function handle(request: WorkerRequest): Promise<void> {
     case 'chat':
       return chat(request);
     case 'generate': {
-      const run = generate(requireModel().model, request.ids, request.options);
-      const ids: number[] = [];
-      let step = await run.next();
-      for (; !step.done; step = await run.next()) ids.push(step.value);
-      post({ type: 'generated', requestId, ids, stats: step.value });
+      const { ids, stats } = await generateAll(requireModel().model, request.ids, request.options);
+      post({ type: 'generated', requestId, ids, stats });
       return;
     }
     case 'stop':

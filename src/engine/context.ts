@@ -7,6 +7,7 @@
 // new turn needs a forward pass. When turns must go, a third of the window is freed at once, so
 // that the next few turns keep their start too, instead of every turn dropping one old turn and
 // running the whole window again.
+import { commonPrefixLength } from '../util/compare';
 import type { ChatMessage, GlmTokenizer } from './tokenizer';
 
 export interface FittedPrompt {
@@ -36,7 +37,7 @@ export function fitToContext(tokenizer: GlmTokenizer, messages: readonly ChatMes
   if (longest && (!cachedIds || longest.droppedMessages === 0)) return longest;
   if (longest && cachedIds) {
     // The window the cache continues shares more of its tokens than any other start does.
-    const shared = fitting.map((f) => commonPrefix(f.ids, cachedIds));
+    const shared = fitting.map((f) => commonPrefixLength(f.ids, cachedIds));
     const most = Math.max(...shared);
     if (shared.filter((n) => n === most).length === 1) return fitting[shared.indexOf(most)];
     return fitting.findLast((f) => f.ids.length + reserve <= contextTokens * (1 - SLACK)) ?? longest;
@@ -45,10 +46,4 @@ export function fitToContext(tokenizer: GlmTokenizer, messages: readonly ChatMes
   const ids = tokenizer.chatPromptIds([...system, ...turns.slice(-1)]);
   if (ids.length >= contextTokens) throw new RangeError(`the message is ${ids.length} tokens long, more than the context length of ${contextTokens}`);
   return { ids, droppedMessages: Math.max(0, turns.length - 1) };
-}
-
-function commonPrefix(a: readonly number[], b: readonly number[]): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n++;
-  return n;
 }

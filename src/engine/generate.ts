@@ -71,3 +71,12 @@ export async function* generate(model: GlmModel, promptIds: readonly number[], o
     decodeTokensPerSecond: generated > 1 ? ((generated - 1) / decodeMs) * 1000 : 0,
   };
 }
+
+/** Runs generate() to the end: the ids chosen and the figures of the run. */
+export async function generateAll(model: GlmModel, promptIds: readonly number[], options: GenerateOptions): Promise<{ ids: number[]; stats: GenerationStats }> {
+  const run = generate(model, promptIds, options);
+  const ids: number[] = [];
+  let step = await run.next();
+  for (; !step.done; step = await run.next()) ids.push(step.value);
+  return { ids, stats: step.value };
+}

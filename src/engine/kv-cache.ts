@@ -17,7 +17,8 @@ export class GpuKvCache {
   /** [key, value] of each layer, as tensors over the buffers of the current capacity. */
   private tensors: Ort.Tensor[] = [];
   private buffers: GPUBuffer[] = [];
-  private capacityPositions = 0;
+  /** Positions the buffers hold. */
+  private capacity = 0;
 
   constructor(
     private readonly ort: OrtModule,
@@ -25,16 +26,6 @@ export class GpuKvCache {
     private readonly config: GlmConfig,
     private readonly maxPositions: number,
   ) {}
-
-  /** Positions the buffers hold now. */
-  get capacity(): number {
-    return this.capacityPositions;
-  }
-
-  /** GPU memory the cache takes now. */
-  get bytes(): number {
-    return this.buffers.reduce((sum, b) => sum + b.size, 0);
-  }
 
   key(layer: number): Ort.Tensor {
     return this.tensors[2 * layer];
@@ -46,16 +37,16 @@ export class GpuKvCache {
 
   /** Makes room for `total` positions, keeping the first `kept` of the cached sequence. */
   reserve(total: number, kept: number): void {
-    if (total <= this.capacityPositions) return;
+    if (total <= this.capacity) return;
     if (total > this.maxPositions) throw new RangeError(`the KV cache holds at most ${this.maxPositions} positions, ${total} asked`);
-    let capacity = Math.max(FIRST_CAPACITY, this.capacityPositions);
+    let capacity = Math.max(FIRST_CAPACITY, this.capacity);
     while (capacity < total) capacity *= 2;
     capacity = Math.min(capacity, this.maxPositions);
 
     const { numKvHeads, headDim, numLayers } = this.config;
     const headBytes = (positions: number) => positions * headDim * FLOAT_BYTES;
     const old = this.buffers;
-    const oldCapacity = this.capacityPositions;
+    const oldCapacity = this.capacity;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.buffers = Array.from({ length: 2 * numLayers }, (_, i) =>
       this.device.createBuffer({ label: `kv ${i >> 1} ${i & 1 ? 'value' : 'key'}`, size: numKvHeads * headBytes(capacity), usage }),
@@ -71,13 +62,13 @@ export class GpuKvCache {
     old.forEach((b) => b.destroy());
     const dims = [1, numKvHeads, capacity, headDim];
     this.tensors = this.buffers.map((buffer) => this.ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims }));
-    this.capacityPositions = capacity;
+    this.capacity = capacity;
   }
 
   release(): void {
     this.buffers.forEach((b) => b.destroy());
     this.buffers = [];
     this.tensors = [];
-    this.capacityPositions = 0;
+    this.capacity = 0;
   }
 }

@@ -4,6 +4,7 @@
 // segments the memory budget cannot keep are loaded again for each forward pass (streaming).
 import type * as Ort from 'onnxruntime-web';
 import { concatArrays, formatBytes } from '../util/bytes';
+import { commonPrefixLength } from '../util/compare';
 import { Arena } from './arena';
 import { checkGpuAttention, type AttentionCheck } from './attention-check';
 import { GpuKvCache } from './kv-cache';
@@ -110,6 +111,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   // On WebGPU, hidden states and the KV cache stay in GPU buffers from one session to the next:
   // only token ids go up and logits come down. (Not for streamed segments, released after each run.)
   const gpuResident = onGpu && !plan.streaming;
+  checkLayerBindings(config, source.format, options.device?.maxStorageBufferBindingSize);
   // GPU attention kernels are checked against the CPU's first, in the cache mode the model will use
   // (see attention-check.ts); a GPU that fails the check on long passes gets short ones.
   const kvInPlace = gpuResident && options.kvInPlace !== false;
@@ -132,7 +134,6 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
         externalData: parts.map((p) => ({ path: p.name, data: p.bytes })),
       });
   const create = createOn();
-  checkLayerBindings(config, source.format, options.device?.maxStorageBufferBindingSize);
   const residentCount = plan.segments.filter((s) => s.resident).length;
   const total = residentCount + 2;
   let done = 0;
@@ -205,8 +206,7 @@ export class ContextOverflowError extends Error {
 
 export class GlmModel {
   private past: Ort.Tensor[] = [];
-  private pastLength = 0;
-  /** The token ids whose keys and values the cache holds, in order. */
+  /** The token ids whose keys and values the cache holds, in order (its length is the past length). */
   private cachedIds: number[] = [];
 
   constructor(
@@ -250,7 +250,7 @@ export class GlmModel {
 
   /** Tokens already in the KV cache. */
   get cachedTokens(): number {
-    return this.pastLength;
+    return this.cachedIds.length;
   }
 
   /** The ids of those tokens, in order. */
@@ -264,7 +264,6 @@ export class GlmModel {
     const { numKvHeads, headDim, numLayers } = this.config;
     const empty = new this.ort.Tensor('float32', new Float32Array(0), [1, numKvHeads, 0, headDim]);
     this.past = Array.from({ length: 2 * numLayers }, () => empty);
-    this.pastLength = 0;
     this.cachedIds = [];
   }
 
@@ -275,17 +274,14 @@ export class GlmModel {
    * tokens after the kept ones need a forward pass.
    */
   keepPrefix(ids: readonly number[]): number {
-    let kept = 0;
-    const limit = Math.min(this.cachedIds.length, ids.length - 1);
-    while (kept < limit && this.cachedIds[kept] === ids[kept]) kept++;
-    if (kept === this.pastLength) return kept;
+    const kept = Math.min(commonPrefixLength(this.cachedIds, ids), ids.length - 1);
+    if (kept === this.cachedIds.length) return kept;
     // The in-place GPU cache and CPU tensors can be cut short; ORT's GPU tensors of a growing cache cannot.
     if (kept === 0 || (!this.kvCache && this.past.some((t) => t.location !== 'cpu'))) {
       this.reset();
       return 0;
     }
     if (!this.kvCache) this.past = this.past.map((t) => this.firstPositions(t, kept));
-    this.pastLength = kept;
     this.cachedIds.length = kept;
     return kept;
   }
@@ -307,7 +303,7 @@ export class GlmModel {
    */
   async forward(ids: readonly number[], allPositions = false): Promise<Float32Array> {
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
-    const T = this.pastLength + ids.length;
+    const T = this.cachedIds.length + ids.length;
     if (T > this.maxSequenceLength) throw new ContextOverflowError(T, this.maxSequenceLength);
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.config.vocabSize);
     if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary (0..${this.config.vocabSize - 1})`);
@@ -329,7 +325,7 @@ export class GlmModel {
   /** One pass of ids through every segment, then the head for the rows asked for. */
   private async pass(ids: readonly number[], logitRows: 'all' | 'last' | 'none'): Promise<Float32Array | null> {
     const S = ids.length;
-    const P = this.pastLength;
+    const P = this.cachedIds.length;
     const T = P + S;
 
     const { Tensor } = this.ort;
@@ -366,7 +362,6 @@ export class GlmModel {
         this.past[2 * layer + 1] = out[io.presentValue(layer)];
       }
     }
-    this.pastLength = T;
     this.cachedIds.push(...ids);
 
     if (logitRows === 'none') {

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fitToContext } from '../../src/engine/context';
 import { GlmTokenizer, type ChatMessage } from '../../src/engine/tokenizer';
+import { commonPrefixLength } from '../../src/util/compare';
 import { fixtureCheckpoint } from '../helpers';
 
 describe('fitToContext', () => {
@@ -40,7 +41,6 @@ describe('fitToContext', () => {
   });
 
   test('with the cached ids, the window keeps its start while it fits, and frees a third of the context when it moves', () => {
-    const shared = (a: number[], b: number[]) => a.findIndex((id, i) => id !== b[i]);
     const run = (useCache: boolean) => {
       const messages: ChatMessage[] = [{ role: 'system', content: 'Be brief.' }];
       let cached: number[] = [];
@@ -50,7 +50,7 @@ describe('fitToContext', () => {
         messages.push({ role: 'user', content: `question ${turn}, a longer one` });
         const fitted = fitToContext(tokenizer, messages, 200, 32, useCache ? cached : undefined);
         expect(fitted.ids.length + 32).toBeLessThanOrEqual(200);
-        const reused = Math.max(0, shared(fitted.ids, cached));
+        const reused = commonPrefixLength(fitted.ids, cached);
         // The cache holds the previous prompt (and the reply): a prompt that does not continue it runs from where it parts.
         if (turn > 0 && reused < cached.length) moves++;
         prefilled += fitted.ids.length - reused;
