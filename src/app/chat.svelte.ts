@@ -41,9 +41,10 @@ export function openChat(id: string): void {
   chat.figures = null;
 }
 
-async function persist(c: Conversation): Promise<void> {
+/** Saves the conversation, with `extra` messages after its own (a reply not yet on screen). */
+async function persist(c: Conversation, extra: ChatMessage[] = []): Promise<void> {
   c.updatedAt = Date.now();
-  await saveConversation(c);
+  await saveConversation({ ...c, messages: [...c.messages, ...extra] });
   chat.list = await listConversations();
 }
 
@@ -76,6 +77,9 @@ async function reply(c: Conversation): Promise<void> {
   chat.error = '';
   chat.streaming = '';
   chat.figures = null;
+  // The question is saved before the model runs, so a reload or a crash during the reply keeps it.
+  // A failed save does not stop the reply: the save after it fails too and says why.
+  await persist(c).catch(() => undefined);
   const history: ChatMessage[] = [...(settings.systemPrompt.trim() ? [{ role: 'system' as const, content: settings.systemPrompt.trim() }] : []), ...c.messages];
   const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, (text) => (chat.streaming += text));
   stopReply = run.stop;
@@ -92,10 +96,17 @@ async function reply(c: Conversation): Promise<void> {
     chat.error = (error as Error).message;
   } finally {
     const text = (chat.streaming ?? '').trim();
-    if (text) c.messages.push({ role: 'assistant', content: text });
-    chat.streaming = null;
+    const answer: ChatMessage[] = text ? [{ role: 'assistant', content: text }] : [];
     stopReply = null;
-    await persist(c);
+    // The reply counts as done (the Send button is back) only once it is saved.
+    try {
+      await persist(c, answer);
+    } catch (error) {
+      chat.error = (error as Error).message;
+    } finally {
+      c.messages.push(...answer);
+      chat.streaming = null;
+    }
   }
 }
 
