@@ -1,6 +1,6 @@
 // Faults the app recovers from without losing the conversation: a lost GPU device (fall back to
 // wasm), and model chunks the browser evicted from storage (explained, downloaded again).
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { memoryPeaks, rendererResidentBytes, resetPeaks } from '../bench/browser';
 import { ask, ready, serveApp } from './helpers';
 
@@ -67,15 +67,17 @@ test('two tabs share the store safely: only one runs the model, and the other ca
   await expect(second.getByText(/moved to another tab/)).toBeVisible();
 });
 
+/** Makes the page believe it went to the background (hidden) or came back. */
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+
 test('generation pauses while the app is in the background and resumes when it is back', async ({ page }) => {
   await page.goto(app.url);
   await ready(page);
-  const setVisibility = (state: 'hidden' | 'visible') =>
-    page.evaluate((s) => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
-      document.dispatchEvent(new Event('visibilitychange'));
-    }, state);
-  await setVisibility('hidden');
+  await setVisibility(page, 'hidden');
   await expect(page.getByText('Paused while GLM Pocket is in the background.')).toBeVisible();
   await page.getByRole('textbox', { name: 'Message' }).fill('What is the memory budget?');
   await page.getByRole('button', { name: 'Send' }).click();
@@ -83,10 +85,29 @@ test('generation pauses while the app is in the background and resumes when it i
   // One token after the prompt, then nothing until the app is visible again.
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
   await expect(page.getByText(/First token \d+ ms/)).toHaveCount(0);
-  await setVisibility('visible');
+  await setVisibility(page, 'visible');
   await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('log')).toContainText('memory');
   await expect(page.getByText('Paused while GLM Pocket is in the background.')).toHaveCount(0);
+});
+
+test('a reload in the middle of a reply keeps the question, and it can be answered after', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  // Held in the background, the reply stays unfinished until the reload.
+  await setVisibility(page, 'hidden');
+  await page.getByRole('textbox', { name: 'Message' }).fill('What is the memory budget?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const list = page.getByRole('navigation', { name: 'Conversations' });
+  await expect(list.getByRole('button', { name: 'What is the memory budget?', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await page.reload();
+  await ready(page);
+  const question = page.getByRole('article', { name: 'You' });
+  await expect(question).toContainText('What is the memory budget?');
+  await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(0);
+  await question.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(page.getByRole('article', { name: 'GLM' })).toContainText('memory', { timeout: 30_000 });
 });
 
 test('a conversation of more than 4x the context length keeps answering, in flat memory', async ({ page }) => {
