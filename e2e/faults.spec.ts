@@ -110,6 +110,40 @@ test('a reload in the middle of a reply keeps the question, and it can be answer
   await expect(page.getByRole('article', { name: 'GLM' })).toContainText('memory', { timeout: 30_000 });
 });
 
+test('a reply being written is saved as it goes: after a reload, the part written so far is there', async ({ page }) => {
+  // Serious pressure slows generation to a token every quarter second, so the reply takes seconds.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setPressureSourceOverrideEnabled' as never, { enabled: true, source: 'cpu' } as never);
+  await cdp.send('Emulation.setPressureStateOverride' as never, { source: 'cpu', state: 'serious' } as never);
+  await page.goto(app.url);
+  await ready(page);
+  await page.getByRole('textbox', { name: 'Message' }).fill('How do I delete a model?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const savedReply = () =>
+    page.evaluate(
+      () =>
+        new Promise<string>((done, fail) => {
+          const open = indexedDB.open('glm-pocket-chats');
+          open.onerror = () => fail(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('conversations').objectStore('conversations').getAll();
+            all.onsuccess = () => {
+              const messages = (all.result as { messages: { role: string; content: string }[] }[]).flatMap((c) => c.messages);
+              done(messages.find((m) => m.role === 'assistant')?.content ?? '');
+              open.result.close();
+            };
+          };
+        }),
+    );
+  await expect.poll(savedReply, { timeout: 20_000 }).not.toBe('');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  const saved = await savedReply();
+  await page.reload();
+  await ready(page);
+  await expect(page.getByRole('article', { name: 'You' })).toContainText('How do I delete a model?');
+  await expect(page.getByRole('article', { name: 'GLM' })).toContainText(saved.slice(0, 20));
+});
+
 test('a conversation of more than 4x the context length keeps answering, in flat memory', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto(app.url);

@@ -19,6 +19,8 @@ export const chat = $state({
 });
 
 let stopReply: (() => void) | null = null;
+/** How often a reply being streamed is saved. */
+const PARTIAL_SAVE_MS = 2000;
 let peakMemoryBytes: number | null = null;
 
 function newConversation(): Conversation {
@@ -81,7 +83,16 @@ async function reply(c: Conversation): Promise<void> {
   // A failed save does not stop the reply: the save after it fails too and says why.
   await persist(c).catch(() => undefined);
   const history: ChatMessage[] = [...(settings.systemPrompt.trim() ? [{ role: 'system' as const, content: settings.systemPrompt.trim() }] : []), ...c.messages];
-  const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, (text) => (chat.streaming += text));
+  // The reply so far is saved every few seconds too, so a reload or a closed tab loses little of it.
+  let savedAt = performance.now();
+  const onText = (text: string) => {
+    chat.streaming += text;
+    const sofar = chat.streaming!.trim();
+    if (!sofar || performance.now() - savedAt < PARTIAL_SAVE_MS) return;
+    savedAt = performance.now();
+    void persist(c, [{ role: 'assistant', content: sofar }]).catch(() => undefined);
+  };
+  const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, onText);
   stopReply = run.stop;
   try {
     const result = await run.result;
