@@ -114,7 +114,7 @@ async function load(requestId: number, request: LoadRequest): Promise<void> {
       layers: c.numLayers,
       segments: model.segments.length,
       streaming: model.plan.streaming,
-      planReason: model.plan.reason,
+      plan: model.plan.why,
       attention: model.attention,
       floatWeights: model.floatWeights,
       kvInPlace: model.kvInPlace,

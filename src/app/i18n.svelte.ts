@@ -1,4 +1,6 @@
 // The UI's two languages. The first choice follows navigator.language; the user can switch.
+import type { PlanWhy } from '../engine/plan';
+
 const en = {
   chat: 'Chat',
   models: 'Models',
@@ -53,6 +55,13 @@ const en = {
   floatWeights: 'quantized layers run as f32 on the CPU (faster, more memory)',
   shortPasses: "this GPU's attention kernel failed a check on long passes: prompts go through in passes of {tokens} tokens",
   plainAttention: "this GPU's fused attention kernel failed a check: attention runs as plain operators",
+  planAsked: '{layers} layers per segment, as asked',
+  planCapped: '{layers} layers per segment, set by {cap}',
+  capDefault: 'the 256 MiB default',
+  capDeviceMemory: "the device's memory ({mib} MiB a segment)",
+  capGpuBuffer: 'the GPU buffer limit',
+  capBudget: 'the memory budget',
+  planStreaming: 'the model ({model} MiB) exceeds the {budget} MiB memory budget: {streamed} of {segments} segments are read from storage on every forward pass',
   backend: 'Backend',
   auto: 'Automatic',
   webgpu: 'WebGPU (GPU)',
@@ -150,6 +159,13 @@ const zh: Record<Key, string> = {
   floatWeights: '量化层在 CPU 上以 f32 运行（更快，占用更多内存）',
   shortPasses: '此 GPU 的注意力内核在长输入上未通过校验：提示词按每次 {tokens} 个 token 分段处理',
   plainAttention: '此 GPU 的融合注意力内核未通过校验：注意力改用普通算子运行',
+  planAsked: '每段 {layers} 层（按设置）',
+  planCapped: '每段 {layers} 层，由{cap}决定',
+  capDefault: '256 MiB 默认值',
+  capDeviceMemory: '设备内存（每段 {mib} MiB）',
+  capGpuBuffer: 'GPU 缓冲区上限',
+  capBudget: '内存预算',
+  planStreaming: '模型（{model} MiB）超出 {budget} MiB 内存预算：每次前向计算都要从存储读取 {segments} 段中的 {streamed} 段',
   backend: '后端',
   auto: '自动',
   webgpu: 'WebGPU（GPU）',
@@ -213,4 +229,18 @@ export function setLanguage(language: Language): void {
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   const text = (i18n.language === 'zh' ? zh : en)[key];
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+const CAP_KEYS = { default: 'capDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;
+
+/** Why the engine split the model into segments as it did, in the UI's language. */
+export function describePlan(why: PlanWhy): string {
+  switch (why.kind) {
+    case 'asked':
+      return t('planAsked', { layers: why.layersPerSegment });
+    case 'capped':
+      return t('planCapped', { layers: why.layersPerSegment, cap: t(CAP_KEYS[why.cap], { mib: why.capMiB }) });
+    case 'streaming':
+      return t('planStreaming', { model: why.modelMiB, budget: why.budgetMiB, streamed: why.streamed, segments: why.segments });
+  }
 }

@@ -33,9 +33,18 @@ export interface SegmentPlan {
   /** Bytes of weights kept loaded: base + resident segments. */
   residentBytes: number;
   streaming: boolean;
-  /** Why this plan, in words a settings page can show. */
-  reason: string;
+  /** Why this plan (the app words it in the UI's language). */
+  why: PlanWhy;
 }
+
+/** What set the segment size: the 256 MiB default, the device's memory, the GPU's buffer limit, the budget. */
+export type SegmentCap = 'default' | 'device-memory' | 'gpu-buffer' | 'budget';
+
+export type PlanWhy =
+  | { kind: 'asked'; layersPerSegment: number }
+  | { kind: 'capped'; layersPerSegment: number; cap: SegmentCap; capMiB: number }
+  | { kind: 'streaming'; modelMiB: number; budgetMiB: number; streamed: number; segments: number };
+
 
 const MiB = 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 256 * MiB;
@@ -54,23 +63,18 @@ export function splitLayers(numLayers: number, segmentSize: number): { firstLaye
  */
 export function planSegments(input: PlanInput): SegmentPlan {
   const { numLayers, layerBytes, baseBytes, budgetBytes, device = {} } = input;
-  const caps: [number, string][] = [[DEFAULT_SEGMENT_BYTES, 'the 256 MiB default']];
-  if (device.deviceMemoryGiB) caps.push([(device.deviceMemoryGiB * 1024 * MiB) / 16, `${device.deviceMemoryGiB} GiB device memory`]);
-  if (device.maxBufferSize) caps.push([device.maxBufferSize, 'the GPU buffer limit']);
-  if (budgetBytes) caps.push([budgetBytes / 4, 'the memory budget']);
-  const [segmentCap, capReason] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
+  const caps: [number, SegmentCap][] = [[DEFAULT_SEGMENT_BYTES, 'default']];
+  if (device.deviceMemoryGiB) caps.push([(device.deviceMemoryGiB * 1024 * MiB) / 16, 'device-memory']);
+  if (device.maxBufferSize) caps.push([device.maxBufferSize, 'gpu-buffer']);
+  if (budgetBytes) caps.push([budgetBytes / 4, 'budget']);
+  const [segmentCap, cap] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
   const layersPerSegment = input.segmentSize ?? Math.max(1, Math.min(numLayers, Math.floor(segmentCap / Math.max(1, layerBytes))));
   const ranges = splitLayers(numLayers, layersPerSegment);
 
   const total = baseBytes + numLayers * layerBytes;
   if (budgetBytes === undefined || total <= budgetBytes) {
-    return {
-      segments: ranges.map((r) => ({ ...r, resident: true })),
-      layersPerSegment,
-      residentBytes: total,
-      streaming: false,
-      reason: input.segmentSize ? `${layersPerSegment} layers per segment, as asked` : `${layersPerSegment} layers per segment, set by ${capReason}`,
-    };
+    const why: PlanWhy = input.segmentSize ? { kind: 'asked', layersPerSegment } : { kind: 'capped', layersPerSegment, cap, capMiB: Math.round(segmentCap / MiB) };
+    return { segments: ranges.map((r) => ({ ...r, resident: true })), layersPerSegment, residentBytes: total, streaming: false, why };
   }
   // Keep segments resident while they fit, leaving room to load one streamed segment at a time.
   let available = budgetBytes - baseBytes - layersPerSegment * layerBytes;
@@ -82,11 +86,6 @@ export function planSegments(input: PlanInput): SegmentPlan {
   });
   const residentBytes = baseBytes + segments.filter((s) => s.resident).reduce((sum, s) => sum + s.layerCount * layerBytes, 0);
   const streamed = segments.filter((s) => !s.resident).length;
-  return {
-    segments,
-    layersPerSegment,
-    residentBytes,
-    streaming: true,
-    reason: `the model (${Math.round(total / MiB)} MiB) exceeds the ${Math.round(budgetBytes / MiB)} MiB budget: ${streamed} of ${segments.length} segments are read from storage on every forward pass`,
-  };
+  const why: PlanWhy = { kind: 'streaming', modelMiB: Math.round(total / MiB), budgetMiB: Math.round(budgetBytes / MiB), streamed, segments: segments.length };
+  return { segments, layersPerSegment, residentBytes, streaming: true, why };
 }

@@ -3,6 +3,7 @@
 import type { GenerateOptions, GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
 import type { AttentionCheck } from '../engine/attention-check';
+import type { PlanWhy } from '../engine/plan';
 import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
 
@@ -36,8 +37,8 @@ export interface ModelInfo {
   layers: number;
   segments: number;
   streaming: boolean;
-  /** Why the segment plan is what it is, for the settings page. */
-  planReason: string;
+  /** Why the segment plan is what it is, for the models page. */
+  plan: PlanWhy;
   attention: 'gqa' | 'plain';
   /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
   floatWeights: boolean;

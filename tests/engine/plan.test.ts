@@ -20,7 +20,7 @@ describe('planSegments', () => {
   test('a phone with 4 GiB and a 128 MiB GPU buffer limit gets smaller segments, and the reason says why', () => {
     const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, device: { deviceMemoryGiB: 4, maxBufferSize: 128 * MiB } });
     expect(plan.layersPerSegment).toBe(4);
-    expect(plan.reason).toMatch(/GPU buffer limit/);
+    expect(plan.why).toEqual({ kind: 'capped', layersPerSegment: 4, cap: 'gpu-buffer', capMiB: 128 });
   });
 
   test('a budget below the model streams the segments that do not fit', () => {
@@ -29,7 +29,7 @@ describe('planSegments', () => {
     expect(plan.streaming).toBe(true);
     expect(plan.segments.filter((s) => s.resident)).toHaveLength(3);
     expect(plan.residentBytes).toBe(50 * MiB);
-    expect(plan.reason).toMatch(/5 of 8 segments are read from storage on every forward pass/);
+    expect(plan.why).toEqual({ kind: 'streaming', modelMiB: 100, budgetMiB: 60, streamed: 5, segments: 8 });
   });
 
   test('a layer larger than every cap still gets a segment of its own', () => {
