@@ -36,11 +36,13 @@ export function fitToContext(tokenizer: GlmTokenizer, messages: readonly ChatMes
   const longest = fitting[fitting.length - 1];
   if (longest && (!cachedIds || longest.droppedMessages === 0)) return longest;
   if (longest && cachedIds) {
-    // The window the cache continues shares more of its tokens than any other start does.
-    const shared = fitting.map((f) => commonPrefixLength(f.ids, cachedIds));
-    const most = Math.max(...shared);
-    if (shared.filter((n) => n === most).length === 1) return fitting[shared.indexOf(most)];
-    return fitting.findLast((f) => f.ids.length + reserve <= contextTokens * (1 - SLACK)) ?? longest;
+    // The window the cache continues: the cache holds at least its whole first user turn (a start
+    // that shares only the system prompt and the first words of its question does not count).
+    const continued = fitting.findLast((f) => {
+      const firstTurn = commonPrefixLength(tokenizer.chatPromptIds([...system, turns[f.droppedMessages]]), f.ids);
+      return commonPrefixLength(f.ids, cachedIds) >= firstTurn;
+    });
+    return continued ?? fitting.findLast((f) => f.ids.length + reserve <= contextTokens * (1 - SLACK)) ?? longest;
   }
   // Not even the newest message leaves room for a full reply: send it alone if it fits at all.
   const ids = tokenizer.chatPromptIds([...system, ...turns.slice(-1)]);

@@ -66,6 +66,26 @@ describe('fitToContext', () => {
     expect(cacheAware.prefilled).toBeLessThan(plain.prefilled / 2);
   });
 
+  test('a start that shares only the first word of its question with the cache is not taken for the cached window', () => {
+    const answer = (topic: string) => `Here is how ${topic} works: ${'step, '.repeat(12)}done.`;
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'How do I parse JSON?' },
+      { role: 'assistant', content: answer('JSON') },
+      { role: 'user', content: 'Thanks, and arrays?' },
+      { role: 'assistant', content: answer('arrays') },
+      { role: 'user', content: 'How about YAML?' },
+    ];
+    // The cache holds the previous turn's window, which started at the first question.
+    const cached = [...tokenizer.chatPromptIds(messages.slice(0, 4)), 7, 8, 9];
+    const length = (start: number) => tokenizer.chatPromptIds([messages[0], ...messages.slice(1 + start)]).length;
+    const [context, reserve] = [Math.ceil((length(2) + 32) * 1.5), 32];
+    expect(length(0) + reserve).toBeGreaterThan(context); // the cached start no longer fits
+    const fitted = fitToContext(tokenizer, messages, context, reserve, cached);
+    // Not the newest question alone (it shares "How" with the cached start): two thirds of the window.
+    expect(fitted.droppedMessages).toBe(2);
+  });
+
   test('a single message longer than the context is refused with its length', () => {
     expect(() => fitToContext(tokenizer, [{ role: 'user', content: 'x'.repeat(300) }], 100, 10)).toThrow(/the message is \d+ tokens long, more than the context length of 100/);
   });
