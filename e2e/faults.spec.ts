@@ -67,6 +67,36 @@ test('two tabs share the store safely: only one runs the model, and the other ca
   await expect(second.getByText(/moved to another tab/)).toBeVisible();
 });
 
+/**
+ * Emulated CPU pressure for the page, set before it starts observing; returns a setter.
+ * Serious pressure slows generation to a token every quarter second; critical pauses it.
+ */
+async function emulatePressure(page: Page, initial = 'nominal'): Promise<(state: 'nominal' | 'serious' | 'critical') => Promise<unknown>> {
+  const cdp = await page.context().newCDPSession(page);
+  const set = (state: string) => cdp.send('Emulation.setPressureStateOverride' as never, { source: 'cpu', state } as never);
+  await cdp.send('Emulation.setPressureSourceOverrideEnabled' as never, { enabled: true, source: 'cpu' } as never);
+  await set(initial);
+  return set;
+}
+
+/** The first saved assistant message in IndexedDB ('' when none), read by the page. */
+const savedReply = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string>((done, fail) => {
+        const open = indexedDB.open('glm-pocket-chats');
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('conversations').objectStore('conversations').getAll();
+          all.onsuccess = () => {
+            const messages = (all.result as { messages: { role: string; content: string }[] }[]).flatMap((c) => c.messages);
+            done(messages.find((m) => m.role === 'assistant')?.content ?? '');
+            open.result.close();
+          };
+        };
+      }),
+  );
+
 /** Makes the page believe it went to the background (hidden) or came back. */
 const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
   page.evaluate((s) => {
@@ -111,37 +141,61 @@ test('a reload in the middle of a reply keeps the question, and it can be answer
 });
 
 test('a reply being written is saved as it goes: after a reload, the part written so far is there', async ({ page }) => {
-  // Serious pressure slows generation to a token every quarter second, so the reply takes seconds.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setPressureSourceOverrideEnabled' as never, { enabled: true, source: 'cpu' } as never);
-  await cdp.send('Emulation.setPressureStateOverride' as never, { source: 'cpu', state: 'serious' } as never);
+  // Slowed down, the reply takes seconds.
+  await emulatePressure(page, 'serious');
   await page.goto(app.url);
   await ready(page);
   await page.getByRole('textbox', { name: 'Message' }).fill('How do I delete a model?');
   await page.getByRole('button', { name: 'Send' }).click();
-  const savedReply = () =>
-    page.evaluate(
-      () =>
-        new Promise<string>((done, fail) => {
-          const open = indexedDB.open('glm-pocket-chats');
-          open.onerror = () => fail(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction('conversations').objectStore('conversations').getAll();
-            all.onsuccess = () => {
-              const messages = (all.result as { messages: { role: string; content: string }[] }[]).flatMap((c) => c.messages);
-              done(messages.find((m) => m.role === 'assistant')?.content ?? '');
-              open.result.close();
-            };
-          };
-        }),
-    );
-  await expect.poll(savedReply, { timeout: 20_000 }).not.toBe('');
+  await expect.poll(() => savedReply(page), { timeout: 20_000 }).not.toBe('');
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
-  const saved = await savedReply();
+  const saved = await savedReply(page);
   await page.reload();
   await ready(page);
   await expect(page.getByRole('article', { name: 'You' })).toContainText('How do I delete a model?');
   await expect(page.getByRole('article', { name: 'GLM' })).toContainText(saved.slice(0, 20));
+});
+
+test('switching conversations while a reply is written: it shows only in its own, once, and is saved whole', async ({ page }) => {
+  const pressure = await emulatePressure(page, 'serious');
+  await page.goto(app.url);
+  await ready(page);
+  const list = page.getByRole('navigation', { name: 'Conversations' });
+  const replies = page.getByRole('article', { name: 'GLM' });
+  await page.getByRole('textbox', { name: 'Message' }).fill('How do I delete a model?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => savedReply(page), { timeout: 20_000 }).not.toBe(''); // a partial save happened
+  await list.getByRole('button', { name: 'New chat' }).click();
+  await expect(replies).toHaveCount(0);
+  await list.getByRole('button', { name: 'How do I delete a model?', exact: true }).click();
+  await expect(replies).toHaveCount(1);
+  await pressure('nominal');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 60_000 });
+  await expect(replies).toHaveCount(1);
+  const full = (await replies.textContent())!;
+  expect(full).toContain('Your conversations are kept.');
+  await page.reload();
+  await ready(page);
+  await list.getByRole('button', { name: 'How do I delete a model?', exact: true }).click();
+  await expect(replies).toHaveCount(1);
+  expect(await replies.textContent()).toBe(full);
+});
+
+test('a conversation deleted while its reply is written stays deleted', async ({ page }) => {
+  await emulatePressure(page, 'serious');
+  await page.goto(app.url);
+  await ready(page);
+  const list = page.getByRole('navigation', { name: 'Conversations' });
+  await page.getByRole('textbox', { name: 'Message' }).fill('How do I delete a model?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => savedReply(page), { timeout: 20_000 }).not.toBe('');
+  page.once('dialog', (dialog) => dialog.accept());
+  await list.getByRole('button', { name: 'Delete: How do I delete a model?' }).click();
+  await expect(list.getByRole('listitem')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  await page.reload();
+  await ready(page);
+  await expect(list.getByRole('listitem')).toHaveCount(0);
 });
 
 test('a conversation of more than 4x the context length keeps answering, in flat memory', async ({ page }) => {
@@ -230,9 +284,7 @@ test('running out of memory while loading falls back to streaming on the CPU, an
 
 test('compute pressure slows generation when serious and pauses it when critical, and says why', async ({ page }) => {
   // The emulated pressure source must be in place before the page starts observing it.
-  const cdp = await page.context().newCDPSession(page);
-  const pressure = (state: string) => cdp.send('Emulation.setPressureStateOverride' as never, { source: 'cpu', state } as never);
-  await cdp.send('Emulation.setPressureSourceOverrideEnabled' as never, { enabled: true, source: 'cpu' } as never);
+  const pressure = await emulatePressure(page);
   await page.goto(app.url);
   await ready(page);
   await pressure('serious');

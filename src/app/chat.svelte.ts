@@ -13,12 +13,19 @@ export interface Figures extends ChatResult {
 export const chat = $state({
   list: [] as Conversation[],
   current: null as Conversation | null,
+  /** The reply being written, and the id of the conversation it belongs to. */
   streaming: null as string | null,
+  replyingTo: null as string | null,
   figures: null as Figures | null,
   error: '',
 });
 
+/** The conversation being answered. */
+let live: Conversation | null = null;
 let stopReply: (() => void) | null = null;
+let stopAsked = false;
+/** Settles when the reply being written is saved. */
+let replyDone: Promise<void> = Promise.resolve();
 /** How often a reply being streamed is saved. */
 const PARTIAL_SAVE_MS = 2000;
 let peakMemoryBytes: number | null = null;
@@ -38,8 +45,18 @@ export function openNewChat(): void {
   chat.figures = null;
 }
 
+/**
+ * The conversation with this id: the one on screen or being answered when it is that one (edits go
+ * to the object the reply and the next save write), else the saved copy in the list.
+ */
+function conversation(id: string): Conversation | undefined {
+  if (live?.id === id) return live;
+  if (chat.current?.id === id) return chat.current;
+  return chat.list.find((c) => c.id === id);
+}
+
 export function openChat(id: string): void {
-  chat.current = chat.list.find((c) => c.id === id) ?? chat.current;
+  chat.current = conversation(id) ?? chat.current;
   chat.figures = null;
 }
 
@@ -51,13 +68,18 @@ async function persist(c: Conversation, extra: ChatMessage[] = []): Promise<void
 }
 
 export async function renameChat(id: string, title: string): Promise<void> {
-  const c = chat.list.find((x) => x.id === id);
+  const c = conversation(id);
   if (!c) return;
   c.title = title;
   await persist(c);
 }
 
 export async function removeChat(id: string): Promise<void> {
+  if (live?.id === id) {
+    // Its reply stops and is saved first, so that save cannot bring the conversation back.
+    stop();
+    await replyDone;
+  }
   await deleteConversation(id);
   chat.list = await listConversations();
   if (chat.current?.id === id) chat.current = chat.list[0] ?? newConversation();
@@ -76,6 +98,11 @@ async function measureMemory(): Promise<number | null> {
 
 /** Generates the assistant's reply to the conversation as it stands. */
 async function reply(c: Conversation): Promise<void> {
+  let saved!: () => void;
+  replyDone = new Promise((done) => (saved = done));
+  live = c;
+  stopAsked = false;
+  chat.replyingTo = c.id;
   chat.error = '';
   chat.streaming = '';
   chat.figures = null;
@@ -92,11 +119,12 @@ async function reply(c: Conversation): Promise<void> {
     savedAt = performance.now();
     void persist(c, [{ role: 'assistant', content: sofar }]).catch(() => undefined);
   };
-  const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, onText);
-  stopReply = run.stop;
   try {
+    const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, onText);
+    stopReply = run.stop;
+    if (stopAsked) run.stop();
     const result = await run.result;
-    chat.figures = { ...result, peakMemoryBytes };
+    if (chat.current?.id === c.id) chat.figures = { ...result, peakMemoryBytes };
     // The browser answers a memory measurement at its next garbage collection: show it when it comes.
     void measureMemory().then((measured) => {
       if (measured === null) return;
@@ -117,6 +145,9 @@ async function reply(c: Conversation): Promise<void> {
     } finally {
       c.messages.push(...answer);
       chat.streaming = null;
+      chat.replyingTo = null;
+      live = null;
+      saved();
     }
   }
 }
@@ -130,6 +161,7 @@ export async function send(text: string): Promise<void> {
 }
 
 export function stop(): void {
+  stopAsked = true;
   stopReply?.();
 }
 
