@@ -59,19 +59,47 @@ for (const [backend, tolerance] of [
   });
 }
 
-test('on WebGPU with a binding limit below lm_head, the split lm_head gives the Node engine\'s logits', async ({ page }) => {
+test('on one wasm thread, a stop ends a reply early, and a load during a reply stops it first; the reloaded model gives the Node engine\'s logits', async ({ page }) => {
+  await page.goto(baseUrl);
+  await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
+  const result = await page.evaluate(async (ids) => {
+    const engine = (globalThis as any).glmPocketEngine;
+    const location = { kind: 'checkpoint', url: '/fixtures/edge/', format: 'q4' };
+    await engine.load({ location, backend: 'wasm', segmentSize: 2, threads: 1 });
+    /** A long reply, and `interrupt` called once its first tokens are in. */
+    const interrupted = async (interrupt: (stop: () => void) => Promise<unknown>) => {
+      let streamed = 0;
+      const reply = engine.chat([{ role: 'user', content: 'Tell me a long story.' }], { maxNewTokens: 400, greedy: true, stopIds: [] }, () => streamed++);
+      while (streamed < 3) await new Promise((r) => setTimeout(r, 5));
+      const [replied, interruption] = await Promise.allSettled([reply.result, interrupt(reply.stop)]);
+      return { replied: replied.status === 'fulfilled' ? replied.value.stats.generatedTokens : String(replied.reason), interruption: interruption.status };
+    };
+    const stopped = await interrupted(async (stop) => stop());
+    const reloaded = await interrupted(() => engine.load({ location, backend: 'wasm', segmentSize: 2, threads: 1 }));
+    const logits = Array.from((await engine.logits(ids)).logits as Float32Array);
+    return { stopped, reloaded, logits };
+  }, IDS);
+  // Both replies ended early and without an error; the load went through after the second.
+  for (const { replied } of [result.stopped, result.reloaded]) expect(typeof replied === 'number' && replied < 400, `reply: ${replied}`).toBe(true);
+  expect(result.reloaded.interruption).toBe('fulfilled');
+  expect(relativeError(result.logits, nodeLogits)).toBeLessThan(1e-5);
+});
+
+test('on WebGPU with a binding limit below lm_head, the split lm_head gives the Node engine\'s logits, and the context fits a layer\'s KV cache in one binding', async ({ page }) => {
   const ids = [7, 700, 3000];
   const whole = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'big-vocab'))), 'q4'), { ort });
   const expected = await whole.forward(ids, true);
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
-  const logits = await page.evaluate(async (ids) => {
+  const result = await page.evaluate(async (ids) => {
     const engine = (globalThis as any).glmPocketEngine;
     // lm_head is 4096 rows x 4 blocks x 16 bytes = 262 kB: a 100 kB limit splits it in three.
-    await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/big-vocab/', format: 'q4' }, backend: 'webgpu', bindingLimitBytes: 100_000 });
-    return Array.from((await engine.logits(ids)).logits as Float32Array);
+    const info = await engine.load({ location: { kind: 'checkpoint', url: '/fixtures/big-vocab/', format: 'q4' }, backend: 'webgpu', bindingLimitBytes: 100_000 });
+    return { maxSequenceLength: info.maxSequenceLength, logits: Array.from((await engine.logits(ids)).logits as Float32Array) };
   }, ids);
-  expect(relativeError(logits, expected)).toBeLessThan(1e-3);
+  expect(relativeError(result.logits, expected)).toBeLessThan(1e-3);
+  // A layer's key cache is 2 KV heads x 32 dims x 4 bytes = 256 bytes a position.
+  expect(result.maxSequenceLength).toBe(Math.floor(100_000 / 256));
 });
 
 test('on WebGPU, the KV cache written in place (and grown past its first 256 positions) gives the Node engine\'s logits at every step', async ({ page }) => {

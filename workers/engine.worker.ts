@@ -19,12 +19,43 @@ let gpuDevice: GPUDevice | null = null;
 let failNextLoad = false;
 const running = new Map<number, AbortController>();
 
+/**
+ * Work on the model (load, unload, forward passes) runs one request at a time, in arrival order:
+ * a load or unload must not release the model under a reply that is still running passes.
+ */
+let modelWork: Promise<unknown> = Promise.resolve();
+function onModel<T>(work: () => Promise<T>): Promise<T> {
+  const result = modelWork.then(work);
+  modelWork = result.catch(() => undefined);
+  return result;
+}
+
+/** Replacing or dropping the model stops the replies being generated first. */
+function replaceModel<T>(work: () => Promise<T>): Promise<T> {
+  for (const controller of running.values()) controller.abort();
+  return onModel(work);
+}
+
 /** Pacing of generation between tokens, set by the page (visibility, compute pressure). */
 const pace = { mode: 'run' as ThrottleMode, wake: null as (() => void) | null };
 const SLOW_STEP_MS = 250;
 
-/** Waits while generation is paused (a stop ends the wait), or a moment when it is slowed. */
+const turns = new MessageChannel();
+/**
+ * Lets the messages that wait in the worker's queue (a stop, a load) run: a pass on one wasm
+ * thread completes without ever yielding to the event loop, so a reply would otherwise run to its
+ * end before a stop is read. (A message channel, not setTimeout, which waits 4 ms when nested.)
+ */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resume) => {
+    turns.port1.onmessage = () => resume();
+    turns.port2.postMessage(null);
+  });
+}
+
+/** Reads waiting messages, then waits while generation is paused (a stop ends the wait), or a moment when it is slowed. */
 async function beforeStep(signal: AbortSignal): Promise<void> {
+  await yieldToMessages();
   while (pace.mode === 'pause' && !signal.aborted) await new Promise<void>((resume) => (pace.wake = resume));
   if (pace.mode === 'slow' && !signal.aborted) await new Promise((done) => setTimeout(done, SLOW_STEP_MS));
 }
@@ -154,21 +185,21 @@ async function handle(request: WorkerRequest): Promise<void> {
   const { requestId } = request;
   switch (request.type) {
     case 'load':
-      return load(requestId, request);
-    case 'logits': {
-      const { model } = requireModel();
-      if (!request.append) model.reset();
-      const logits = await model.forward(request.ids, true);
-      post({ type: 'logits', requestId, logits, vocabSize: model.config.vocabSize });
-      return;
-    }
+      return replaceModel(() => load(requestId, request));
+    case 'logits':
+      return onModel(async () => {
+        const { model } = requireModel();
+        if (!request.append) model.reset();
+        const logits = await model.forward(request.ids, true);
+        post({ type: 'logits', requestId, logits, vocabSize: model.config.vocabSize });
+      });
     case 'chat':
-      return chat(request);
-    case 'generate': {
-      const { ids, stats } = await generateAll(requireModel().model, request.ids, request.options);
-      post({ type: 'generated', requestId, ids, stats });
-      return;
-    }
+      return onModel(() => chat(request));
+    case 'generate':
+      return onModel(async () => {
+        const { ids, stats } = await generateAll(requireModel().model, request.ids, request.options);
+        post({ type: 'generated', requestId, ids, stats });
+      });
     case 'stop':
       running.get(requestId)?.abort();
       return;
@@ -187,10 +218,11 @@ async function handle(request: WorkerRequest): Promise<void> {
       post({ type: 'done', requestId });
       return;
     case 'unload':
-      await loaded?.model.release();
-      loaded = null;
-      post({ type: 'done', requestId });
-      return;
+      return replaceModel(async () => {
+        await loaded?.model.release();
+        loaded = null;
+        post({ type: 'done', requestId });
+      });
     case 'fail-next-load':
       failNextLoad = true;
       post({ type: 'done', requestId });

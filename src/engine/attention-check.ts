@@ -20,6 +20,13 @@ export const SHORT_PASS_TOKENS = 31;
 /** A pass well past 32 new tokens, with a past so that both the cached and the new positions are read. */
 const LONG_PASS = { past: 16, tokens: 80 };
 const TOLERANCE = 1e-3;
+/**
+ * With the cache in place, the model's buffers hold more positions than the sequence (capacity
+ * doubles; a cut-back conversation leaves old keys behind): the check's buffers have this many
+ * positions past the sequence, filled with large values that would show if the kernel read them.
+ */
+const STALE_TAIL = 16;
+const STALE_VALUE = 1e4;
 
 /** not-run: CPU, or plain-op attention; passed; short-passes: long passes failed; failed: GQA is wrong here. */
 export type AttentionCheck = 'not-run' | 'passed' | 'short-passes' | 'failed';
@@ -55,7 +62,7 @@ export function checkGpuAttention(ort: OrtModule, config: GlmConfig, executionPr
 }
 
 async function runChecks(ort: OrtModule, config: GlmConfig, executionProviders: ExecutionProviders, kvInPlace: boolean): Promise<AttentionSupport> {
-  const graph = buildAttentionGraph(config, LONG_PASS.past + LONG_PASS.tokens);
+  const graph = buildAttentionGraph(config, LONG_PASS.past + LONG_PASS.tokens + STALE_TAIL);
   // One after the other: ORT initializes its wasm module on the first create.
   const gpu = await ort.InferenceSession.create(graph, { executionProviders });
   const cpu = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'] });
@@ -101,8 +108,9 @@ async function attentionError(
 
 /**
  * Runs the GPU session as the model does with kvInPlace: past and present key (and value) are one
- * GPU buffer of past + tokens positions, the past written into its first positions; the present
- * buffers are read back afterwards.
+ * GPU buffer of more positions than past + tokens (stale values after them), the past written into
+ * its first positions; the present buffers are read back afterwards, their first past + tokens
+ * positions compared.
  */
 async function inPlaceRun(
   ort: OrtModule,
@@ -112,22 +120,26 @@ async function inPlaceRun(
   pastKV: Float32Array<ArrayBuffer>[],
   [heads, past, tokens, headDim]: number[],
 ): Promise<Record<string, Ort.Tensor>> {
-  const capacity = past + tokens;
+  const total = past + tokens;
+  const capacity = total + STALE_TAIL;
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const buffers = pastKV.map((data) => {
     const buffer = device.createBuffer({ size: heads * capacity * headDim * 4, usage });
+    device.queue.writeBuffer(buffer, 0, new Float32Array(heads * capacity * headDim).fill(STALE_VALUE));
     for (let h = 0; h < heads; h++) device.queue.writeBuffer(buffer, h * capacity * headDim * 4, data, h * past * headDim, past * headDim);
     return buffer;
   });
+  /** The first `total` positions of each head of a [1, heads, capacity, headDim] read-back. */
+  const sequence = (data: Float32Array) => {
+    const out = new Float32Array(heads * total * headDim);
+    for (let h = 0; h < heads; h++) out.set(data.subarray(h * capacity * headDim, (h * capacity + total) * headDim), h * total * headDim);
+    return new ort.Tensor('float32', out, [1, heads, total, headDim]);
+  };
   try {
     const [key, value] = buffers.map((buffer) => ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [1, heads, capacity, headDim] }));
     const out = await session.run({ ...input, [io.pastKey(0)]: key, [io.pastValue(0)]: value }, { attention: null, [io.presentKey(0)]: key, [io.presentValue(0)]: value });
     const [presentKey, presentValue] = await Promise.all(buffers.map((buffer) => readBuffer(device, buffer)));
-    return {
-      attention: out.attention,
-      [io.presentKey(0)]: new ort.Tensor('float32', presentKey, [1, heads, capacity, headDim]),
-      [io.presentValue(0)]: new ort.Tensor('float32', presentValue, [1, heads, capacity, headDim]),
-    };
+    return { attention: out.attention, [io.presentKey(0)]: sequence(presentKey), [io.presentValue(0)]: sequence(presentValue) };
   } finally {
     buffers.forEach((b) => b.destroy());
   }

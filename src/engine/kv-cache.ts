@@ -5,6 +5,7 @@
 // (one GPU copy per head, so the cost is amortized) up to the longest sequence the model was
 // loaded for; a reset keeps the buffers for the next sequence.
 import type * as Ort from 'onnxruntime-web';
+import { formatBytes } from '../util/bytes';
 import type { GlmConfig } from './config';
 
 type OrtModule = typeof Ort;
@@ -19,6 +20,7 @@ export class GpuKvCache {
   private buffers: GPUBuffer[] = [];
   /** Positions the buffers hold. */
   private capacity = 0;
+  private released = false;
 
   constructor(
     private readonly ort: OrtModule,
@@ -35,8 +37,13 @@ export class GpuKvCache {
     return this.tensors[2 * layer + 1];
   }
 
-  /** Makes room for `total` positions, keeping the first `kept` of the cached sequence. */
-  reserve(total: number, kept: number): void {
+  /**
+   * Makes room for `total` positions, keeping the first `kept` of the cached sequence. A GPU that
+   * cannot allocate the larger buffers fails here (WebGPU reports that asynchronously: without the
+   * error scopes, the cache would go on in invalid buffers and give wrong logits).
+   */
+  async reserve(total: number, kept: number): Promise<void> {
+    if (this.released) throw new Error('the model was released');
     if (total <= this.capacity) return;
     if (total > this.maxPositions) throw new RangeError(`the KV cache holds at most ${this.maxPositions} positions, ${total} asked`);
     let capacity = Math.max(FIRST_CAPACITY, this.capacity);
@@ -48,9 +55,25 @@ export class GpuKvCache {
     const old = this.buffers;
     const oldCapacity = this.capacity;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.buffers = Array.from({ length: 2 * numLayers }, (_, i) =>
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    const buffers = Array.from({ length: 2 * numLayers }, (_, i) =>
       this.device.createBuffer({ label: `kv ${i >> 1} ${i & 1 ? 'value' : 'key'}`, size: numKvHeads * headBytes(capacity), usage }),
     );
+    // Both popped at once, so that no other GPU call lands in the outer scope meanwhile.
+    const [invalid, outOfMemory] = await Promise.all([this.device.popErrorScope(), this.device.popErrorScope()]);
+    const error = outOfMemory ?? invalid;
+    if (error) {
+      buffers.forEach((b) => b.destroy());
+      const bytes = 2 * numLayers * numKvHeads * headBytes(capacity);
+      throw new Error(`the GPU could not allocate the KV cache for ${capacity} positions (${formatBytes(bytes)}): ${error.message}`);
+    }
+    // Released while the scopes were popped: the new buffers are not kept.
+    if (this.released) {
+      buffers.forEach((b) => b.destroy());
+      throw new Error('the model was released');
+    }
+    this.buffers = buffers;
     if (kept > 0 && old.length > 0) {
       // [1, kv_heads, capacity, D]: each head's positions are contiguous, at a stride that changes.
       const encoder = this.device.createCommandEncoder();
@@ -66,6 +89,7 @@ export class GpuKvCache {
   }
 
   release(): void {
+    this.released = true;
     this.buffers.forEach((b) => b.destroy());
     this.buffers = [];
     this.tensors = [];

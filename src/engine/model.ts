@@ -97,7 +97,12 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const executionProviders = options.sessionOptions?.executionProviders ?? [];
   const onGpu = executionProviders.some((ep) => (typeof ep === 'string' ? ep : ep.name) === 'webgpu');
   let attention = options.attention ?? defaultAttentionKind(config);
-  const maxSequenceLength = options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, 4096);
+  // On a GPU, one layer's key (or value) cache [kv_heads, positions, head_dim] is one binding.
+  const kvBytesPerPosition = config.numKvHeads * config.headDim * 4;
+  const kvPositionsBound = onGpu ? Math.floor((options.device?.maxStorageBufferBindingSize ?? Infinity) / kvBytesPerPosition) : Infinity;
+  const maxSequenceLength = Math.min(options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, 4096), kvPositionsBound);
+  const maxPassTokens = options.maxPassTokens ?? Infinity;
+  if (!(maxPassTokens >= 1) || (Number.isFinite(maxPassTokens) && !Number.isInteger(maxPassTokens))) throw new RangeError(`maxPassTokens must be a positive integer, got ${maxPassTokens}`);
   const floatWeights = Boolean(options.floatWeightsOnCpu) && (source.format === 'q4' || source.format === 'q8');
   const sizes = floatWeights ? widenedSizes(source) : { layerBytes: source.layerBytes(0), baseBytes: source.baseBytes() };
   const plan = planSegments({
@@ -116,7 +121,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   // (see attention-check.ts); a GPU that fails the check on long passes gets short ones.
   const kvInPlace = gpuResident && options.kvInPlace !== false;
   let attentionCheck: AttentionCheck = 'not-run';
-  let passTokens = options.maxPassTokens ?? Infinity;
+  let passTokens = maxPassTokens;
   if (onGpu && attention === 'gqa') {
     const support = await checkGpuAttention(ort, config, executionProviders, kvInPlace);
     attentionCheck = support.check;
@@ -274,6 +279,7 @@ export class GlmModel {
    * tokens after the kept ones need a forward pass.
    */
   keepPrefix(ids: readonly number[]): number {
+    if (ids.length === 0) throw new RangeError('a prompt needs at least one token');
     const kept = Math.min(commonPrefixLength(this.cachedIds, ids), ids.length - 1);
     if (kept === this.cachedIds.length) return kept;
     // The in-place GPU cache and CPU tensors can be cut short; ORT's GPU tensors of a growing cache cannot.
@@ -333,7 +339,7 @@ export class GlmModel {
     let hidden = (await this.embedSession.run({ [io.INPUT_IDS]: inputIds }))[io.HIDDEN_STATES];
     const positionFeeds = this.positionFeeds(P, S);
     const kv = this.kvCache;
-    kv?.reserve(T, P);
+    await kv?.reserve(T, P);
 
     for (const [index, segment] of this.plan.segments.entries()) {
       const session = this.segmentSessions[index] ?? (await this.loadStreamed(segment));
