@@ -304,8 +304,8 @@ export class GlmModel {
   /**
    * Appends tokens to the cached sequence and returns logits [rows, vocab] row-major: one row per
    * new token with allPositions, else only the last token's row. All new tokens go through each
-   * segment in one pass (in passes of passTokens where the GPU's attention needs short ones), so a
-   * streamed segment is read once per call.
+   * segment before the next (in passes of passTokens where the GPU's attention needs short ones,
+   * each segment running all of them in turn), so a streamed segment is read once per call.
    */
   async forward(ids: readonly number[], allPositions = false): Promise<Float32Array> {
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
@@ -314,53 +314,64 @@ export class GlmModel {
     const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= this.config.vocabSize);
     if (bad !== undefined) throw new RangeError(`token id ${bad} is outside the vocabulary (0..${this.config.vocabSize - 1})`);
     try {
-      if (ids.length <= this.passTokens) return (await this.pass(ids, allPositions ? 'all' : 'last'))!;
-      const rows: Float32Array[] = [];
-      for (let first = 0; first < ids.length; first += this.passTokens) {
-        const last = first + this.passTokens >= ids.length;
-        const logits = await this.pass(ids.slice(first, first + this.passTokens), allPositions ? 'all' : last ? 'last' : 'none');
-        if (logits) rows.push(logits);
-      }
-      return concatArrays(rows, (n) => new Float32Array(n));
+      return await this.run(ids, allPositions);
     } catch (error) {
       this.reset(); // a pass that failed part way leaves no half-written cache behind
       throw error;
     }
   }
 
-  /** One pass of ids through every segment, then the head for the rows asked for. */
-  private async pass(ids: readonly number[], logitRows: 'all' | 'last' | 'none'): Promise<Float32Array | null> {
-    const S = ids.length;
+  private async run(ids: readonly number[], allPositions: boolean): Promise<Float32Array> {
     const P = this.cachedIds.length;
-    const T = P + S;
-
     const { Tensor } = this.ort;
-    const inputIds = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, S]);
-    let hidden = (await this.embedSession.run({ [io.INPUT_IDS]: inputIds }))[io.HIDDEN_STATES];
-    const positionFeeds = this.positionFeeds(P, S);
+    const passes: { first: number; count: number; hidden: Ort.Tensor }[] = [];
+    for (let first = 0; first < ids.length; first += this.passTokens) {
+      const chunk = ids.slice(first, first + this.passTokens);
+      const inputIds = new Tensor('int64', BigInt64Array.from(chunk, BigInt), [1, chunk.length]);
+      passes.push({ first, count: chunk.length, hidden: (await this.embedSession.run({ [io.INPUT_IDS]: inputIds }))[io.HIDDEN_STATES] });
+    }
     const kv = this.kvCache;
-    await kv?.reserve(T, P);
+    await kv?.reserve(P + ids.length, P);
 
     for (const [index, segment] of this.plan.segments.entries()) {
       const session = this.segmentSessions[index] ?? (await this.loadStreamed(segment));
-      const { firstLayer, layerCount } = segment;
-      const feeds: Record<string, Ort.Tensor> = { [io.HIDDEN_STATES]: hidden, ...positionFeeds };
-      // In place: each present output is bound to the buffer its past is read from.
-      const fetches: Record<string, Ort.Tensor | null> = { [io.HIDDEN_STATES_OUT]: null };
-      for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
-        feeds[io.pastKey(layer)] = kv ? kv.key(layer) : this.past[2 * layer];
-        feeds[io.pastValue(layer)] = kv ? kv.value(layer) : this.past[2 * layer + 1];
-        if (kv) {
-          fetches[io.presentKey(layer)] = kv.key(layer);
-          fetches[io.presentValue(layer)] = kv.value(layer);
-        }
-      }
-      const out = await (kv ? session.run(feeds, fetches) : session.run(feeds));
+      for (const pass of passes) pass.hidden = await this.runSegment(session, segment, pass.hidden, this.positionFeeds(P + pass.first, pass.count));
       if (!segment.resident) await session.release();
-      // GPU-resident tensors this run consumed are freed once their successors exist.
-      releaseIfGpu(hidden);
-      hidden = out[io.HIDDEN_STATES_OUT];
-      if (kv) continue;
+    }
+    this.cachedIds.push(...ids);
+
+    // lm_head on every row of every pass, or on the last row of the last one.
+    const rows: Float32Array[] = [];
+    for (const [i, pass] of passes.entries()) {
+      const wanted = allPositions || i === passes.length - 1;
+      if (wanted) {
+        const start = new Tensor('int64', BigInt64Array.of(BigInt(allPositions ? 0 : pass.count - 1)), [1]);
+        rows.push((await this.headSession.run({ [io.HIDDEN_STATES]: pass.hidden, [io.LOGITS_START]: start }))[io.LOGITS].data as Float32Array);
+      }
+      releaseIfGpu(pass.hidden);
+    }
+    return rows.length === 1 ? rows[0] : concatArrays(rows, (n) => new Float32Array(n));
+  }
+
+  /** One segment's layers over one pass's hidden states; the KV cache of those layers takes the pass's positions. */
+  private async runSegment(session: Ort.InferenceSession, segment: Segment, hidden: Ort.Tensor, positionFeeds: Record<string, Ort.Tensor>): Promise<Ort.Tensor> {
+    const kv = this.kvCache;
+    const { firstLayer, layerCount } = segment;
+    const feeds: Record<string, Ort.Tensor> = { [io.HIDDEN_STATES]: hidden, ...positionFeeds };
+    // In place: each present output is bound to the buffer its past is read from.
+    const fetches: Record<string, Ort.Tensor | null> = { [io.HIDDEN_STATES_OUT]: null };
+    for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
+      feeds[io.pastKey(layer)] = kv ? kv.key(layer) : this.past[2 * layer];
+      feeds[io.pastValue(layer)] = kv ? kv.value(layer) : this.past[2 * layer + 1];
+      if (kv) {
+        fetches[io.presentKey(layer)] = kv.key(layer);
+        fetches[io.presentValue(layer)] = kv.value(layer);
+      }
+    }
+    const out = await (kv ? session.run(feeds, fetches) : session.run(feeds));
+    // GPU-resident tensors this run consumed are freed once their successors exist.
+    releaseIfGpu(hidden);
+    if (!kv) {
       for (let layer = firstLayer; layer < firstLayer + layerCount; layer++) {
         releaseIfGpu(this.past[2 * layer]);
         releaseIfGpu(this.past[2 * layer + 1]);
@@ -368,16 +379,7 @@ export class GlmModel {
         this.past[2 * layer + 1] = out[io.presentValue(layer)];
       }
     }
-    this.cachedIds.push(...ids);
-
-    if (logitRows === 'none') {
-      releaseIfGpu(hidden);
-      return null;
-    }
-    const start = new Tensor('int64', BigInt64Array.of(BigInt(logitRows === 'all' ? 0 : S - 1)), [1]);
-    const logits = (await this.headSession.run({ [io.HIDDEN_STATES]: hidden, [io.LOGITS_START]: start }))[io.LOGITS];
-    releaseIfGpu(hidden);
-    return logits.data as Float32Array;
+    return out[io.HIDDEN_STATES_OUT];
   }
 
   private positionFeeds(past: number, count: number): Record<string, Ort.Tensor> {

@@ -4,6 +4,7 @@ import { openCheckpoint } from '../../src/engine/checkpoint';
 import { loadGlmModel } from '../../src/engine/model';
 import { planSegments } from '../../src/engine/plan';
 import { checkpointSource, type ModelSource } from '../../src/engine/source';
+import { relativeError } from '../../src/util/compare';
 import { folderFiles } from '../../tools/node-files';
 import { fixtureDir, ort } from '../helpers';
 
@@ -64,5 +65,20 @@ describe('streaming mode', () => {
     const b = await streamed.forward([7]);
     expect(reads).toHaveLength(streamedLayers);
     expect(Array.from(b)).toEqual(Array.from(await resident.forward([7])));
+  });
+
+  test('in short passes (a GPU whose attention fails long ones), each streamed layer is still read once per forward call', async () => {
+    const checkpoint = await openCheckpoint(folderFiles(await fixtureDir({ shape: 'glm-4-9b', seed: 81, numLayers: 6 })));
+    const plain = checkpointSource(checkpoint, 'q8');
+    const total = plain.baseBytes() + 6 * plain.layerBytes(0);
+    const resident = await loadGlmModel(plain, { ort });
+    const { source, reads } = counting(plain);
+    const streamed = await loadGlmModel(source, { ort, memoryBudgetBytes: total / 4, maxPassTokens: 2 });
+    const streamedLayers = streamed.plan.segments.filter((s) => !s.resident).reduce((n, s) => n + s.layerCount, 0);
+    const prompt = [4, 8, 15, 16, 23, 42, 99];
+    reads.length = 0;
+    const logits = await streamed.forward(prompt, true);
+    expect(reads).toHaveLength(streamedLayers); // not 4 passes x the streamed layers
+    expect(relativeError(logits, await resident.forward(prompt, true))).toBeLessThan(1e-5);
   });
 });
