@@ -1,9 +1,12 @@
 // What layer-wise loading costs in decode speed: the same model with the default segment plan,
 // one layer per segment, and one segment for all layers, loaded side by side in one process and
-// run in alternation with the order rotated each round (A B C, B C A, C A B, ...), so that the
-// machine's drift and the position in a round hit all three alike.
-// Node, wasm, figures only (medians, ratios against one segment).
-// Usage: npx tsx bench/plans.ts [--model edge|small] [--format f32|q4] [--reps 9] [--tokens 64] [--threads 1]
+// run in alternation with the order rotated each round (A B C D, B C D A, ...), so that the
+// machine's drift and the position in a round hit all alike. A second copy of the one-segment
+// plan runs as a control: the two are the same, so their difference is the measurement's noise.
+// Each plan is compared with one segment round by round (the two runs of a round are neighbours
+// in time): the median of those ratios, with a 95% bootstrap interval over the rounds.
+// Node, wasm, figures only.
+// Usage: npx tsx bench/plans.ts [--model edge|small] [--format f32|q4] [--reps 9] [--tokens 64] [--threads 1] [--reverse-load]
 import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
@@ -12,6 +15,7 @@ import { floatWeightsFit, loadGlmModel, type GlmModel } from '../src/engine/mode
 import { checkpointSource } from '../src/engine/source';
 import type { WeightFormat } from '../src/engine/weights';
 import { folderFiles } from '../tools/node-files';
+import { seededRandom } from '../src/engine/sampling';
 import { median } from './browser';
 import { benchCheckpoint, promptIds } from './models';
 
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '64' },
     threads: { type: 'string', default: '1' },
     cache: { type: 'string', default: '.bench-models' },
+    'reverse-load': { type: 'boolean', default: false },
   },
 });
 ort.env.wasm.numThreads = Number(values.threads);
@@ -39,10 +44,14 @@ const numLayers = checkpoint.config.numLayers;
 const plans: [string, number | undefined][] = [
   ['default plan', undefined],
   ['one layer per segment', 1],
+  ['control: one segment', numLayers],
   ['one segment', numLayers],
 ];
-const models = [];
-for (const [, segmentSize] of plans) models.push(await loadGlmModel(source, { ort, segmentSize, floatWeightsOnCpu, maxSequenceLength: 512 }));
+// Where a model's weights land in the wasm heap can move its speed by a few percent: --reverse-load
+// loads the plans in the opposite order, to tell a plan's cost from its place.
+const models: GlmModel[] = new Array(plans.length);
+const loadOrder = plans.map((_, i) => (values['reverse-load'] ? plans.length - 1 - i : i));
+for (const i of loadOrder) models[i] = await loadGlmModel(source, { ort, segmentSize: plans[i][1], floatWeightsOnCpu, maxSequenceLength: 512 });
 const prompt = promptIds(64, 7);
 const rates: number[][] = plans.map(() => []);
 for (let rep = 0; rep < Number(values.reps); rep++) {
@@ -51,11 +60,21 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
     rates[i].push(await decodeRate(models[i], prompt));
   }
 }
-const single = median(rates[plans.length - 1]);
-console.log(`${values.model} ${values.format}${floatWeightsOnCpu ? ' (as f32 MatMul)' : ''}, wasm ${values.threads} thread(s), ${values.tokens} tokens after a 64-token prompt, ${values.reps} runs each, in rotated alternation`);
+/** Median of the per-round ratios a/b, and its 95% interval from resampling the rounds (seeded). */
+function pairedRatio(a: number[], b: number[]): { median: number; low: number; high: number } {
+  const ratios = a.map((x, round) => x / b[round]);
+  const random = seededRandom(1);
+  const medians = Array.from({ length: 2000 }, () => median(ratios.map(() => ratios[Math.floor(random() * ratios.length)]))).sort((x, y) => x - y);
+  return { median: median(ratios), low: medians[Math.floor(0.025 * medians.length)], high: medians[Math.floor(0.975 * medians.length)] };
+}
+
+const single = rates[plans.length - 1];
+const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+console.log(`${values.model} ${values.format}${floatWeightsOnCpu ? ' (as f32 MatMul)' : ''}, wasm ${values.threads} thread(s), ${values.tokens} tokens after a 64-token prompt, ${values.reps} runs each, in rotated alternation, loaded ${values['reverse-load'] ? 'last to first' : 'first to last'}`);
 for (const [i, [label]] of plans.entries()) {
   const m = median(rates[i]);
   const spread = `${Math.min(...rates[i]).toFixed(1)}-${Math.max(...rates[i]).toFixed(1)}`;
-  console.log(`${label.padEnd(22)} ${String(models[i].segments.length).padStart(2)} segments  ${m.toFixed(1).padStart(6)} tok/s (runs ${spread})  ${((m / single - 1) * 100).toFixed(1).padStart(5)}% against one segment`);
+  const against = i === plans.length - 1 ? '' : (({ median, low, high }) => `  ${percent(median).padStart(6)} against one segment (95%: ${percent(low)} to ${percent(high)})`)(pairedRatio(rates[i], single));
+  console.log(`${label.padEnd(22)} ${String(models[i].segments.length).padStart(2)} segments  ${m.toFixed(1).padStart(6)} tok/s (runs ${spread})${against}`);
 }
 await Promise.all(models.map((m) => m.release()));
