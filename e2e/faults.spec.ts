@@ -1,5 +1,7 @@
 // Faults the app recovers from without losing the conversation: a lost GPU device (fall back to
-// wasm), and model chunks the browser evicted from storage (explained, downloaded again).
+// wasm), model chunks the browser evicted from storage (explained, downloaded again), a second
+// tab, a crashed engine, too little memory, the app in the background or under pressure, and a
+// reload, a switch or a delete while a reply is being written.
 import { expect, test, type Page } from '@playwright/test';
 import { memoryPeaks, rendererResidentBytes, resetPeaks } from '../bench/browser';
 import { ask, ready, serveApp } from './helpers';

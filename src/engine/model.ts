@@ -321,6 +321,7 @@ export class GlmModel {
     }
   }
 
+  /** forward() once its input is checked: embedding, the segments (each over every pass), the head. */
   private async run(ids: readonly number[], allPositions: boolean): Promise<Float32Array> {
     const P = this.cachedIds.length;
     const { Tensor } = this.ort;

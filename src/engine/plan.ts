@@ -45,7 +45,6 @@ export type PlanWhy =
   | { kind: 'capped'; layersPerSegment: number; cap: SegmentCap; capMiB: number }
   | { kind: 'streaming'; modelMiB: number; budgetMiB: number; streamed: number; segments: number };
 
-
 const MiB = 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 256 * MiB;
 
