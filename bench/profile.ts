@@ -4,7 +4,7 @@
 // profiler splits the kernel time of a decode step by operator, and the MatMuls by weight shape
 // with the rate they read their weights at. Figures only.
 // Usage: npx tsx bench/profile.ts [--model DIR (a checkpoint; default: bench's edge model)]
-//          [--tokens 64] [--threads 1] [--formats q4-nbits,q4-f32,f32] [--ops]
+//          [--prompt 64] [--tokens 64] [--threads 1] [--formats q4-nbits,q4-f32,f32] [--ops]
 import * as ort from 'onnxruntime-web';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { folderFiles } from '../tools/node-files';
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: '.bench-models/checkpoints/edge' },
+    prompt: { type: 'string', default: '64' },
     tokens: { type: 'string', default: '64' },
     threads: { type: 'string', default: '1' },
     formats: { type: 'string', default: 'q4-nbits,q4-f32,f32' },
@@ -82,10 +83,10 @@ for (const name of values.formats!.split(',')) {
   const model = await loadGlmModel(checkpointSource(checkpoint, format), {
     ort,
     floatWeightsOnCpu,
-    maxSequenceLength: 512,
+    maxSequenceLength: Math.max(512, Number(values.prompt) + Number(values.tokens)),
     ...(values.ops && { sessionOptions: { enableProfiling: true } }),
   });
-  const prompt = Array.from({ length: 64 }, (_, i) => 300 + ((i * 7919) % 50000));
+  const prompt = Array.from({ length: Number(values.prompt) }, (_, i) => 300 + ((i * 7919) % 50000));
   const tokens = Number(values.tokens);
   const steps = generate(model, prompt, { maxNewTokens: tokens, temperature: 0, stopIds: [] });
   let first = await steps.next();
@@ -114,7 +115,10 @@ interface ProfileEvent {
   args: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] };
 }
 
-/** Ends the profiling of the sessions created for this model; their kernel events of decode steps (every run after a session's first). */
+/**
+ * Ends the profiling of the sessions created for this model; their kernel events of decode steps:
+ * after a session's first run, one new position (the prompt's runs, in chunks, have more).
+ */
 function endProfiles(): ProfileEvent[] {
   const decode: ProfileEvent[] = [];
   for (const session of created) {
@@ -126,7 +130,7 @@ function endProfiles(): ProfileEvent[] {
     let runs = 0;
     for (const event of events) {
       if (event.cat === 'Session' && event.name === 'model_run') runs++;
-      else if (event.cat === 'Node' && runs > 0) decode.push(event);
+      else if (event.cat === 'Node' && runs > 0 && Object.values(event.args.output_type_shape?.[0] ?? {})[0]?.[1] === 1) decode.push(event);
     }
   }
   return decode;
