@@ -45,15 +45,21 @@ function counting(source: ModelSource): { source: ModelSource; reads: number[] }
 }
 
 describe('streaming mode', () => {
-  test('a budget of a quarter of the model runs, gives the resident logits, and reads each streamed layer once per forward pass', async () => {
+  /** A 6-layer model resident, and the same streamed under a quarter of its size, its layer reads counted. */
+  async function residentAndStreamed(options: { maxPassTokens?: number } = {}) {
     const checkpoint = await openCheckpoint(folderFiles(await fixtureDir({ shape: 'glm-4-9b', seed: 81, numLayers: 6 })));
     const plain = checkpointSource(checkpoint, 'q8');
     const total = plain.baseBytes() + 6 * plain.layerBytes(0);
     const resident = await loadGlmModel(plain, { ort });
     const { source, reads } = counting(plain);
-    const streamed = await loadGlmModel(source, { ort, memoryBudgetBytes: total / 4 });
-    expect(streamed.plan.streaming).toBe(true);
+    const streamed = await loadGlmModel(source, { ort, memoryBudgetBytes: total / 4, ...options });
     const streamedLayers = streamed.plan.segments.filter((s) => !s.resident).reduce((n, s) => n + s.layerCount, 0);
+    return { resident, streamed, reads, streamedLayers };
+  }
+
+  test('a budget of a quarter of the model runs, gives the resident logits, and reads each streamed layer once per forward pass', async () => {
+    const { resident, streamed, reads, streamedLayers } = await residentAndStreamed();
+    expect(streamed.plan.streaming).toBe(true);
     expect(streamedLayers).toBeGreaterThan(0);
 
     const prompt = [4, 8, 15, 16, 23, 42];
@@ -68,13 +74,7 @@ describe('streaming mode', () => {
   });
 
   test('in short passes (a GPU whose attention fails long ones), each streamed layer is still read once per forward call', async () => {
-    const checkpoint = await openCheckpoint(folderFiles(await fixtureDir({ shape: 'glm-4-9b', seed: 81, numLayers: 6 })));
-    const plain = checkpointSource(checkpoint, 'q8');
-    const total = plain.baseBytes() + 6 * plain.layerBytes(0);
-    const resident = await loadGlmModel(plain, { ort });
-    const { source, reads } = counting(plain);
-    const streamed = await loadGlmModel(source, { ort, memoryBudgetBytes: total / 4, maxPassTokens: 2 });
-    const streamedLayers = streamed.plan.segments.filter((s) => !s.resident).reduce((n, s) => n + s.layerCount, 0);
+    const { resident, streamed, reads, streamedLayers } = await residentAndStreamed({ maxPassTokens: 2 });
     const prompt = [4, 8, 15, 16, 23, 42, 99];
     reads.length = 0;
     const logits = await streamed.forward(prompt, true);
