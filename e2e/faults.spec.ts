@@ -138,7 +138,7 @@ test('a reload in the middle of a reply keeps the question, and it can be answer
   const question = page.getByRole('article', { name: 'You' });
   await expect(question).toContainText('What is the memory budget?');
   await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(0);
-  await question.getByRole('button', { name: 'Regenerate' }).click();
+  await question.getByRole('button', { name: 'Answer' }).click();
   await expect(page.getByRole('article', { name: 'GLM' })).toContainText('memory', { timeout: 30_000 });
 });
 
