@@ -9,6 +9,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { GlmConfig } from './config';
 import { buildAttentionGraph } from './graphs';
+import { firstPositions } from './kv-cache';
 import * as io from './io-names';
 import { seededRandom } from './sampling';
 import { relativeError } from '../util/compare';
@@ -129,12 +130,8 @@ async function inPlaceRun(
     for (let h = 0; h < heads; h++) device.queue.writeBuffer(buffer, h * capacity * headDim * 4, data, h * past * headDim, past * headDim);
     return buffer;
   });
-  /** The first `total` positions of each head of a [1, heads, capacity, headDim] read-back. */
-  const sequence = (data: Float32Array) => {
-    const out = new Float32Array(heads * total * headDim);
-    for (let h = 0; h < heads; h++) out.set(data.subarray(h * capacity * headDim, (h * capacity + total) * headDim), h * total * headDim);
-    return new ort.Tensor('float32', out, [1, heads, total, headDim]);
-  };
+  /** The sequence's positions of a [1, heads, capacity, headDim] read-back. */
+  const sequence = (data: Float32Array) => new ort.Tensor('float32', firstPositions(data, [heads, capacity, headDim], total), [1, heads, total, headDim]);
   try {
     const [key, value] = buffers.map((buffer) => ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [1, heads, capacity, headDim] }));
     const out = await session.run({ ...input, [io.pastKey(0)]: key, [io.pastValue(0)]: value }, { attention: null, [io.presentKey(0)]: key, [io.presentValue(0)]: value });

@@ -10,6 +10,16 @@ import type { GlmConfig } from './config';
 
 type OrtModule = typeof Ort;
 
+/**
+ * The first `positions` positions of each head of a cache laid out [kv_heads, length, head_dim]
+ * (as ORT's past/present tensors [1, kv_heads, length, head_dim]), packed as [kv_heads, positions, head_dim].
+ */
+export function firstPositions(data: Float32Array, [heads, length, headDim]: readonly number[], positions: number): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(heads * positions * headDim);
+  for (let h = 0; h < heads; h++) out.set(data.subarray(h * length * headDim, (h * length + positions) * headDim), h * positions * headDim);
+  return out;
+}
+
 /** Positions a new cache starts with: a short chat never grows it. */
 const FIRST_CAPACITY = 256;
 const FLOAT_BYTES = 4;

@@ -7,7 +7,7 @@ import { concatArrays, formatBytes } from '../util/bytes';
 import { commonPrefixLength } from '../util/compare';
 import { Arena } from './arena';
 import { checkGpuAttention, type AttentionCheck } from './attention-check';
-import { GpuKvCache } from './kv-cache';
+import { firstPositions, GpuKvCache } from './kv-cache';
 import type { GlmConfig } from './config';
 import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from './graphs';
 import * as io from './io-names';
@@ -287,18 +287,15 @@ export class GlmModel {
       this.reset();
       return 0;
     }
-    if (!this.kvCache) this.past = this.past.map((t) => this.firstPositions(t, kept));
+    if (!this.kvCache) {
+      // CPU tensors [1, kv_heads, P, D]: each head's first positions.
+      this.past = this.past.map((t) => {
+        const [, heads, length, headDim] = t.dims;
+        return new this.ort.Tensor('float32', firstPositions(t.data as Float32Array, [heads, length, headDim], kept), [1, heads, kept, headDim]);
+      });
+    }
     this.cachedIds.length = kept;
     return kept;
-  }
-
-  /** The first `positions` positions of a CPU cache tensor [1, kv_heads, P, D]. */
-  private firstPositions(tensor: Ort.Tensor, positions: number): Ort.Tensor {
-    const [, heads, length, headDim] = tensor.dims;
-    const data = tensor.data as Float32Array;
-    const out = new Float32Array(heads * positions * headDim);
-    for (let h = 0; h < heads; h++) out.set(data.subarray(h * length * headDim, (h * length + positions) * headDim), h * positions * headDim);
-    return new this.ort.Tensor('float32', out, [1, heads, positions, headDim]);
   }
 
   /**
