@@ -13,15 +13,13 @@ export interface Figures extends ChatResult {
 export const chat = $state({
   list: [] as Conversation[],
   current: null as Conversation | null,
-  /** The reply being written, and the id of the conversation it belongs to. */
+  /** The reply being written, and the conversation it belongs to. */
   streaming: null as string | null,
-  replyingTo: null as string | null,
+  replying: null as Conversation | null,
   figures: null as Figures | null,
   error: '',
 });
 
-/** The conversation being answered. */
-let live: Conversation | null = null;
 let stopReply: (() => void) | null = null;
 let stopAsked = false;
 /** Settles when the reply being written is saved. */
@@ -50,7 +48,7 @@ export function openNewChat(): void {
  * to the object the reply and the next save write), else the saved copy in the list.
  */
 function conversation(id: string): Conversation | undefined {
-  if (live?.id === id) return live;
+  if (chat.replying?.id === id) return chat.replying;
   if (chat.current?.id === id) return chat.current;
   return chat.list.find((c) => c.id === id);
 }
@@ -75,7 +73,7 @@ export async function renameChat(id: string, title: string): Promise<void> {
 }
 
 export async function removeChat(id: string): Promise<void> {
-  if (live?.id === id) {
+  if (chat.replying?.id === id) {
     // Its reply stops and is saved first, so that save cannot bring the conversation back.
     stop();
     await replyDone;
@@ -100,9 +98,8 @@ async function measureMemory(): Promise<number | null> {
 async function reply(c: Conversation): Promise<void> {
   let saved!: () => void;
   replyDone = new Promise((done) => (saved = done));
-  live = c;
+  chat.replying = c;
   stopAsked = false;
-  chat.replyingTo = c.id;
   chat.error = '';
   chat.streaming = '';
   chat.figures = null;
@@ -145,8 +142,7 @@ async function reply(c: Conversation): Promise<void> {
     } finally {
       c.messages.push(...answer);
       chat.streaming = null;
-      chat.replyingTo = null;
-      live = null;
+      chat.replying = null;
       saved();
     }
   }
