@@ -12,7 +12,7 @@ import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { startServer } from '../tools/serve';
 import { checkpointSource } from '../src/engine/source';
-import { generate } from '../src/engine/generate';
+import { generateAll } from '../src/engine/generate';
 import { relativeError } from '../src/util/compare';
 
 const IDS = [5, 9, 17, 200, 33];
@@ -21,6 +21,9 @@ let baseUrl: string;
 let nodeLogits: Float32Array;
 let fixturesDir: string;
 
+/** A fixture checkpoint as q4, loaded by the engine in Node (the reference the worker is held to). */
+const nodeModel = async (name: string) => loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, name))), 'q4'), { ort });
+
 test.beforeAll(async () => {
   const fixtures = await mkdtemp(join(tmpdir(), 'glm-e2e-'));
   fixturesDir = fixtures;
@@ -28,7 +31,7 @@ test.beforeAll(async () => {
   await writeGlmCheckpoint(join(fixtures, 'big-vocab'), { shape: 'glm-4-9b', seed: 42, vocabSize: 4096 });
   ({ server, url: baseUrl } = await startServer({ root: 'dist', mounts: { '/fixtures/': fixtures } }));
   ort.env.wasm.numThreads = 1;
-  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixtures, 'edge'))), 'q4'), { ort });
+  const model = await nodeModel('edge');
   nodeLogits = await model.forward(IDS, true);
 });
 
@@ -87,7 +90,7 @@ test('on one wasm thread, a stop ends a reply early, and a load during a reply s
 
 test('on WebGPU with a binding limit below lm_head, the split lm_head gives the Node engine\'s logits, and the context fits a layer\'s KV cache in one binding', async ({ page }) => {
   const ids = [7, 700, 3000];
-  const whole = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'big-vocab'))), 'q4'), { ort });
+  const whole = await nodeModel('big-vocab');
   const expected = await whole.forward(ids, true);
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
@@ -108,7 +111,7 @@ test('on WebGPU, the KV cache written in place (and grown past its first 256 pos
   const prompt = Array.from({ length: 250 }, (_, i) => (i * 37 + 11) % 272);
   const steps = [3, 141, 59, 26, 5, 35, 89, 79, 32];
   const second = [100, 200, 7];
-  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'edge'))), 'q4'), { ort });
+  const model = await nodeModel('edge');
   const expected = [await model.forward(prompt)];
   for (const id of steps) expected.push(await model.forward([id]));
   model.reset();
@@ -146,12 +149,8 @@ test('on WebGPU, the KV cache written in place (and grown past its first 256 pos
 test('on WebGPU, a prompt that repeats the cached conversation reuses the cache and gives the tokens of a fresh sequence', async ({ page }) => {
   const options = { maxNewTokens: 6, greedy: true, stopIds: [] };
   const first = Array.from({ length: 40 }, (_, i) => (i * 13 + 5) % 272);
-  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, 'edge'))), 'q4'), { ort });
-  const fresh = async (prompt: number[]) => {
-    const ids: number[] = [];
-    for await (const id of generate(model, prompt, { ...options, reuseCache: false })) ids.push(id);
-    return ids;
-  };
+  const model = await nodeModel('edge');
+  const fresh = async (prompt: number[]) => (await generateAll(model, prompt, { ...options, reuseCache: false })).ids;
   const firstReply = await fresh(first);
   const next = [...first, ...firstReply, 7, 8, 9];
   const edited = [...first.slice(0, 20), 100, 101];
