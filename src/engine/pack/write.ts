@@ -6,6 +6,7 @@ import { ggufSource, type GgufCheckpoint } from '../gguf';
 import { BASE_PART, layerPartName, type Part } from '../parts';
 import { planSegments } from '../plan';
 import { checkpointSource } from '../source';
+import { PackError } from '../errors';
 import type { WeightFormat } from '../weights';
 import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
@@ -33,6 +34,11 @@ export interface WritePackOptions {
 
 const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
 
+/** writePart steps through a part by chunkBytes: zero or less never advances, a fraction cuts bytes apart. */
+function checkChunkBytes(chunkBytes: number): void {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new PackError(`chunk size must be a whole number of bytes, at least 1; got ${chunkBytes}`);
+}
+
 async function writeChunk(sink: PackSink, file: string, bytes: Uint8Array): Promise<ChunkRef> {
   await sink.write(file, bytes);
   return { file, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
@@ -48,6 +54,7 @@ async function writePart(sink: PackSink, part: Part, chunkBytes: number): Promis
 
 export async function writePack(checkpoint: Checkpoint | GgufCheckpoint, format: WeightFormat, sink: PackSink, options: WritePackOptions): Promise<PackManifest> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  checkChunkBytes(chunkBytes);
   const source = 'kind' in checkpoint ? ggufSource(checkpoint, format) : checkpointSource(checkpoint, format);
   const { numLayers } = checkpoint.config;
   const partsTotal = numLayers + 1;
