@@ -8,7 +8,7 @@
 import * as ort from 'onnxruntime-web';
 import { cpus } from 'node:os';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCheckpoint, type Checkpoint } from '../src/engine/checkpoint';
 import type { CheckpointFiles } from '../src/engine/files';
@@ -16,7 +16,8 @@ import { ggufSource, openGguf, type GgufCheckpoint } from '../src/engine/gguf';
 import { httpFiles } from '../src/engine/http-files';
 import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
 import { loadGlmModel, type GlmModel } from '../src/engine/model';
-import { hubFiles } from '../src/engine/hub';
+import { checkHubLocation, hubFiles } from '../src/engine/hub';
+import { importDifference, importIdentity, sameImport, type ImportIdentity } from '../src/engine/pack/resume';
 import { MANIFEST_FILE } from '../src/engine/pack/manifest';
 import { writePack, type WrittenSoFar } from '../src/engine/pack/write';
 import { openPack } from '../src/engine/pack/read';
@@ -43,7 +44,7 @@ const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
 
 class UsageError extends Error {}
 
-const { positionals, values } = parseArgs({
+const OPTIONS = {
   allowPositionals: true,
   options: {
     model: { type: 'string' },
@@ -68,7 +69,24 @@ const { positionals, values } = parseArgs({
     out: { type: 'string' },
     threads: { type: 'string' },
   },
-});
+} as const;
+
+/** The command line; a malformed one is a usage error (exit 2), like every other option error. */
+function parseCommandLine(): ReturnType<typeof parseArgs<typeof OPTIONS>> {
+  return usage(() => parseArgs(OPTIONS));
+}
+
+let positionals: string[] = [];
+let values = {} as ReturnType<typeof parseCommandLine>['values'];
+
+/** Runs a check of the command line's values: what it refuses is a usage error. */
+function usage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 function number(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -79,8 +97,9 @@ function number(name: string, value: string | undefined): number | undefined {
 
 function parseIds(text: string | undefined): number[] {
   if (!text) throw new UsageError('--ids is required, e.g. --ids 5,9,17');
-  const ids = text.split(',').map((s) => Number(s.trim()));
-  if (ids.some((id) => !Number.isInteger(id) || id < 0)) throw new UsageError(`--ids must be comma-separated token ids, got "${text}"`);
+  const parts = text.split(',').map((s) => s.trim());
+  const ids = parts.map(Number);
+  if (parts.some((part, i) => !/^\d+$/.test(part) || !Number.isSafeInteger(ids[i]))) throw new UsageError(`--ids must be comma-separated token ids, got "${text}"`);
   return ids;
 }
 
@@ -175,29 +194,43 @@ function ggufLocation(location: string, token: string | undefined): { files: Che
   return { files: folderFiles(dirname(location)), file: basename(location) };
 }
 
+/** `.import-progress.json`: what an interrupted import is importing, and what it wrote. */
+interface ImportProgressFile {
+  identity: ImportIdentity;
+  soFar: WrittenSoFar;
+}
+
 /** Converts a repository read over HTTP (Range requests) into a pack folder; a rerun resumes. */
 async function importCommand(): Promise<void> {
   if (!(values.repo || values.gguf) || !values.out) throw new UsageError('--repo OWNER/NAME (or --gguf) and --out DIR are required');
   const format = (values.quant ?? 'q4') as WeightFormat;
   if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
   const out = values.out;
-  const progressFile = join(out, '.import-progress.json');
-  const resume = await readFile(progressFile, 'utf8').then((t) => JSON.parse(t) as WrittenSoFar, () => undefined);
   const token = values.token ?? process.env.HF_TOKEN;
-  const hub = values.repo ? hubFiles({ repo: values.repo, endpoint: values.endpoint, revision: values.revision, token }) : null;
+  const location = values.repo ? usage(() => checkHubLocation({ repo: values.repo!, endpoint: values.endpoint, revision: values.revision, token })) : null;
+  const hub = location ? hubFiles(location) : null;
   let checkpoint: Checkpoint | GgufCheckpoint;
+  let source: string;
   if (values.gguf) {
     const { files, file } = hub ? { files: hub, file: values.gguf } : ggufLocation(values.gguf, token);
     checkpoint = await openGguf(files, file);
+    source = location ? `${location.endpoint}/${location.repo}@${location.revision}/${file}` : /^https?:\/\//.test(values.gguf) ? values.gguf : resolve(values.gguf);
   } else {
     checkpoint = await openCheckpoint(hub!);
+    source = `${location!.endpoint}/${location!.repo}@${location!.revision}`;
+  }
+  const identity = await importIdentity(checkpoint, source, format);
+  const progressFile = join(out, '.import-progress.json');
+  const progress = await readFile(progressFile, 'utf8').then((t) => JSON.parse(t) as ImportProgressFile, () => undefined);
+  if (progress && !sameImport(progress.identity, identity)) {
+    throw new UsageError(`${out} holds an unfinished import that is not this one: ${importDifference(progress.identity, identity)}. Resume that import, or remove ${out} (or choose another --out) to start this one`);
   }
   const name = values.gguf ? basename(values.gguf).replace(/\.gguf$/i, '') : values.repo!.split('/')[1];
   const manifest = await writePack(checkpoint, format, folderSink(out), {
     id: `${name}-${format}`,
     name: `${name} (${format})`,
-    resume,
-    onWritten: (soFar) => writeFile(progressFile, JSON.stringify(soFar)),
+    resume: progress?.soFar,
+    onWritten: (soFar) => writeFile(progressFile, JSON.stringify({ identity, soFar } satisfies ImportProgressFile)),
     onProgress: (done, total) => process.stderr.write(`\rimporting ${name}: part ${done} of ${total}`),
   });
   await rm(progressFile, { force: true });
@@ -208,6 +241,7 @@ async function importCommand(): Promise<void> {
 const commands: Record<string, () => Promise<void>> = { logits: logitsCommand, generate: generateCommand, chat: chatCommand, eval: evalCommand, import: importCommand };
 
 try {
+  ({ positionals, values } = parseCommandLine());
   const command = commands[positionals[0] ?? ''];
   if (!command) throw new UsageError(positionals[0] ? `unknown command "${positionals[0]}"` : 'no command given');
   await command();

@@ -208,7 +208,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'import':
-      await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, (p) => post({ type: 'import-progress', requestId, ...p }), request.gguf);
+      await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, { onProgress: (p) => post({ type: 'import-progress', requestId, ...p }), gguf: request.gguf });
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'throttle':

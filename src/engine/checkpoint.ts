@@ -2,7 +2,7 @@
 // Opening it reads only JSON and safetensors headers; tensors are read one at a time on demand.
 import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError } from './errors';
-import { readText, type CheckpointFiles } from './files';
+import { isPlainFileName, readText, type CheckpointFiles } from './files';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors';
 
 /** What any checkpoint carries besides its tensors (safetensors here, GGUF in gguf.ts). */
@@ -37,18 +37,50 @@ async function readJson(files: CheckpointFiles, name: string, required: boolean)
   }
 }
 
-async function weightFiles(files: CheckpointFiles): Promise<string[]> {
-  const index = (await readJson(files, 'model.safetensors.index.json', false)) as { weight_map?: Record<string, string> } | null;
-  if (index !== null) {
-    if (typeof index.weight_map !== 'object' || index.weight_map === null) {
-      throw new CheckpointError('model.safetensors.index.json', 'has no "weight_map"');
+const INDEX_FILE = 'model.safetensors.index.json';
+
+/**
+ * Which safetensors file holds each tensor: the index's weight_map (each file a plain name in the
+ * checkpoint's folder), or null for a single model.safetensors.
+ */
+async function readWeightMap(files: CheckpointFiles): Promise<Map<string, string> | null> {
+  const index = (await readJson(files, INDEX_FILE, false)) as { weight_map?: unknown } | null;
+  if (index === null) {
+    if ((await files.size('model.safetensors')) === null) {
+      throw new CheckpointError('model.safetensors', `not found in ${files.label} (nor ${INDEX_FILE} for a sharded checkpoint)`);
     }
-    return [...new Set(Object.values(index.weight_map))].sort();
+    return null;
   }
-  if ((await files.size('model.safetensors')) === null) {
-    throw new CheckpointError('model.safetensors', `not found in ${files.label} (nor model.safetensors.index.json for a sharded checkpoint)`);
+  if (typeof index.weight_map !== 'object' || index.weight_map === null || Array.isArray(index.weight_map)) throw new CheckpointError(INDEX_FILE, 'has no "weight_map"');
+  const weightMap = new Map<string, string>();
+  for (const [tensor, file] of Object.entries(index.weight_map)) {
+    if (!isPlainFileName(file)) {
+      throw new CheckpointError(INDEX_FILE, `weight_map["${tensor}"] is ${JSON.stringify(file)}: it must be the name of a file in the checkpoint's folder (no "/", "\\", ".." or "%")`);
+    }
+    weightMap.set(tensor, file);
   }
-  return ['model.safetensors'];
+  return weightMap;
+}
+
+/** Every tensor of the checkpoint's safetensors files, each found once, in the file the index names. */
+async function readTensorEntries(files: CheckpointFiles): Promise<Map<string, TensorEntry>> {
+  const weightMap = await readWeightMap(files);
+  const tensors = new Map<string, TensorEntry>();
+  for (const file of weightMap ? [...new Set(weightMap.values())].sort() : ['model.safetensors']) {
+    for (const entry of await readSafetensorsHeader(files, file)) {
+      const other = tensors.get(entry.name);
+      if (other) throw new CheckpointError(file, `tensor ${entry.name} is also in ${other.file}: a tensor must be in one file only`);
+      const listed = weightMap?.get(entry.name);
+      if (listed !== undefined && listed !== file) throw new CheckpointError(file, `holds tensor ${entry.name}, which ${INDEX_FILE} places in ${listed}`);
+      // A tensor the index does not list is not part of the model the index describes.
+      if (weightMap && listed === undefined) continue;
+      tensors.set(entry.name, entry);
+    }
+  }
+  for (const [name, file] of weightMap ?? []) {
+    if (!tensors.has(name)) throw new CheckpointError(file, `does not hold tensor ${name}, which ${INDEX_FILE} places there`);
+  }
+  return tensors;
 }
 
 /** The tensors a GLM checkpoint must hold, with the shapes its config implies. */
@@ -83,10 +115,7 @@ export async function openCheckpoint(files: CheckpointFiles): Promise<Checkpoint
   const tokenizerJson = await readJson(files, 'tokenizer.json', true);
   const tokenizerConfig = ((await readJson(files, 'tokenizer_config.json', false)) ?? {}) as Record<string, unknown>;
 
-  const tensors = new Map<string, TensorEntry>();
-  for (const file of await weightFiles(files)) {
-    for (const entry of await readSafetensorsHeader(files, file)) tensors.set(entry.name, entry);
-  }
+  const tensors = await readTensorEntries(files);
   for (const [name, shape] of expectedTensorShapes(config)) {
     const entry = tensors.get(name);
     if (!entry) throw new CheckpointError(files.label, `tensor ${name} is missing`);

@@ -26,3 +26,17 @@ export class PackError extends Error {
     this.name = 'PackError';
   }
 }
+
+/**
+ * A download failed or stopped: the network, a timeout, a server error, or the user's stop. What was
+ * already stored is kept, so the same download resumes; `transient` says whether retrying may help.
+ */
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly transient = true,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}

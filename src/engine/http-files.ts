@@ -1,12 +1,13 @@
 // CheckpointFiles over HTTP: `{base}/{file}` with Range requests, so a multi-gigabyte safetensors
 // file is read tensor by tensor. Works against any static host that honours Range (and Hugging Face).
-import { CheckpointError } from './errors';
-import type { CheckpointFiles } from './files';
+// Every request is bounded in time and retried when the failure is transient (src/engine/http.ts).
+import { CheckpointError, DownloadError } from './errors';
+import { checkRelativeFilePath, type CheckpointFiles } from './files';
+import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type BoundedResponse, type HttpOptions } from './http';
 
-export interface HttpFilesOptions {
+export interface HttpFilesOptions extends HttpOptions {
   /** Sent with every request, e.g. { Authorization: 'Bearer ...' } for a gated repo. */
   headers?: Record<string, string>;
-  fetch?: typeof fetch;
 }
 
 function looksLikeHtml(response: Response): boolean {
@@ -15,56 +16,71 @@ function looksLikeHtml(response: Response): boolean {
 
 export function httpFiles(baseUrl: string, options: HttpFilesOptions = {}): CheckpointFiles {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  const doFetch = options.fetch ?? fetch;
   const sizes = new Map<string, number | null>();
+  const etags = new Map<string, string | null>();
 
-  async function request(name: string, start: number, end: number): Promise<Response> {
-    let response: Response;
-    try {
-      response = await doFetch(base + name, { headers: { ...options.headers, Range: `bytes=${start}-${end - 1}` } });
-    } catch (error) {
-      throw new CheckpointError(name, `could not be fetched from ${base} (${(error as Error).message}): check the address and the network`);
+  /** A file's URL: each path segment encoded, so no name can climb out of `base`. */
+  function urlOf(name: string): string {
+    checkRelativeFilePath(name, base);
+    return base + name.split('/').map(encodeURIComponent).join('/');
+  }
+
+  /** One Range request; a 404 is returned (absent), any other failure thrown as a typed error. */
+  async function request(name: string, start: number, end: number): Promise<BoundedResponse> {
+    const url = urlOf(name);
+    const answer = await fetchBounded(url, { headers: { ...options.headers, Range: `bytes=${start}-${end - 1}` } }, options);
+    const { status } = answer.response;
+    if (status === 404 || answer.response.ok) {
+      // A 404's body (often an HTML page from a mirror or nginx) says nothing about the file.
+      if (status === 404 || !looksLikeHtml(answer.response) || name.endsWith('.html')) return answer;
+      answer.cancel();
+      throw new CheckpointError(name, `the server answered with an HTML page instead of the file (HTTP ${status}): check the address`);
     }
-    if (response.status === 401 || response.status === 403) {
-      throw new CheckpointError(name, `the server at ${base} refused access (HTTP ${response.status}): the repository may be gated or need an access token`);
+    answer.cancel();
+    if (status === 401 || status === 403) {
+      throw new CheckpointError(name, `the server at ${base} refused access (HTTP ${status}): the repository may be gated or need an access token`);
     }
-    if (looksLikeHtml(response) && !name.endsWith('.html')) {
-      throw new CheckpointError(name, `the server answered with an HTML page instead of the file (HTTP ${response.status}): check the address`);
-    }
-    return response;
+    if (isTransientStatus(status)) throw new RetryableStatus(`${url}: the server answered HTTP ${status}`, answer.response.headers.get('retry-after'));
+    throw new DownloadError(`${url}: the server answered HTTP ${status}`, false);
+  }
+
+  async function size(name: string): Promise<number | null> {
+    if (sizes.has(name)) return sizes.get(name)!;
+    const size = await withRetries(urlOf(name), options, async () => {
+      const { response, cancel } = await request(name, 0, 1);
+      cancel();
+      if (response.status === 404) return null;
+      const reported = response.status === 206 ? (response.headers.get('content-range') ?? '').split('/')[1] : response.headers.get('content-length');
+      const size = reported ? Number(reported) : NaN;
+      if (!Number.isSafeInteger(size) || size < 0) throw new CheckpointError(name, `the server at ${base} did not report the file's size`);
+      etags.set(name, response.headers.get('etag'));
+      return size;
+    });
+    sizes.set(name, size);
+    return size;
   }
 
   return {
     label: base,
-    async size(name) {
-      if (sizes.has(name)) return sizes.get(name)!;
-      const response = await request(name, 0, 1);
-      let size: number | null;
-      if (response.status === 404) size = null;
-      else if (response.status === 206) size = Number((response.headers.get('content-range') ?? '').split('/')[1]);
-      else if (response.ok) size = Number(response.headers.get('content-length'));
-      else throw new CheckpointError(name, `the server at ${base} answered HTTP ${response.status}`);
-      await response.body?.cancel();
-      if (size !== null && !Number.isFinite(size)) throw new CheckpointError(name, `the server at ${base} did not report the file's size`);
-      sizes.set(name, size);
-      return size;
+    size,
+    async version(name) {
+      return (await size(name)) === null ? null : (etags.get(name) ?? null);
     },
     async read(name, start, end) {
-      const response = await request(name, start, end);
-      if (response.status === 404) throw new CheckpointError(name, `not found at ${base}`);
-      if (!response.ok) throw new CheckpointError(name, `the server at ${base} answered HTTP ${response.status}`);
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await response.arrayBuffer());
-      } catch (error) {
-        throw new CheckpointError(name, `the connection dropped while reading bytes ${start}..${end} from ${base} (${(error as Error).message})`);
-      }
-      // A server that ignores Range sends the whole file with 200.
-      if (response.status === 200 && bytes.length !== end - start) bytes = bytes.slice(start, end);
-      if (bytes.length !== end - start) {
-        throw new CheckpointError(name, `wanted bytes ${start}..${end} but the server sent ${bytes.length}: the connection dropped or the file changed`);
-      }
-      return bytes;
+      return withRetries(urlOf(name), options, async () => {
+        const answer = await request(name, start, end);
+        if (answer.response.status === 404) {
+          answer.cancel();
+          throw new CheckpointError(name, `not found at ${base}`);
+        }
+        // A server that ignores Range sends the whole file with 200.
+        let bytes = await answer.read();
+        if (answer.response.status === 200 && bytes.length !== end - start) bytes = bytes.slice(start, end);
+        if (bytes.length !== end - start) {
+          throw new DownloadError(`${urlOf(name)}: wanted bytes ${start}..${end} but the server sent ${bytes.length}: the connection dropped or the file changed`);
+        }
+        return bytes;
+      });
     },
   };
 }

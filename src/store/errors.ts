@@ -1,17 +1,10 @@
-// Errors of the pack store, each with a message the UI can show as is.
+// Errors of the pack store, each with a message the UI can show as is (a download's own error,
+// DownloadError, is raised by the HTTP reader in src/engine/errors.ts).
 
 /** Not enough storage for the pack: raised before downloading, or when the browser refuses a write. */
 export class QuotaError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'QuotaError';
-  }
-}
-
-/** The download stopped (network error, server error, abort); what was stored is kept for a resume. */
-export class DownloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DownloadError';
   }
 }

@@ -6,18 +6,21 @@ import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { blobCheckpointFiles, blobPackFiles } from '../engine/blob-files';
 import { openCheckpoint, type Checkpoint } from '../engine/checkpoint';
 import { openGguf, type GgufCheckpoint } from '../engine/gguf';
-import { DEFAULT_ENDPOINT, hubFiles, type HubLocation } from '../engine/hub';
+import { DownloadError } from '../engine/errors';
+import type { HttpOptions } from '../engine/http';
+import { checkHubLocation, hubFiles, type HubLocation } from '../engine/hub';
 import { MANIFEST_FILE, packChunks } from '../engine/pack/manifest';
 import { readChunk, readManifest } from '../engine/pack/read';
+import { importIdentity, sameImport, type ImportIdentity } from '../engine/pack/resume';
 import type { WrittenSoFar } from '../engine/pack/write';
 import { writePack } from '../engine/pack/write';
 import type { WeightFormat } from '../engine/weights';
-import { DownloadError, QuotaError } from './errors';
-import { checkSpace, storeChunkBytes, storeInstalledPack } from './packs';
+import { QuotaError } from './errors';
+import { checkSpace, deleteUnfinishedPack, storeChunkBytes, storeInstalledPack } from './packs';
 
 interface ImportState extends WrittenSoFar {
   id: string;
-  format: WeightFormat;
+  identity: ImportIdentity;
 }
 
 let imports: UseStore | null = null;
@@ -36,7 +39,11 @@ export function importedPackId(repo: string, format: WeightFormat): string {
 /** Converts a checkpoint (safetensors or GGUF) into the store as pack `id`, resuming at the first part not yet stored. */
 async function importCheckpoint(open: () => Promise<Checkpoint | GgufCheckpoint>, format: WeightFormat, id: string, name: string, source: string, onProgress?: (p: ImportProgress) => void): Promise<string> {
   const checkpoint = await open();
-  const previous = await get<ImportState>(id, db());
+  const identity = await importIdentity(checkpoint, source, format);
+  const recorded = await get<ImportState>(id, db());
+  // Parts of another import (another revision, endpoint, format, or changed files) are not resumed.
+  const previous = sameImport(recorded?.identity, identity) ? recorded : undefined;
+  if (recorded && !previous) await deleteUnfinishedPack(id);
   const store = async (file: string, bytes: Uint8Array) => {
     try {
       await storeChunkBytes(id, file, bytes);
@@ -49,7 +56,7 @@ async function importCheckpoint(open: () => Promise<Checkpoint | GgufCheckpoint>
     id,
     name,
     resume: previous,
-    onWritten: (soFar) => set(id, { id, format, ...soFar }, db()),
+    onWritten: (soFar) => set(id, { id, identity, ...soFar } satisfies ImportState, db()),
     onProgress: (partsDone, partsTotal) => onProgress?.({ partsDone, partsTotal }),
   });
   await storeInstalledPack(manifest, source);
@@ -61,18 +68,27 @@ async function importCheckpoint(open: () => Promise<Checkpoint | GgufCheckpoint>
  * Imports a repository's safetensors checkpoint, or with `gguf` one of its GGUF files (tokenizer from
  * the repository when it has tokenizer.json, else from the GGUF metadata).
  */
-export async function importFromHub(location: HubLocation, format: WeightFormat, onProgress?: (p: ImportProgress) => void, gguf?: string): Promise<string> {
+export interface HubImportOptions {
+  onProgress?: (p: ImportProgress) => void;
+  /** A GGUF file of the repository to import instead of its safetensors checkpoint. */
+  gguf?: string;
+  /** Time limits, retries and a stop signal for the downloads. */
+  http?: HttpOptions;
+}
+
+export async function importFromHub(location: HubLocation, format: WeightFormat, options: HubImportOptions = {}): Promise<string> {
+  const { onProgress, gguf } = options;
+  const { repo, revision, endpoint } = checkHubLocation(location);
   const stem = gguf?.replace(/\.gguf$/i, '');
-  const name = stem ?? location.repo.split('/')[1] ?? location.repo;
-  const files = hubFiles(location);
+  const name = stem ?? repo.split('/')[1];
+  const files = hubFiles(location, options.http);
   const open = gguf ? () => openGguf(files, gguf) : () => openCheckpoint(files);
-  const id = importedPackId(stem ? `${location.repo}--${stem}` : location.repo, format);
+  const id = importedPackId(stem ? `${repo}--${stem}` : repo, format);
+  const source = `${endpoint}/${repo}@${revision}${gguf ? `/${gguf}` : ''}`;
   try {
-    return await importCheckpoint(open, format, id, `${name} (${format})`, `${location.endpoint ?? DEFAULT_ENDPOINT}/${location.repo}`, onProgress);
+    return await importCheckpoint(open, format, id, `${name} (${format})`, source, onProgress);
   } catch (error) {
-    if ((error as Error).name === 'CheckpointError' && /dropped|could not be fetched/.test((error as Error).message)) {
-      throw new DownloadError(`the import of ${location.repo} was interrupted (${(error as Error).message}); import again to resume`);
-    }
+    if (error instanceof DownloadError && error.transient) throw new DownloadError(`the import of ${repo} was interrupted (${error.message}); import again to resume`);
     throw error;
   }
 }
@@ -97,5 +113,5 @@ export async function importPickedFolder(files: Map<string, Blob>, folder: strin
   const checkpointFiles = blobCheckpointFiles(files, folder);
   const gguf = [...files.keys()].find((name) => /\.gguf$/i.test(name));
   const open = gguf ? () => openGguf(checkpointFiles, gguf) : () => openCheckpoint(checkpointFiles);
-  return importCheckpoint(open, format, `${folder}-${format}`, `${folder} (${format})`, `file:${folder}`, onProgress);
+  return importCheckpoint(open, format, `${folder}-${format}`, `${folder} (${format})`, `file:${folder}${gguf ? `/${gguf}` : ''}`, onProgress);
 }

@@ -2,12 +2,13 @@
 // streams chunks from a URL, verifies each SHA-256 before storing it, resumes from the first
 // missing chunk, and marks the pack installed only when every chunk is stored.
 import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
-import { PackError } from '../engine/errors';
+import { DownloadError, PackError } from '../engine/errors';
+import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/http';
 import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/pack/manifest';
 import { openPack, type PackFiles, type PackSource } from '../engine/pack/read';
 import { sha256Hex } from '../engine/pack/sha256';
 import { formatBytes } from '../util/bytes';
-import { DownloadError, QuotaError } from './errors';
+import { QuotaError } from './errors';
 
 export interface PackRecord {
   id: string;
@@ -24,10 +25,8 @@ export interface InstallProgress {
   secondsLeft: number;
 }
 
-export interface InstallOptions {
+export interface InstallOptions extends HttpOptions {
   onProgress?: (p: InstallProgress) => void;
-  signal?: AbortSignal;
-  fetch?: typeof fetch;
 }
 
 let stores: { packs: UseStore; chunks: UseStore } | null = null;
@@ -57,22 +56,43 @@ export async function deletePack(id: string): Promise<void> {
   await del(id, db().packs);
 }
 
-async function fetchOrFail(doFetch: typeof fetch, url: string, signal?: AbortSignal): Promise<Response> {
-  let response: Response;
-  try {
-    response = await doFetch(url, { signal });
-  } catch (error) {
-    if (signal?.aborted) throw new DownloadError('the download was stopped; install again to resume');
-    throw new DownloadError(`could not fetch ${url} (${(error as Error).message}); check the network and install again to resume`);
-  }
-  if (!response.ok) throw new DownloadError(`${url} answered HTTP ${response.status}${response.status === 404 ? ': no pack there' : ''}`);
-  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new PackError(`${url} is an HTML page, not a pack file: check the address`);
-  return response;
+/** One file of the pack, bounded in time and retried when the failure is transient. */
+/** Removes the chunks stored for a pack that is not installed (an import that will not be resumed). */
+export async function deleteUnfinishedPack(id: string): Promise<void> {
+  if ((await get<PackRecord>(id, db().packs))?.status === 'installed') return;
+  await deletePack(id);
 }
 
-async function fetchManifest(doFetch: typeof fetch, baseUrl: string, signal?: AbortSignal): Promise<PackManifest> {
-  const url = baseUrl + MANIFEST_FILE;
-  const text = await (await fetchOrFail(doFetch, url, signal)).text();
+async function fetchPackFile(url: string, options: InstallOptions, onBytes?: (n: number) => void): Promise<Uint8Array> {
+  return withRetries(url, options, async () => {
+    // Bytes reported by an attempt that then fails are taken back, so a retry does not count them twice.
+    let reported = 0;
+    const answer = await fetchBounded(url, {}, options);
+    const { response } = answer;
+    if (!response.ok) {
+      answer.cancel();
+      const message = `${url} answered HTTP ${response.status}${response.status === 404 ? ': no pack there' : ''}`;
+      throw isTransientStatus(response.status) ? new RetryableStatus(message, response.headers.get('retry-after')) : new DownloadError(message, false);
+    }
+    if ((response.headers.get('content-type') ?? '').includes('text/html')) {
+      answer.cancel();
+      throw new PackError(`${url} is an HTML page, not a pack file: check the address`);
+    }
+    try {
+      return await answer.read((n) => {
+        reported += n;
+        onBytes?.(n);
+      });
+    } catch (error) {
+      onBytes?.(-reported);
+      throw error;
+    }
+  });
+}
+
+async function fetchManifest(base: string, options: InstallOptions): Promise<PackManifest> {
+  const url = base + MANIFEST_FILE;
+  const text = new TextDecoder().decode(await fetchPackFile(url, options));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -80,28 +100,6 @@ async function fetchManifest(doFetch: typeof fetch, baseUrl: string, signal?: Ab
     throw new PackError(`${url}: is not valid JSON`);
   }
   return parseManifest(json, url);
-}
-
-/** Reads a response body while reporting bytes as they arrive. */
-async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    length += value.length;
-    onBytes(value.length);
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 /** Fails early with a QuotaError when the browser's storage estimate leaves less than bytesNeeded. */
@@ -117,11 +115,10 @@ export async function checkSpace(bytesNeeded: number): Promise<void> {
  * Chunks already stored are skipped; each new chunk is verified before it is stored.
  */
 export async function installPack(baseUrl: string, options: InstallOptions = {}): Promise<PackRecord> {
-  const doFetch = options.fetch ?? fetch;
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  const manifest = await fetchManifest(doFetch, base, options.signal);
+  const manifest = await fetchManifest(base, options);
   try {
-    return await install(base, manifest, doFetch, options);
+    return await install(base, manifest, options);
   } catch (error) {
     // The browser refuses an IndexedDB write (or even opening the database) when the origin's quota is spent.
     if ((error as Error).name !== 'QuotaExceededError') throw error;
@@ -129,7 +126,7 @@ export async function installPack(baseUrl: string, options: InstallOptions = {})
   }
 }
 
-async function install(base: string, manifest: PackManifest, doFetch: typeof fetch, options: InstallOptions): Promise<PackRecord> {
+async function install(base: string, manifest: PackManifest, options: InstallOptions): Promise<PackRecord> {
   const { id } = manifest;
 
   const existing = await get<PackRecord>(id, db().packs);
@@ -160,13 +157,10 @@ async function install(base: string, manifest: PackManifest, doFetch: typeof fet
   };
   report(0);
   for (const chunk of missing) {
-    const response = await fetchOrFail(doFetch, base + chunk.file, options.signal);
-    let bytes: Uint8Array;
-    try {
-      bytes = await readBody(response, report);
-    } catch (error) {
-      throw new DownloadError(`the download of ${chunk.file} was interrupted (${(error as Error).message}); install again to resume from it`);
-    }
+    const bytes = await fetchPackFile(base + chunk.file, options, report).catch((error: unknown) => {
+      if (!(error instanceof DownloadError) || !error.transient) throw error;
+      throw new DownloadError(`the download of ${chunk.file} was interrupted (${error.message}); install again to resume from it`);
+    });
     if (bytes.byteLength !== chunk.bytes || (await sha256Hex(bytes)) !== chunk.sha256) {
       throw new PackError(`${base}${chunk.file}: the downloaded bytes do not match the manifest's SHA-256; it was not stored (install again to retry it)`);
     }

@@ -11,6 +11,8 @@ import { startServer } from '../../tools/serve';
 import { fixtureDir, ort } from '../helpers';
 import { checkpointSource } from '../../src/engine/source';
 
+const NO_RETRIES = { limits: { retries: 0 } };
+
 describe('httpFiles', () => {
   let dir: string;
   let server: Server;
@@ -62,10 +64,10 @@ describe('httpFiles', () => {
   });
 
   test('a short body is reported as a dropped connection', async () => {
-    await expect(httpFiles(`${oddUrl}short/`).read('model.safetensors', 0, 100)).rejects.toThrow(/wanted bytes 0..100 but the server sent 10/);
+    await expect(httpFiles(`${oddUrl}short/`, NO_RETRIES).read('model.safetensors', 0, 100)).rejects.toThrow(/wanted bytes 0..100 but the server sent 10/);
   });
 
   test('an unreachable host is a clear network error', async () => {
-    await expect(openCheckpoint(httpFiles('http://127.0.0.1:9/'))).rejects.toThrow(/config.json: could not be fetched from http:\/\/127.0.0.1:9\/ .*check the address and the network/);
+    await expect(openCheckpoint(httpFiles('http://127.0.0.1:9/', NO_RETRIES))).rejects.toThrow(/could not fetch http:\/\/127.0.0.1:9\/config.json .*check the address and the network/);
   });
 });

@@ -12,13 +12,16 @@ import { ggufSource, openGguf } from '../../src/engine/gguf';
 import { loadGlmModel } from '../../src/engine/model';
 import { checkpointSource } from '../../src/engine/source';
 import type { WeightFormat } from '../../src/engine/weights';
-import { DownloadError } from '../../src/store/errors';
+import { DownloadError } from '../../src/engine/errors';
 import { importFromHub } from '../../src/store/import';
 import { deletePack, listPacks, openInstalledPack } from '../../src/store/packs';
 import { writeGguf } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
 import { listen, staticHandler } from '../../tools/serve';
 import { fixtureDir, ort } from '../helpers';
+
+/** A dropped connection is retried by default; these tests look at what an interrupted import leaves. */
+const NO_RETRIES = { http: { limits: { retries: 0 } } };
 
 describe('import from a Hugging Face-style endpoint', () => {
   const dirs: Record<string, string> = {};
@@ -35,14 +38,18 @@ describe('import from a Hugging Face-style endpoint', () => {
     await writeGguf(dirs.edge, join(dirs.gguf, 'glm-edge-test-Q4_0.gguf'), { type: 'Q4_0' });
     const config = JSON.parse(await readFile(join(dirs.llama, 'config.json'), 'utf8'));
     await writeFile(join(dirs.llama, 'config.json'), JSON.stringify({ ...config, model_type: 'llama' }));
-    const files = staticHandler({ root: dirs.edge, mounts: Object.fromEntries(Object.entries(dirs).map(([name, dir]) => [`/zai-org/${name}/resolve/main/`, dir])) });
+    // Another revision of zai-org/edge: a different model under the same repository id.
+    const edgeV2 = await fixtureDir({ shape: 'glm-edge', seed: 104 });
+    dirs.edgeV2 = edgeV2;
+    const mounts = { ...Object.fromEntries(Object.entries(dirs).map(([name, dir]) => [`/zai-org/${name}/resolve/main/`, dir])), '/zai-org/edge/resolve/v2/': edgeV2 };
+    const files = staticHandler({ root: dirs.edge, mounts });
     ({ server, url: endpoint } = await listen(
       createServer((req, res) => {
         const url = req.url ?? '';
         faults.authorization.push(req.headers.authorization);
         if (url.startsWith('/gated/')) return void res.writeHead(req.headers.authorization === 'Bearer secret' ? 404 : 401).end();
         if (url.startsWith('/html/')) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Sign in</html>');
-        if (!Object.keys(dirs).some((name) => url.startsWith(`/zai-org/${name}/resolve/main/`))) return void res.writeHead(404).end();
+        if (!Object.keys(mounts).some((prefix) => url.startsWith(prefix))) return void res.writeHead(404).end();
         if (/\.(safetensors|gguf)$/.test(url) && faults.requests++ === faults.dropRequest) {
           res.writeHead(206, { 'Content-Type': 'application/octet-stream', 'Content-Length': 1000, 'Content-Range': 'bytes 0-999/100000' });
           res.write(new Uint8Array(10));
@@ -64,7 +71,7 @@ describe('import from a Hugging Face-style endpoint', () => {
 
   test('a single-file checkpoint imports as q4 with the logits of converting it locally', async () => {
     const progress: number[] = [];
-    const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'q4', (p) => progress.push(p.partsDone));
+    const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'q4', { onProgress: (p) => progress.push(p.partsDone) });
     expect(id).toBe('zai-org--edge-q4');
     expect(progress).toEqual([1, 2, 3, 4]);
     await expectSameLogits(id, dirs.edge, 'q4');
@@ -84,7 +91,7 @@ describe('import from a Hugging Face-style endpoint', () => {
 
     faults.requests = 0;
     faults.dropRequest = fullRequests - 3; // in the last layer
-    await expect(importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16')).rejects.toThrow(DownloadError);
+    await expect(importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16', NO_RETRIES)).rejects.toThrow(DownloadError);
     await expect(openInstalledPack('zai-org--edge-f16')).rejects.toThrow(/no model "zai-org--edge-f16" is installed/);
     faults.dropRequest = -1;
     faults.requests = 0;
@@ -93,26 +100,43 @@ describe('import from a Hugging Face-style endpoint', () => {
     await expectSameLogits(id, dirs.edge, 'f16');
   });
 
+  test('an interrupted import is not resumed by an import of another revision: no parts of the two are mixed', async () => {
+    faults.requests = 0;
+    faults.dropRequest = -1;
+    await importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16');
+    const fullRequests = faults.requests;
+    await deletePack('zai-org--edge-f16');
+    faults.requests = 0;
+    faults.dropRequest = fullRequests - 3;
+    await expect(importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16', NO_RETRIES)).rejects.toThrow(DownloadError);
+    faults.dropRequest = -1;
+    faults.requests = 0;
+    const id = await importFromHub({ repo: 'zai-org/edge', endpoint, revision: 'v2' }, 'f16');
+    expect(faults.requests, 'every part of v2 is fetched').toBeGreaterThanOrEqual(fullRequests - 1);
+    await expectSameLogits(id, dirs.edgeV2, 'f16');
+    await deletePack(id);
+  });
+
   test('a GGUF file of a repository imports (q4 blocks as they are), resumes after a dropped connection, and runs like the file read locally', async () => {
     const gguf = 'glm-edge-test-Q4_0.gguf';
     faults.requests = 0;
     faults.dropRequest = -1;
-    const id = await importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, gguf);
+    const id = await importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', { gguf });
     expect(id).toBe('zai-org--gguf--glm-edge-test-Q4_0-q4');
     const fullRequests = faults.requests;
     await deletePack(id);
     faults.requests = 0;
     faults.dropRequest = fullRequests - 2;
-    await expect(importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, gguf)).rejects.toThrow(DownloadError);
+    await expect(importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', { gguf, ...NO_RETRIES })).rejects.toThrow(DownloadError);
     faults.dropRequest = -1;
     faults.requests = 0;
-    await importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, gguf);
+    await importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', { gguf });
     expect(faults.requests, 'the stored parts are not fetched again').toBeLessThan(fullRequests / 2);
     const imported = await loadGlmModel(await openInstalledPack(id), { ort });
     const local = await loadGlmModel(ggufSource(await openGguf(folderFiles(dirs.gguf), gguf), 'q4'), { ort });
     const ids = [2, 7, 1, 8, 28];
     expect(Array.from(await imported.forward(ids, true))).toEqual(Array.from(await local.forward(ids, true)));
-    await expect(importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', undefined, 'missing.gguf')).rejects.toThrow(/missing\.gguf: the GGUF file is missing/);
+    await expect(importFromHub({ repo: 'zai-org/gguf', endpoint }, 'q4', { gguf: 'missing.gguf' })).rejects.toThrow(/missing\.gguf: the GGUF file is missing/);
   });
 
   test('a wrong repository id, a 401, a non-GLM config and an HTML page each give a clear message', async () => {

@@ -2,15 +2,18 @@
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
-import { PackError } from '../../src/engine/errors';
+import { DownloadError, PackError } from '../../src/engine/errors';
 import { loadGlmModel } from '../../src/engine/model';
 import { checkpointSource } from '../../src/engine/source';
-import { DownloadError, QuotaError } from '../../src/store/errors';
+import { QuotaError } from '../../src/store/errors';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes, type InstallProgress } from '../../src/store/packs';
 import { folderFiles } from '../../tools/node-files';
 import { ort } from '../helpers';
 import { packFixture, servePack, type PackServer } from '../pack-fixtures';
 import type { PackManifest } from '../../src/engine/pack/manifest';
+
+/** A drop is retried by default; these tests look at what an interrupted install leaves. */
+const NO_RETRIES = { limits: { retries: 0 } };
 
 describe('pack store', () => {
   let server: PackServer;
@@ -55,10 +58,17 @@ describe('pack store', () => {
     expect(Array.from(await stored.forward([1, 2, 3], true))).toEqual(Array.from(await direct.forward([1, 2, 3], true)));
   });
 
+  test('a connection dropped once is retried: the install completes, fetching that chunk again', async () => {
+    const victim = manifest.parts[2].chunks[0].file;
+    server.dropOnce.add(victim);
+    expect((await installPack(server.url, { limits: { retryDelayMs: 1 } })).status).toBe('installed');
+    expect(server.requests.filter((f) => f === victim)).toHaveLength(2);
+  });
+
   test('a dropped connection leaves a half-installed pack that is not loaded, and installing again resumes from the missing chunk', async () => {
     const victim = manifest.parts[2].chunks[0].file;
     server.dropOnce.add(victim);
-    await expect(installPack(server.url)).rejects.toThrow(DownloadError);
+    await expect(installPack(server.url, NO_RETRIES)).rejects.toThrow(DownloadError);
     await expect(installPack(server.url).then(() => 'second try')).resolves.toBe('second try');
     // The second run fetched only the manifest and the chunks from the dropped one on.
     const secondRun = server.requests.slice(server.requests.lastIndexOf('manifest.json') + 1);
@@ -69,7 +79,7 @@ describe('pack store', () => {
 
   test('a half-installed pack is refused by the loader', async () => {
     server.dropOnce.add(manifest.parts[1].chunks[0].file);
-    await expect(installPack(server.url)).rejects.toThrow(/interrupted .* install again to resume/);
+    await expect(installPack(server.url, NO_RETRIES)).rejects.toThrow(/interrupted .* install again to resume/);
     expect((await listPacks())[0].status).toBe('installing');
     await expect(openInstalledPack(manifest.id)).rejects.toThrow(/not fully downloaded yet/);
   });

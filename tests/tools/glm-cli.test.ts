@@ -1,14 +1,15 @@
 // The CLI contract other checks rely on: one JSON line for logits and generate, a streamed chat
 // ending with a line of figures, and clear errors with a non-zero exit.
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
 import { writeGguf } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
-import { startServer } from '../../tools/serve';
+import { listen, startServer, staticHandler } from '../../tools/serve';
 import { fixtureDir, flatten, relativeError } from '../helpers';
 import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
 
@@ -94,6 +95,64 @@ describe('glm CLI', () => {
       expect(local.code).toBe(0);
     } finally {
       server.close();
+    }
+  });
+
+  test('an interrupted import resumes only into the same import: another repository or format is refused', async () => {
+    const other = await fixtureDir({ shape: 'glm-edge', seed: 32 });
+    const files = staticHandler({ root: dir, mounts: { '/x/x/resolve/main/': dir, '/other/other/resolve/main/': other } });
+    let weightReads = 0;
+    let failAfter = Infinity;
+    const { server, url } = await listen(
+      createServer((req, res) => {
+        // A refusal (not a drop, which would be retried) stops the import part way through.
+        if (req.url?.endsWith('.safetensors') && weightReads++ >= failAfter) return void res.writeHead(403).end();
+        void files(req, res);
+      }),
+    );
+    try {
+      const out = `${dir}-resume`;
+      const importing = (repo: string, quant: string) => glm('import', '--repo', repo, '--endpoint', url, '--quant', quant, '--out', out);
+      failAfter = 12;
+      expect((await importing('x/x', 'q8')).code).toBe(1);
+      failAfter = Infinity;
+      const otherRepo = await importing('other/other', 'q8');
+      expect(otherRepo.code).toBe(2);
+      expect(otherRepo.stderr).toMatch(/holds an unfinished import that is not this one: it imports http:\/\/localhost:\d+\/x\/x@main, not http:\/\/localhost:\d+\/other\/other@main/);
+      const otherQuant = await importing('x/x', 'q4');
+      expect(otherQuant.code).toBe(2);
+      expect(otherQuant.stderr).toMatch(/it imports as q8, not q4/);
+      expect((await importing('x/x', 'q8')).code).toBe(0);
+      const fromPack = await glm('logits', '--model', out, '--ids', '4,5,6');
+      expect(fromPack.stdout).toBe((await glm('logits', '--model', dir, '--ids', '4,5,6', '--quant', 'q8')).stdout);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('an index that maps a tensor outside the folder is refused (exit 1), and nothing outside is opened', async () => {
+    const sharded = await fixtureDir({ shape: 'glm-edge', seed: 33, shards: 2 });
+    const indexFile = join(sharded, 'model.safetensors.index.json');
+    const index = JSON.parse(await readFile(indexFile, 'utf8')) as { weight_map: Record<string, string> };
+    index.weight_map[Object.keys(index.weight_map)[0]] = '../../../../etc/hostname';
+    await writeFile(indexFile, JSON.stringify(index));
+    const result = await glm('logits', '--model', sharded, '--ids', '1');
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^error: model\.safetensors\.index\.json: weight_map\[".+"\] is "\.\.\/\.\.\/\.\.\/\.\.\/etc\/hostname": it must be the name of a file/);
+  });
+
+  test('option errors are usage errors (exit 2) with the usage, never a stack trace', async () => {
+    for (const args of [
+      ['logits', '--model', dir, '--ids', '1,,2'],
+      ['logits', '--model', dir, '--ids', '1.5'],
+      ['logits', '--model', dir, '--ids', '1', '--no-such-option'],
+      ['logits', '--model'],
+      ['import', '--repo', '../x', '--out', `${dir}-x`],
+    ]) {
+      const result = await glm(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/usage: glm/);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
   });
 
