@@ -1,5 +1,5 @@
 // Prefill + incremental decode over the KV cache, yielding tokens as they are chosen.
-import type { GlmModel } from './model';
+import { ContextOverflowError, type GlmModel } from './model';
 import { Sampler, type SamplingOptions } from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
@@ -18,7 +18,14 @@ export interface GenerateOptions extends SamplingOptions {
   reuseCache?: boolean;
 }
 
+/**
+ * Why a reply ended: a stop id, maxNewTokens, the signal, or the context: the last token chosen
+ * fills the model's last position (maxSequenceLength), so none can follow it.
+ */
+export type StopReason = 'stop-token' | 'max-new-tokens' | 'aborted' | 'context-full';
+
 export interface GenerationStats {
+  stopReason: StopReason;
   promptTokens: number;
   /** Prompt tokens whose keys and values were already in the cache (not run again). */
   reusedTokens: number;
@@ -36,6 +43,8 @@ export interface GenerationStats {
  * figures of the run.
  */
 export async function* generate(model: GlmModel, promptIds: readonly number[], options: GenerateOptions): AsyncGenerator<number, GenerationStats> {
+  // Refused before the cache is touched: a prompt that cannot fit leaves the cached conversation as it was.
+  if (promptIds.length > model.maxSequenceLength) throw new ContextOverflowError(promptIds.length, model.maxSequenceLength);
   const stopIds = new Set(options.stopIds ?? model.config.eosTokenIds);
   const sampler = new Sampler(options);
   const sequence = [...promptIds];
@@ -50,19 +59,29 @@ export async function* generate(model: GlmModel, promptIds: readonly number[], o
   const prefillMs = performance.now() - start;
   let firstTokenAt = 0;
   let generated = 0;
-  while (generated < options.maxNewTokens && !options.signal?.aborted) {
+  /** Why the reply ends here, or null to choose another token; `chosen` is the token just yielded. */
+  const reasonToStop = (chosen?: number): StopReason | null => {
+    if (chosen !== undefined && stopIds.has(chosen)) return 'stop-token';
+    if (!(generated < options.maxNewTokens)) return 'max-new-tokens';
+    if (options.signal?.aborted) return 'aborted';
+    // The chosen token goes back in at the next position, which a full context does not have.
+    return chosen !== undefined && model.cachedTokens >= model.maxSequenceLength ? 'context-full' : null;
+  };
+  let stopReason = reasonToStop();
+  while (!stopReason) {
     const id = sampler.next(logits, sequence);
     sequence.push(id);
-    generated++;
-    if (generated === 1) firstTokenAt = performance.now();
+    if (++generated === 1) firstTokenAt = performance.now();
     yield id;
-    if (stopIds.has(id) || generated === options.maxNewTokens || options.signal?.aborted) break;
+    stopReason = reasonToStop(id);
+    if (stopReason) break;
     await options.beforeStep?.();
-    if (options.signal?.aborted) break;
-    logits = await model.forward([id]);
+    if (!options.signal?.aborted) logits = await model.forward([id]);
+    stopReason = reasonToStop(); // the signal may have been aborted while paused or during the pass
   }
   const decodeMs = performance.now() - firstTokenAt;
   return {
+    stopReason,
     promptTokens: promptIds.length,
     reusedTokens: reused,
     generatedTokens: generated,

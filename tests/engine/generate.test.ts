@@ -1,8 +1,9 @@
-// Generation over the KV cache picks what the reference would pick, streams, and stops on eos.
+// Generation over the KV cache picks what the reference would pick, streams, and stops on eos or
+// at the end of the context, keeping what it made.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Checkpoint } from '../../src/engine/checkpoint';
-import { generate } from '../../src/engine/generate';
-import { loadGlmModel, type GlmModel } from '../../src/engine/model';
+import { generate, generateAll } from '../../src/engine/generate';
+import { ContextOverflowError, loadGlmModel, type GlmModel } from '../../src/engine/model';
 import { argmax } from '../../src/engine/sampling';
 import { GlmTokenizer, TextStreamer } from '../../src/engine/tokenizer';
 import { specialTokenId } from '../../tools/checkpoint-writer';
@@ -113,6 +114,37 @@ describe('generate', () => {
     const small = await loadGlmModel(checkpointSource(checkpoint, 'q4'), { ort, maxSequenceLength: 8 });
     await expect(small.forward(Array.from({ length: 9 }, (_, i) => i))).rejects.toThrow(/needs 9 positions but the model was loaded for 8/);
     await expect(small.forward([100000])).rejects.toThrow(/token id 100000 is outside the vocabulary/);
+  });
+
+  test('generation that reaches the end of the context stops there and returns the tokens it made', async () => {
+    const small = await loadGlmModel(checkpointSource(checkpoint, 'f32'), { ort, maxSequenceLength: 8 });
+    const prompt = [40, 41, 42, 43, 44];
+    const { ids, stats } = await generateAll(small, prompt, { maxNewTokens: 20, greedy: true, stopIds: [] });
+    // 8 positions: the prompt's 5 and the first 3 replies fed back; the 4th reply is chosen from the last.
+    expect(ids).toHaveLength(4);
+    expect(ids).toEqual(await collect(generate(model, prompt, { maxNewTokens: 4, greedy: true, stopIds: [] })));
+    expect(stats).toMatchObject({ generatedTokens: 4, stopReason: 'context-full' });
+    expect(small.cachedTokens).toBe(8);
+  });
+
+  test('a run ends for the reason its figures give', async () => {
+    const greedy = { greedy: true, stopIds: [] };
+    expect((await generateAll(model, [7, 8], { ...greedy, maxNewTokens: 3 })).stats.stopReason).toBe('max-new-tokens');
+    const { ids } = await generateAll(model, [7, 8], { ...greedy, maxNewTokens: 3 });
+    expect((await generateAll(model, [7, 8], { ...greedy, maxNewTokens: 3, stopIds: [ids[1]] })).stats.stopReason).toBe('stop-token');
+    const controller = new AbortController();
+    controller.abort();
+    expect((await generateAll(model, [7, 8], { ...greedy, maxNewTokens: 3, signal: controller.signal })).stats.stopReason).toBe('aborted');
+  });
+
+  test('a prompt longer than the context is refused before any of it runs, and the cache keeps the previous conversation', async () => {
+    const small = await loadGlmModel(checkpointSource(checkpoint, 'f32'), { ort, maxSequenceLength: 8 });
+    await generateAll(small, [1, 2, 3], { maxNewTokens: 1, greedy: true, stopIds: [] });
+    const before = [...small.cachedSequence];
+    const long = Array.from({ length: 10 }, (_, i) => 20 + i);
+    await expect(generateAll(small, long, { maxNewTokens: 1, prefillChunkTokens: 4 })).rejects.toThrow(ContextOverflowError);
+    await expect(generateAll(small, long, { maxNewTokens: 1, prefillChunkTokens: 4 })).rejects.toThrow(/needs 10 positions but the model was loaded for 8/);
+    expect(small.cachedSequence).toEqual(before);
   });
 });
 
