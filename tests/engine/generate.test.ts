@@ -5,8 +5,6 @@ import type { Checkpoint } from '../../src/engine/checkpoint';
 import { generate, generateAll } from '../../src/engine/generate';
 import { ContextOverflowError, loadGlmModel, type GlmModel } from '../../src/engine/model';
 import { argmax } from '../../src/engine/sampling';
-import { GlmTokenizer, TextStreamer } from '../../src/engine/tokenizer';
-import { specialTokenId } from '../../tools/checkpoint-writer';
 import { fixtureCheckpoint, ort } from '../helpers';
 import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
 import { checkpointSource } from '../../src/engine/source';
@@ -145,49 +143,5 @@ describe('generate', () => {
     await expect(generateAll(small, long, { maxNewTokens: 1, prefillChunkTokens: 4 })).rejects.toThrow(ContextOverflowError);
     await expect(generateAll(small, long, { maxNewTokens: 1, prefillChunkTokens: 4 })).rejects.toThrow(/needs 10 positions but the model was loaded for 8/);
     expect(small.cachedSequence).toEqual(before);
-  });
-});
-
-describe('GlmTokenizer', () => {
-  let tokenizer: GlmTokenizer;
-  beforeAll(async () => {
-    const checkpoint = await fixtureCheckpoint({ shape: 'glm-4-9b' });
-    tokenizer = new GlmTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig);
-  });
-
-  test('byte-level encoding round-trips English and Chinese', () => {
-    for (const text of ['Hello, GLM Pocket!', '你好，离线聊天。', 'tabs\tand\nnewlines']) {
-      expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
-    }
-  });
-
-  test('the chat template renders GLM turns, and special tokens encode as single ids', () => {
-    const messages = [
-      { role: 'system' as const, content: 'Be brief.' },
-      { role: 'user' as const, content: 'Hi' },
-    ];
-    expect(tokenizer.renderChat(messages)).toBe('[gMASK]<sop><|system|>\nBe brief.<|user|>\nHi<|assistant|>\n');
-    const ids = tokenizer.chatPromptIds(messages);
-    expect(ids.slice(0, 3)).toEqual([specialTokenId('[gMASK]'), specialTokenId('<sop>'), specialTokenId('<|system|>')]);
-    expect(ids[ids.length - 2]).toBe(specialTokenId('<|assistant|>'));
-    expect(tokenizer.decode(ids)).toBe('\nBe brief.\nHi\n');
-  });
-
-  test('the streamer holds back a character split across byte tokens', () => {
-    const streamer = new TextStreamer(tokenizer);
-    const bytes = tokenizer.encode('好');
-    expect(bytes).toHaveLength(3);
-    expect(streamer.push(bytes[0])).toBe('');
-    expect(streamer.push(bytes[1])).toBe('');
-    expect(streamer.push(bytes[2])).toBe('好');
-  });
-
-  test('streamed deltas add up to the decoded reply, for text of every kind', () => {
-    const text = 'Hello, world! 你好，世界。 Numbers 12345 and  two spaces.\nNew line 🙂 end';
-    const ids = tokenizer.encode(text);
-    const streamer = new TextStreamer(tokenizer);
-    const deltas = ids.map((id) => streamer.push(id));
-    expect(deltas.join('')).toBe(tokenizer.decode(ids));
-    expect(deltas.filter((d) => d !== '').length).toBeGreaterThan(20);
   });
 });
