@@ -2,11 +2,11 @@
 // chunks and hashed, written through a sink (a folder for the CLI, the store in the browser).
 // Memory stays at one layer's tensors plus its part.
 import type { Checkpoint } from '../checkpoint';
+import { PackError } from '../errors';
 import { ggufSource, type GgufCheckpoint } from '../gguf';
 import { BASE_PART, layerPartName, type Part } from '../parts';
 import { planSegments } from '../plan';
 import { checkpointSource } from '../source';
-import { PackError } from '../errors';
 import type { WeightFormat } from '../weights';
 import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
