@@ -11,7 +11,8 @@ import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
 import { generateAll } from '../src/engine/generate';
-import { floatWeightsFit, loadGlmModel, type GlmModel } from '../src/engine/model';
+import { modelSizes, planLoad } from '../src/engine/fit';
+import { loadGlmModel, type GlmModel } from '../src/engine/model';
 import { checkpointSource } from '../src/engine/source';
 import type { WeightFormat } from '../src/engine/weights';
 import { folderFiles } from '../tools/node-files';
@@ -39,7 +40,8 @@ async function decodeRate(model: GlmModel, prompt: number[]): Promise<number> {
 
 const checkpoint = await openCheckpoint(folderFiles(await benchCheckpoint(values.cache!, values.model!)));
 const source = checkpointSource(checkpoint, values.format as WeightFormat);
-const floatWeightsOnCpu = floatWeightsFit(source, {});
+// Widened to f32 where the app would widen it (the same plan); the segment plans are what differ.
+const floatWeightsOnCpu = planLoad(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512 }).floatWeightsOnCpu;
 const numLayers = checkpoint.config.numLayers;
 const plans: [string, number | undefined][] = [
   ['default plan', undefined],

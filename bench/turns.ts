@@ -2,13 +2,14 @@
 // against a fresh sequence every turn (reuseCache: false). Node, wasm, figures only.
 // Each turn's prompt is the conversation so far plus a new question, as the app builds it.
 // Usage: npx tsx bench/turns.ts [--model small|edge] [--format q4|f32] [--turns 8] [--reps 3]
-import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/checkpoint';
 import { generateAll, type GenerationStats } from '../src/engine/generate';
-import { floatWeightsFit, loadGlmModel, type GlmModel } from '../src/engine/model';
-import { checkpointSource } from '../src/engine/source';
+import { LocalEngine } from '../src/engine/engine';
+import type { GlmModel } from '../src/engine/model';
+import { checkpointSource, type ModelSource } from '../src/engine/source';
 import type { WeightFormat } from '../src/engine/weights';
+import { nodeHost } from '../tools/node-engine';
 import { folderFiles } from '../tools/node-files';
 import { median } from './browser';
 import { benchCheckpoint, promptIds } from './models';
@@ -22,7 +23,6 @@ const { values } = parseArgs({
     cache: { type: 'string', default: '.bench-models' },
   },
 });
-ort.env.wasm.numThreads = 1;
 const SYSTEM_TOKENS = 48;
 const QUESTION_TOKENS = 24;
 const REPLY_TOKENS = 32;
@@ -46,7 +46,10 @@ async function conversation(model: GlmModel, reuseCache: boolean, replies: numbe
 
 const checkpoint = await openCheckpoint(folderFiles(await benchCheckpoint(values.cache!, values.model!)));
 const source = checkpointSource(checkpoint, values.format as WeightFormat);
-const model = await loadGlmModel(source, { ort, floatWeightsOnCpu: floatWeightsFit(source, {}), maxSequenceLength: 2048 });
+// Loaded as the app and the CLI load it (the same load plan), on one thread.
+const engine = new LocalEngine<ModelSource>({ ...nodeHost, open: async (opened) => opened });
+await engine.load({ location: source, backend: 'wasm', threads: 1, maxSequenceLength: 2048 });
+const model = engine.model();
 const replies: number[][] = [];
 const samples = { reuse: [] as GenerationStats[][], fresh: [] as GenerationStats[][] };
 for (let rep = 0; rep < Number(values.reps); rep++) {

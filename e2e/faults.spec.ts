@@ -10,7 +10,7 @@ import { ask, ready, serveApp } from './helpers';
 const app = serveApp();
 
 test('a lost GPU device falls back to wasm and the conversation goes on', async ({ page }) => {
-  await page.goto(app.url);
+  await page.goto(`${app.url}?fault-drills`);
   await ready(page);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Backend').selectOption('webgpu');
@@ -258,7 +258,7 @@ test('a conversation of more than 4x the context length keeps answering, in flat
 });
 
 test('a crashed engine worker is replaced, the model reloaded, and the conversation kept', async ({ page }) => {
-  await page.goto(app.url);
+  await page.goto(`${app.url}?fault-drills`);
   await ready(page);
   await ask(page, 'Hello');
   await page.evaluate(() => (globalThis as any).glmPocketEngine.crash());
@@ -270,7 +270,7 @@ test('a crashed engine worker is replaced, the model reloaded, and the conversat
 });
 
 test('running out of memory while loading falls back to streaming on the CPU, and the model answers', async ({ page }) => {
-  await page.goto(app.url);
+  await page.goto(`${app.url}?fault-drills`);
   await ready(page);
   await page.evaluate(() => (globalThis as any).glmPocketEngine.failNextLoad());
   await page.getByRole('button', { name: 'Settings' }).click();

@@ -1,9 +1,7 @@
-// The demo model's evaluation: each prompt goes through the chat template and greedy generation
-// in the engine; it passes when the reply contains one of its expected key phrases.
+// The demo model's evaluation: each prompt is a one-question chat with greedy generation, through
+// the engine's chat as the app runs it; it passes when the reply contains one of its key phrases.
 import { readFile } from 'node:fs/promises';
-import { generate } from '../src/engine/generate';
-import type { GlmModel } from '../src/engine/model';
-import { GlmTokenizer } from '../src/engine/tokenizer';
+import type { Engine } from '../src/engine/engine';
 
 export const DEFAULT_EVAL_FILE = 'tools/demo/eval.json';
 
@@ -26,12 +24,12 @@ export async function readEvalCases(file: string): Promise<EvalCase[]> {
   return cases;
 }
 
-export async function runEval(model: GlmModel, tokenizer: GlmTokenizer, cases: EvalCase[], maxNewTokens = 96): Promise<EvalResult[]> {
+export async function runEval(engine: Engine<unknown>, cases: EvalCase[], maxNewTokens = 96): Promise<EvalResult[]> {
   const results: EvalResult[] = [];
   for (const c of cases) {
-    const ids: number[] = [];
-    for await (const id of generate(model, tokenizer.chatPromptIds([{ role: 'user', content: c.prompt }]), { maxNewTokens, greedy: true })) ids.push(id);
-    const reply = tokenizer.decode(ids).trim();
+    let reply = '';
+    await engine.chat([{ role: 'user', content: c.prompt }], { maxNewTokens, greedy: true }, (text) => (reply += text)).result;
+    reply = reply.trim();
     const lower = reply.toLowerCase();
     results.push({ ...c, reply, passed: c.expect.some((phrase) => lower.includes(phrase.toLowerCase())) });
   }

@@ -4,28 +4,27 @@
 //   glm import   --gguf URL|FILE|NAME --out DIR [--repo OWNER/NAME ...]
 //   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
 //   glm generate --model DIR --ids 5,9,17 --max-new-tokens N [--greedy | --seed N ...] -> {"ids": [...]}
-//   glm chat     --model DIR --prompt "..." [--system "..."]    -> streamed reply, then a line of figures
-import * as ort from 'onnxruntime-web';
-import { cpus } from 'node:os';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+//   glm chat     --model DIR [--prompt "..."] [--system "..."]  -> streamed reply, then a line of figures
+//                (without --prompt, each line of standard input is the next turn of one conversation)
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { openCheckpoint, type Checkpoint } from '../src/engine/checkpoint';
 import type { CheckpointFiles } from '../src/engine/files';
-import { ggufSource, openGguf, type GgufCheckpoint } from '../src/engine/gguf';
+import { openGguf, type GgufCheckpoint } from '../src/engine/gguf';
 import { httpFiles } from '../src/engine/http-files';
-import { generate, type GenerateOptions, type GenerationStats } from '../src/engine/generate';
-import { loadGlmModel, type GlmModel } from '../src/engine/model';
+import { CHAT_DEFAULTS } from '../src/engine/defaults';
+import type { LocalEngine, ReplyOptions } from '../src/engine/engine';
+import type { GenerationStats } from '../src/engine/generate';
 import { checkHubLocation, hubFiles } from '../src/engine/hub';
 import { importDifference, importIdentity, sameImport, type ImportIdentity } from '../src/engine/pack/resume';
-import { MANIFEST_FILE } from '../src/engine/pack/manifest';
 import { writePack, type WrittenSoFar } from '../src/engine/pack/write';
-import { openPack } from '../src/engine/pack/read';
-import { GlmTokenizer, TextStreamer, type ChatMessage } from '../src/engine/tokenizer';
+import type { ChatMessage } from '../src/engine/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
 import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from './eval';
-import { folderFiles, folderSink, packFolder } from './node-files';
-import { checkpointSource, type ModelSource } from '../src/engine/source';
+import { FormatError, nodeEngine, type DiskModel } from './node-engine';
+import { folderFiles, folderSink } from './node-files';
 
 const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
        glm import --repo OWNER/NAME --out DIR [--endpoint URL] [--revision REV] [--quant q4|q8|f16|f32] [--token T]
@@ -34,8 +33,11 @@ const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
   --gguf                     import a GGUF file: a URL, a local file, or a file name in --repo
   --quant f32|f16|q8|q4      weight format for a checkpoint (default q4; a pack has its own)
   --ids 5,9,17               input token ids (logits, generate)
-  --prompt TEXT              user message (chat); --system TEXT adds a system prompt
-  --max-new-tokens N         default 128
+  --prompt TEXT              user message (chat; without it, each line of standard input is a turn)
+  --system TEXT              system prompt (chat)
+  --json                     chat: one JSON line per turn (text, promptIds, ids, droppedMessages, stats)
+  --context N                context length in tokens (chat default ${CHAT_DEFAULTS.contextTokens}, as in the app)
+  --max-new-tokens N         default ${CHAT_DEFAULTS.maxNewTokens}
   --greedy                   take the most likely token; otherwise sample with:
   --temperature T --top-k K --top-p P --repetition-penalty R --seed N
   --file FILE                evaluation prompts (eval; default ${DEFAULT_EVAL_FILE})
@@ -52,11 +54,11 @@ const OPTIONS = {
     ids: { type: 'string' },
     prompt: { type: 'string' },
     system: { type: 'string' },
-    'max-new-tokens': { type: 'string', default: '128' },
+    'max-new-tokens': { type: 'string', default: String(CHAT_DEFAULTS.maxNewTokens) },
     greedy: { type: 'boolean', default: false },
-    temperature: { type: 'string', default: '0.8' },
+    temperature: { type: 'string', default: String(CHAT_DEFAULTS.temperature) },
     'top-k': { type: 'string', default: '0' },
-    'top-p': { type: 'string', default: '0.9' },
+    'top-p': { type: 'string', default: String(CHAT_DEFAULTS.topP) },
     'repetition-penalty': { type: 'string', default: '1' },
     seed: { type: 'string' },
     'segment-size': { type: 'string' },
@@ -68,6 +70,8 @@ const OPTIONS = {
     token: { type: 'string' },
     out: { type: 'string' },
     threads: { type: 'string' },
+    context: { type: 'string' },
+    json: { type: 'boolean', default: false },
   },
 } as const;
 
@@ -103,31 +107,20 @@ function parseIds(text: string | undefined): number[] {
   return ids;
 }
 
-async function openSource(dir: string, quant: string | undefined): Promise<ModelSource> {
-  if (/\.gguf$/i.test(dir)) {
-    const format = (quant ?? 'q4') as WeightFormat;
-    if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
-    return ggufSource(await openGguf(folderFiles(dirname(dir)), basename(dir)), format);
-  }
-  if ((await stat(join(dir, MANIFEST_FILE)).catch(() => null)) !== null) {
-    const pack = await openPack(packFolder(dir));
-    if (quant !== undefined && quant !== pack.format) throw new UsageError(`${dir} is a ${pack.format} pack; convert the checkpoint again for ${quant}`);
-    return pack;
-  }
-  const format = (quant ?? 'q4') as WeightFormat;
-  if (!WEIGHT_FORMATS.includes(format)) throw new UsageError(`--quant must be one of ${WEIGHT_FORMATS.join(', ')}`);
-  return checkpointSource(await openCheckpoint(folderFiles(dir)), format);
-}
-
-async function loadModel(): Promise<{ model: GlmModel; source: ModelSource }> {
+/** The engine with the model of --model loaded, as the app loads it (the same load plan). */
+async function loadModel(defaultContext?: number): Promise<LocalEngine<DiskModel>> {
   if (!values.model) throw new UsageError('--model DIR is required');
-  ort.env.wasm.numThreads = number('threads', values.threads) ?? Math.min(4, cpus().length);
-  const source = await openSource(values.model, values.quant);
-  const model = await loadGlmModel(source, { ort, segmentSize: number('segment-size', values['segment-size']) });
-  return { model, source };
+  const engine = nodeEngine();
+  const location = { path: values.model, format: values.quant as WeightFormat | undefined };
+  await engine
+    .load({ location, backend: 'wasm', threads: number('threads', values.threads), segmentSize: number('segment-size', values['segment-size']), maxSequenceLength: number('context', values.context) ?? defaultContext })
+    .catch((error: Error) => {
+      throw error instanceof FormatError ? new UsageError(error.message) : error;
+    });
+  return engine;
 }
 
-function generateOptions(): GenerateOptions {
+function replyOptions(): ReplyOptions {
   return {
     maxNewTokens: number('max-new-tokens', values['max-new-tokens'])!,
     greedy: values.greedy,
@@ -141,44 +134,60 @@ function generateOptions(): GenerateOptions {
 
 async function logitsCommand(): Promise<void> {
   const ids = parseIds(values.ids);
-  const { model } = await loadModel();
-  const logits = await model.forward(ids, true);
-  const V = model.config.vocabSize;
+  const { logits, vocabSize: V } = await (await loadModel()).logits(ids);
   const rows = Array.from({ length: ids.length }, (_, i) => Array.from(logits.subarray(i * V, (i + 1) * V)));
   process.stdout.write(JSON.stringify({ logits: rows }) + '\n');
 }
 
 async function generateCommand(): Promise<void> {
   const ids = parseIds(values.ids);
-  const { model } = await loadModel();
-  const out: number[] = [];
-  for await (const id of generate(model, ids, generateOptions())) out.push(id);
-  process.stdout.write(JSON.stringify({ ids: out }) + '\n');
+  const result = await (await loadModel()).generate(ids, replyOptions());
+  process.stdout.write(JSON.stringify({ ids: result.ids }) + '\n');
 }
 
 function formatStats(s: GenerationStats): string {
   return `[prompt ${s.promptTokens} tokens · first token ${s.timeToFirstTokenMs.toFixed(0)} ms · prefill ${s.prefillTokensPerSecond.toFixed(1)} tokens/s · decode ${s.decodeTokensPerSecond.toFixed(1)} tokens/s · ${s.generatedTokens} tokens]`;
 }
 
-async function chatCommand(): Promise<void> {
-  if (values.prompt === undefined) throw new UsageError('--prompt is required');
-  const { model, source } = await loadModel();
-  const tokenizer = new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig);
-  const messages: ChatMessage[] = [...(values.system ? [{ role: 'system' as const, content: values.system }] : []), { role: 'user', content: values.prompt }];
-  const streamer = new TextStreamer(tokenizer);
-  const run = generate(model, tokenizer.chatPromptIds(messages), generateOptions());
-  let step = await run.next();
-  while (!step.done) {
-    process.stdout.write(streamer.push(step.value));
-    step = await run.next();
+/** The user's turns: --prompt, or one per line of standard input (a conversation, as in the app). */
+async function* userTurns(): AsyncGenerator<string> {
+  if (values.prompt !== undefined) {
+    yield values.prompt;
+    return;
   }
-  process.stdout.write('\n' + formatStats(step.value) + '\n');
+  const lines = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, prompt: '> ' });
+  if (process.stdin.isTTY) lines.prompt();
+  for await (const line of lines) {
+    if (line.trim()) yield line;
+    if (process.stdin.isTTY) lines.prompt();
+  }
+}
+
+/**
+ * A conversation with the model, through the engine's chat exactly as the app runs it: the same
+ * context window, cache reuse and load plan. --json prints one line per turn with the prompt's and
+ * the reply's token ids.
+ */
+async function chatCommand(): Promise<void> {
+  const engine = await loadModel(CHAT_DEFAULTS.contextTokens);
+  const messages: ChatMessage[] = values.system ? [{ role: 'system', content: values.system }] : [];
+  for await (const turn of userTurns()) {
+    messages.push({ role: 'user', content: turn });
+    let text = '';
+    const { result } = engine.chat(messages, replyOptions(), (piece) => {
+      text += piece;
+      if (!values.json) process.stdout.write(piece);
+    });
+    const { stats, droppedMessages, promptIds, ids } = await result;
+    messages.push({ role: 'assistant', content: text.trim() });
+    if (values.json) process.stdout.write(JSON.stringify({ text, promptIds, ids, droppedMessages, stats }) + '\n');
+    else process.stdout.write('\n' + formatStats(stats) + (droppedMessages ? ` [${droppedMessages} older messages left the context]` : '') + '\n');
+  }
 }
 
 async function evalCommand(): Promise<void> {
   const cases = await readEvalCases(values.file ?? DEFAULT_EVAL_FILE);
-  const { model, source } = await loadModel();
-  const results = await runEval(model, new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig), cases);
+  const results = await runEval(await loadModel(), cases);
   for (const r of results) process.stdout.write(`${r.passed ? 'pass' : 'FAIL'}  ${r.prompt}  ->  ${r.reply.replace(/\s+/g, ' ').slice(0, 120)}\n`);
   const passed = results.filter((r) => r.passed).length;
   process.stdout.write(JSON.stringify({ passed, total: results.length, passRate: passed / results.length }) + '\n');

@@ -1,40 +1,22 @@
-// Web Worker entry: runs the engine and the pack store off the UI thread and answers the
-// protocol in src/worker/protocol.ts.
+// Web Worker entry: the in-process engine (LocalEngine) and the pack store, off the UI thread,
+// behind the protocol in src/worker/protocol.ts. Fault drills answer only in a worker started with
+// the test flag (see src/worker/protocol.ts, DRILLS_WORKER_NAME).
 import { openCheckpoint } from '../src/engine/checkpoint';
-import { generate, generateAll } from '../src/engine/generate';
+import { LocalEngine, type EngineHost } from '../src/engine/engine';
 import { httpFiles } from '../src/engine/http-files';
-import { floatWeightsFit, loadGlmModel, type GlmModel, type OrtModule } from '../src/engine/model';
-import type { DeviceLimits } from '../src/engine/plan';
-import { fitToContext } from '../src/engine/context';
+import type { OrtModule } from '../src/engine/model';
 import { checkpointSource, type ModelSource } from '../src/engine/source';
-import { GlmTokenizer, TextStreamer } from '../src/engine/tokenizer';
 import { importFromHub, importPickedFolder } from '../src/store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
-import type { Backend, LoadRequest, ModelLocation, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from '../src/worker/protocol';
+import { deviceFactsFor } from '../src/worker/device-facts';
+import { DRILLS_WORKER_NAME, type ChatRequest, type ModelLocation, type PackSummary, type ThrottleMode, type WorkerRequest, type WorkerResponse } from '../src/worker/protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-let loaded: { model: GlmModel; tokenizer: GlmTokenizer } | null = null;
+const drillsEnabled = scope.name === DRILLS_WORKER_NAME;
 let gpuDevice: GPUDevice | null = null;
 /** Set by the 'fail-next-load' fault drill. */
 let failNextLoad = false;
-const running = new Map<number, AbortController>();
-
-/**
- * Work on the model (load, unload, forward passes) runs one request at a time, in arrival order:
- * a load or unload must not release the model under a reply that is still running passes.
- */
-let modelWork: Promise<unknown> = Promise.resolve();
-function onModel<T>(work: () => Promise<T>): Promise<T> {
-  const result = modelWork.then(work);
-  modelWork = result.catch(() => undefined);
-  return result;
-}
-
-/** Replacing or dropping the model stops the replies being generated first. */
-function replaceModel<T>(work: () => Promise<T>): Promise<T> {
-  for (const controller of running.values()) controller.abort();
-  return onModel(work);
-}
+const replies = new Map<number, () => void>();
 
 /** Pacing of generation between tokens, set by the page (visibility, compute pressure). */
 const pace = { mode: 'run' as ThrottleMode, wake: null as (() => void) | null };
@@ -56,7 +38,10 @@ function yieldToMessages(): Promise<void> {
 /** Reads waiting messages, then waits while generation is paused (a stop ends the wait), or a moment when it is slowed. */
 async function beforeStep(signal: AbortSignal): Promise<void> {
   await yieldToMessages();
+  const wake = () => pace.wake?.();
+  signal.addEventListener('abort', wake, { once: true });
   while (pace.mode === 'pause' && !signal.aborted) await new Promise<void>((resume) => (pace.wake = resume));
+  signal.removeEventListener('abort', wake);
   if (pace.mode === 'slow' && !signal.aborted) await new Promise((done) => setTimeout(done, SLOW_STEP_MS));
 }
 
@@ -64,21 +49,10 @@ function post(message: WorkerResponse): void {
   scope.postMessage(message);
 }
 
-async function runtime(backend: Backend, threads?: number): Promise<OrtModule> {
+async function runtime(backend: 'wasm' | 'webgpu', threads?: number): Promise<OrtModule> {
   const ort: OrtModule = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
   ort.env.wasm.numThreads = threads ?? (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1);
   return ort;
-}
-
-async function deviceLimits(backend: Backend): Promise<{ limits: DeviceLimits; adapter?: string }> {
-  const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
-  if (backend !== 'webgpu') return { limits: { deviceMemoryGiB } };
-  const adapter = await navigator.gpu?.requestAdapter();
-  if (!adapter) throw new Error('WebGPU is not available on this device: choose the CPU (wasm) backend');
-  return {
-    limits: { deviceMemoryGiB, maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
-    adapter: [adapter.info.vendor, adapter.info.architecture].filter(Boolean).join(' ') || 'unknown GPU',
-  };
 }
 
 /** Tells the page when the GPU device ORT uses is lost, so it can reload the model on wasm. */
@@ -87,121 +61,78 @@ async function watchDevice(ort: OrtModule): Promise<void> {
   if (!device || device === gpuDevice) return; // already watched
   gpuDevice = device;
   void device.lost.then((info) => {
-    if (info.reason === 'destroyed' && !loaded) return;
-    loaded = null;
+    if (info.reason === 'destroyed' && !engine.info()) return;
+    engine.forget();
     post({ type: 'device-lost', requestId: 0, message: info.message || 'the GPU device was lost' });
   });
 }
 
-async function openSource(location: ModelLocation): Promise<ModelSource> {
-  if (location.kind === 'pack') return openInstalledPack(location.id);
-  return checkpointSource(await openCheckpoint(httpFiles(new URL(location.url, self.location.href).href)), location.format);
+async function open(location: ModelLocation): Promise<ModelSource> {
+  const source = location.kind === 'pack' ? await openInstalledPack(location.id) : checkpointSource(await openCheckpoint(httpFiles(new URL(location.url, self.location.href).href)), location.format);
+  if (!failNextLoad) return source;
+  failNextLoad = false;
+  return { ...source, readLayer: () => Promise.reject(new RangeError('Array buffer allocation failed (fault drill)')) };
 }
 
-function requireModel(): { model: GlmModel; tokenizer: GlmTokenizer } {
-  if (!loaded) throw new Error('no model is loaded');
-  return loaded;
-}
+const host: EngineHost<ModelLocation> = { runtime, open, deviceFacts: deviceFactsFor, beforeStep };
+const engine = new LocalEngine(host);
 
 async function summaries(): Promise<PackSummary[]> {
   const records = await listPacks();
   const sizes = await packSizes(records);
-  return records.map((r) => ({ id: r.id, name: r.manifest.name, quant: r.manifest.quant, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl }));
+  return records.map((r) => ({ id: r.id, name: r.manifest.name, quant: r.manifest.quant, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl, config: r.manifest.config }));
 }
 
-async function load(requestId: number, request: LoadRequest): Promise<void> {
-  const start = performance.now();
-  const ort = await runtime(request.backend, request.threads);
-  const { limits, adapter } = await deviceLimits(request.backend);
-  if (request.bindingLimitBytes) limits.maxStorageBufferBindingSize = Math.min(limits.maxStorageBufferBindingSize ?? Infinity, request.bindingLimitBytes);
-  let source = await openSource(request.location);
-  if (failNextLoad) {
-    failNextLoad = false;
-    source = { ...source, readLayer: () => Promise.reject(new RangeError('Array buffer allocation failed (fault drill)')) };
-  }
-  await loaded?.model.release();
-  loaded = null;
-  const model = await loadGlmModel(source, {
-    ort,
-    device: limits,
-    maxSequenceLength: request.maxSequenceLength && Math.min(request.maxSequenceLength, source.config.maxPositionEmbeddings),
-    segmentSize: request.segmentSize,
-    memoryBudgetBytes: request.memoryBudgetBytes,
-    prepackWeights: request.prepackWeights,
-    floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? floatWeightsFit(source, { budgetBytes: request.memoryBudgetBytes, deviceMemoryGiB: limits.deviceMemoryGiB, prepackWeights: request.prepackWeights })),
-    kvInPlace: request.kvInPlace,
-    sessionOptions: { executionProviders: [request.backend] },
-    onProgress: (done, total) => post({ type: 'progress', requestId, done, total }),
-  });
-  loaded = { model, tokenizer: new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig) };
-  if (request.backend === 'webgpu') void watchDevice(ort);
-  const c = model.config;
-  post({
-    type: 'loaded',
-    requestId,
-    info: {
-      backend: request.backend,
-      format: source.format,
-      layers: c.numLayers,
-      segments: model.segments.length,
-      streaming: model.plan.streaming,
-      plan: model.plan.why,
-      attention: model.attention,
-      floatWeights: model.floatWeights,
-      kvInPlace: model.kvInPlace,
-      attentionCheck: model.attentionCheck,
-      passTokens: model.passTokens,
-      vocabSize: c.vocabSize,
-      maxSequenceLength: model.maxSequenceLength,
-      loadMs: performance.now() - start,
-      adapter,
-    },
-  });
-}
-
-async function chat(request: Extract<WorkerRequest, { type: 'chat' }>): Promise<void> {
+async function chat(request: ChatRequest): Promise<void> {
   const { requestId } = request;
-  const { model, tokenizer } = requireModel();
-  const controller = new AbortController();
-  running.set(requestId, controller);
+  const run = engine.chat(request.messages, request.options, (text) => post({ type: 'token', requestId, text }));
+  replies.set(requestId, run.stop);
   try {
-    const streamer = new TextStreamer(tokenizer);
-    const prompt = fitToContext(tokenizer, request.messages, model.maxSequenceLength, request.options.maxNewTokens, model.cachedSequence);
-    const maxNewTokens = Math.min(request.options.maxNewTokens, model.maxSequenceLength - prompt.ids.length);
-    controller.signal.addEventListener('abort', () => pace.wake?.());
-    const run = generate(model, prompt.ids, { ...request.options, maxNewTokens, signal: controller.signal, beforeStep: () => beforeStep(controller.signal) });
-    let step = await run.next();
-    while (!step.done) {
-      post({ type: 'token', requestId, id: step.value, text: streamer.push(step.value) });
-      step = await run.next();
-    }
-    post({ type: 'stats', requestId, stats: step.value, droppedMessages: prompt.droppedMessages });
+    const { stats, droppedMessages, promptIds, ids } = await run.result;
+    post({ type: 'stats', requestId, stats, droppedMessages, promptIds, ids });
   } finally {
-    running.delete(requestId);
+    replies.delete(requestId);
   }
+}
+
+/** Fault drills, for the browser tests: refused unless the worker was started with the test flag. */
+function drill(request: Extract<WorkerRequest, { type: 'fail-next-load' | 'crash' | 'lose-gpu-device' }>): void {
+  if (!drillsEnabled) throw new Error(`fault drill "${request.type}" is off in this build (start the page with ?fault-drills)`);
+  switch (request.type) {
+    case 'fail-next-load':
+      failNextLoad = true;
+      break;
+    case 'crash':
+      setTimeout(() => {
+        throw new Error('the engine crashed (fault drill)');
+      });
+      return;
+    case 'lose-gpu-device':
+      gpuDevice?.destroy();
+      break;
+  }
+  post({ type: 'done', requestId: request.requestId });
 }
 
 async function handle(request: WorkerRequest): Promise<void> {
   const { requestId } = request;
   switch (request.type) {
-    case 'load':
-      return replaceModel(() => load(requestId, request));
+    case 'load': {
+      const info = await engine.load(request, (done, total) => post({ type: 'progress', requestId, done, total }));
+      if (info.backend === 'webgpu') void watchDevice(await runtime('webgpu', request.threads));
+      post({ type: 'loaded', requestId, info });
+      return;
+    }
     case 'logits':
-      return onModel(async () => {
-        const { model } = requireModel();
-        if (!request.append) model.reset();
-        const logits = await model.forward(request.ids, true);
-        post({ type: 'logits', requestId, logits, vocabSize: model.config.vocabSize });
-      });
+      post({ type: 'logits', requestId, ...(await engine.logits(request.ids, request.append)) });
+      return;
     case 'chat':
-      return onModel(() => chat(request));
+      return chat(request);
     case 'generate':
-      return onModel(async () => {
-        const { ids, stats } = await generateAll(requireModel().model, request.ids, request.options);
-        post({ type: 'generated', requestId, ids, stats });
-      });
+      post({ type: 'generated', requestId, ...(await engine.generate(request.ids, request.options)) });
+      return;
     case 'stop':
-      running.get(requestId)?.abort();
+      replies.get(requestId)?.();
       return;
     case 'install':
       await installPack(new URL(request.url, self.location.href).href, { onProgress: (progress) => post({ type: 'install-progress', requestId, progress }) });
@@ -211,6 +142,10 @@ async function handle(request: WorkerRequest): Promise<void> {
       await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, { onProgress: (p) => post({ type: 'import-progress', requestId, ...p }), gguf: request.gguf });
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
+    case 'import-files':
+      await importPickedFolder(new Map(request.files.map((f) => [f.name, f.blob])), request.folder, request.format, (p) => post({ type: 'import-progress', requestId, ...p }));
+      post({ type: 'packs', requestId, packs: await summaries() });
+      return;
     case 'throttle':
       pace.mode = request.mode;
       pace.wake?.();
@@ -218,28 +153,13 @@ async function handle(request: WorkerRequest): Promise<void> {
       post({ type: 'done', requestId });
       return;
     case 'unload':
-      return replaceModel(async () => {
-        await loaded?.model.release();
-        loaded = null;
-        post({ type: 'done', requestId });
-      });
+      await engine.unload();
+      post({ type: 'done', requestId });
+      return;
     case 'fail-next-load':
-      failNextLoad = true;
-      post({ type: 'done', requestId });
-      return;
     case 'crash':
-      setTimeout(() => {
-        throw new Error('the engine crashed (fault drill)');
-      });
-      return;
     case 'lose-gpu-device':
-      gpuDevice?.destroy();
-      post({ type: 'done', requestId });
-      return;
-    case 'import-files':
-      await importPickedFolder(new Map(request.files.map((f) => [f.name, f.blob])), request.folder, request.format, (p) => post({ type: 'import-progress', requestId, ...p }));
-      post({ type: 'packs', requestId, packs: await summaries() });
-      return;
+      return drill(request);
     case 'list-packs':
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
@@ -247,7 +167,14 @@ async function handle(request: WorkerRequest): Promise<void> {
       await deletePack(request.id);
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
+    default:
+      return unhandled(request);
   }
+}
+
+/** A request kind this switch does not handle is a type error here. */
+function unhandled(request: never): never {
+  throw new Error(`unknown request ${JSON.stringify(request)}`);
 }
 
 scope.onmessage = (event: MessageEvent<WorkerRequest>) => {

@@ -1,7 +1,7 @@
 // The conversations: the one on screen, the saved list, and the reply being streamed.
 import type { ChatMessage } from '../engine/tokenizer';
 import { deleteConversation, listConversations, saveConversation, type Conversation } from '../store/conversations';
-import type { ChatResult } from '../worker/client';
+import type { ChatResult } from '../engine/engine';
 import { engine } from './engine';
 import { settings } from './settings.svelte';
 

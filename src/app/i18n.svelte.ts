@@ -1,5 +1,7 @@
 // The UI's two languages. The first choice follows navigator.language; the user can switch.
+import type { Unfit } from '../engine/fit';
 import type { PlanWhy } from '../engine/plan';
+import { formatBytes } from '../util/bytes';
 
 const en = {
   chat: 'Chat',
@@ -50,8 +52,6 @@ const en = {
   incomplete: 'incomplete: {done} of {total}',
   resume: 'Resume download',
   progress: '{done} of {total} · {rate}/s · {left} left',
-  tooBigStorage: 'This model needs {need} but only {free} of storage is free.',
-  tooBigMemory: 'This model needs about {need} of memory; this device reports {have}.',
   backendInUse: 'Running on {backend}{adapter}',
   floatWeights: 'quantized layers run as f32 on the CPU (faster, more memory)',
   shortPasses: "this GPU's attention kernel failed a check on long passes: prompts go through in passes of {tokens} tokens",
@@ -72,7 +72,8 @@ const en = {
   maxTokens: 'Max tokens',
   systemPrompt: 'System prompt',
   contextLength: 'Context length (tokens)',
-  memoryBudget: 'Memory budget (MB, 0 = no limit)',
+  memoryBudget: 'Memory budget (MiB, 0 = no limit)',
+  ignorePressure: 'Ignore compute pressure: never slow or pause a reply for heat or other load',
   language: 'Language',
   applyReload: 'Backend, context length and memory budget apply when the model is loaded again.',
   reload: 'Reload model',
@@ -155,8 +156,6 @@ const zh: Record<Key, string> = {
   incomplete: '未完成：{done} / {total}',
   resume: '继续下载',
   progress: '{done} / {total} · {rate}/秒 · 剩余 {left}',
-  tooBigStorage: '这个模型需要 {need}，但可用存储只有 {free}。',
-  tooBigMemory: '这个模型大约需要 {need} 内存，本设备报告 {have}。',
   backendInUse: '运行在 {backend}{adapter}',
   floatWeights: '量化层在 CPU 上以 f32 运行（更快，占用更多内存）',
   shortPasses: '此 GPU 的注意力内核在长输入上未通过校验：提示词按每次 {tokens} 个 token 分段处理',
@@ -177,7 +176,8 @@ const zh: Record<Key, string> = {
   maxTokens: '最大 token 数',
   systemPrompt: '系统提示词',
   contextLength: '上下文长度（token）',
-  memoryBudget: '内存预算（MB，0 表示不限）',
+  memoryBudget: '内存预算（MiB，0 表示不限）',
+  ignorePressure: '忽略计算压力：不因温度或其他负载放慢或暂停回答',
   language: '语言',
   applyReload: '后端、上下文长度和内存预算在重新加载模型后生效。',
   reload: '重新加载模型',
@@ -231,6 +231,13 @@ export function setLanguage(language: Language): void {
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   const text = (i18n.language === 'zh' ? zh : en)[key];
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+const UNFIT_KEYS = { storage: 'unfitStorage', memory: 'unfitMemory', 'gpu-binding': 'unfitBinding' } as const;
+
+/** Why this device cannot run a model (planLoad's verdict), in the UI's language. */
+export function describeUnfit(unfit: Unfit): string {
+  return t(UNFIT_KEYS[unfit.kind], { need: formatBytes(unfit.needBytes), have: formatBytes(unfit.haveBytes) });
 }
 
 const CAP_KEYS = { default: 'capDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;

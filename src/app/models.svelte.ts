@@ -1,12 +1,15 @@
 // Installed packs, downloads and the loaded model, as the UI sees them. All work happens in the
 // engine worker; this module keeps the state the components show.
-import { PACK_FORMAT, MANIFEST_FILE } from '../engine/pack/manifest';
+import { parseGlmConfig } from '../engine/config';
+import { modelSizes, planLoad, type LoadPlan, type Unfit } from '../engine/fit';
+import { MANIFEST_FILE, parseManifest } from '../engine/pack/manifest';
 import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
 import { DEMO_PACK_ID, demoPackUrl } from './demo';
 import { engine } from './engine';
-import { settings, saveSettings } from './settings.svelte';
+import { browserDevice, type BrowserDevice } from '../worker/device-facts';
+import { memoryBudgetBytes, settings, saveSettings } from './settings.svelte';
 
 export const models = $state({
   packs: [] as PackSummary[],
@@ -15,8 +18,8 @@ export const models = $state({
   download: null as { id: string; progress: InstallProgress | null } | null,
   loading: null as string | null,
   info: null as ModelInfo | null,
-  /** Name of the loaded pack. */
-  loadedName: '',
+  /** The loaded pack: its id (what "in use" is decided by) and its name (what is shown). */
+  loaded: null as { id: string; name: string } | null,
   error: '',
   notice: '',
   /** A pack whose chunks are missing from storage (evicted by the browser), to download again. */
@@ -38,7 +41,7 @@ export async function refreshPacks(): Promise<void> {
 }
 
 /** WebGPU where a hardware adapter exists; a software adapter (SwiftShader) is slower than wasm. */
-async function resolveBackend(): Promise<Backend> {
+export async function resolveBackend(): Promise<Backend> {
   if (settings.backend !== 'auto') return settings.backend;
   const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
   if (!adapter) return 'wasm';
@@ -46,8 +49,9 @@ async function resolveBackend(): Promise<Backend> {
   return software ? 'wasm' : 'webgpu';
 }
 
-function isOutOfMemory(error: unknown): boolean {
-  return /allocation failed|out of memory|memory access out of bounds|could not allocate/i.test((error as Error).message);
+/** The plan for loading an installed pack here (its out-of-memory retry included). */
+function loadPlan(pack: PackSummary, backend: Backend, device: BrowserDevice): LoadPlan {
+  return planLoad(modelSizes(parseGlmConfig(pack.config), pack.quant), device.facts, { backend, contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes(), stored: true });
 }
 
 export async function loadPack(id: string, backend?: Backend): Promise<void> {
@@ -55,24 +59,25 @@ export async function loadPack(id: string, backend?: Backend): Promise<void> {
   models.loading = pack?.name ?? id;
   models.error = '';
   try {
-    const load = (budget: number | undefined, chosen: Backend) =>
-      engine.load({ location: { kind: 'pack', id }, backend: chosen, maxSequenceLength: settings.contextLength, memoryBudgetBytes: budget });
-    const budget = settings.memoryBudgetMB > 0 ? settings.memoryBudgetMB * 1e6 : undefined;
+    const load = (budgetBytes: number | undefined, chosen: Backend) =>
+      engine.load({ location: { kind: 'pack', id }, backend: chosen, maxSequenceLength: settings.contextLength, memoryBudgetBytes: budgetBytes });
+    const chosen = backend ?? (await resolveBackend());
     try {
-      models.info = await load(budget, backend ?? (await resolveBackend()));
+      models.info = await load(memoryBudgetBytes(), chosen);
     } catch (error) {
-      if (!isOutOfMemory(error) || !pack) throw error;
-      // Out of memory while loading: load again on the CPU, streaming all but a quarter of the model.
+      if ((error as Error).name !== 'OutOfMemoryError' || !pack) throw error;
+      const plan = loadPlan(pack, chosen, await browserDevice());
+      // Out of memory while loading: load again as the plan says (the CPU, streaming most of the model).
       models.lowMemory = pack.name;
-      models.info = await load(Math.floor(pack.totalBytes / 4), 'wasm');
+      models.info = await load(plan.retry.budgetBytes, plan.retry.backend);
     }
-    models.loadedName = models.loading;
+    models.loaded = { id, name: models.loading };
     settings.modelId = id;
     saveSettings();
   } catch (error) {
     models.error = (error as Error).message;
     // A downloaded pack's source is its folder URL (ending in "/"); an imported one is re-imported instead.
-    if (/missing from storage/.test(models.error) && pack?.sourceUrl.endsWith('/')) models.repair = pack;
+    if ((error as Error).name === 'ChunkMissingError' && pack?.sourceUrl.endsWith('/')) models.repair = pack;
     throw error;
   } finally {
     models.loading = null;
@@ -151,22 +156,19 @@ export interface PackCheck {
   id: string;
   name: string;
   totalBytes: number;
-  warnings: { kind: 'storage' | 'memory'; needBytes: number; haveBytes: number }[];
+  /** Why this device cannot run it, or null. */
+  unfit: Unfit | null;
 }
 
 /** Reads a pack's manifest before downloading, and says whether the device can hold it. */
 export async function checkPack(url: string): Promise<PackCheck> {
   const base = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
-  const response = await fetch(base + MANIFEST_FILE);
-  const manifest = response.ok ? await response.json().catch(() => null) : null;
-  if (manifest?.format !== PACK_FORMAT) throw new Error(`${base}${MANIFEST_FILE}: no GLM Pocket pack there (HTTP ${response.status})`);
-  const warnings: PackCheck['warnings'] = [];
-  const free = models.storage ? models.storage.quotaBytes - models.storage.usedBytes : Infinity;
-  if (manifest.totalBytes > free) warnings.push({ kind: 'storage', needBytes: manifest.totalBytes, haveBytes: free });
-  const memoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
-  // Weights plus about a quarter for activations, the KV cache and the runtime.
-  if (memoryGiB && manifest.totalBytes * 1.25 > memoryGiB * 2 ** 30) warnings.push({ kind: 'memory', needBytes: manifest.totalBytes * 1.25, haveBytes: memoryGiB * 2 ** 30 });
-  return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, warnings };
+  const response = await fetch(base + MANIFEST_FILE).catch(() => null);
+  const json: unknown = response?.ok ? await response.json().catch(() => null) : null;
+  const manifest = parseManifest(json, `${base}${MANIFEST_FILE}`);
+  const sizes = modelSizes(parseGlmConfig(manifest.config), manifest.quant);
+  const plan = planLoad({ ...sizes, weightBytes: manifest.totalBytes }, (await browserDevice(true)).facts, { backend: await resolveBackend(), contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes() });
+  return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, unfit: plan.unfit };
 }
 
 /**

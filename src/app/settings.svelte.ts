@@ -1,5 +1,7 @@
 // User settings, kept in localStorage. Sampling settings apply to the next reply; backend, context
 // length and memory budget apply when a model is loaded.
+import { CHAT_DEFAULTS } from '../engine/defaults';
+
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
 export interface Settings {
@@ -9,34 +11,46 @@ export interface Settings {
   maxTokens: number;
   systemPrompt: string;
   contextLength: number;
-  /** 0 = no limit. */
-  memoryBudgetMB: number;
+  /** Weights to keep loaded, in MiB (2^20 bytes); 0 = no limit. */
+  memoryBudgetMiB: number;
   /** The pack to load at start. */
   modelId: string;
+  /** Compute pressure (heat, other programs) neither slows nor pauses replies. */
+  ignorePressure: boolean;
 }
 
 const STORAGE_KEY = 'glm-pocket.settings';
+const MiB = 2 ** 20;
 
 export const DEFAULT_SETTINGS: Settings = {
   backend: 'auto',
-  temperature: 0.7,
-  topP: 0.9,
-  maxTokens: 256,
+  temperature: CHAT_DEFAULTS.temperature,
+  topP: CHAT_DEFAULTS.topP,
+  maxTokens: CHAT_DEFAULTS.maxNewTokens,
   systemPrompt: '',
-  contextLength: 2048,
-  memoryBudgetMB: 0,
+  contextLength: CHAT_DEFAULTS.contextTokens,
+  memoryBudgetMiB: 0,
   modelId: 'glm-pocket-demo-q4',
+  ignorePressure: false,
 };
 
 function load(): Settings {
   try {
-    return { ...DEFAULT_SETTINGS, ...JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '{}') };
+    const { memoryBudgetMB, ...saved } = JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '{}') as Partial<Settings> & { memoryBudgetMB?: number };
+    // Earlier versions kept the budget in MB (10^6 bytes).
+    const migrated = typeof memoryBudgetMB === 'number' ? { memoryBudgetMiB: Math.round((memoryBudgetMB * 1e6) / MiB) } : {};
+    return { ...DEFAULT_SETTINGS, ...migrated, ...saved };
   } catch {
     return { ...DEFAULT_SETTINGS };
   }
 }
 
 export const settings = $state<Settings>(load());
+
+/** The memory budget in bytes, or undefined for no limit. */
+export function memoryBudgetBytes(): number | undefined {
+  return settings.memoryBudgetMiB > 0 ? settings.memoryBudgetMiB * MiB : undefined;
+}
 
 export function saveSettings(): void {
   localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));

@@ -12,12 +12,16 @@ import type { GlmConfig } from './config';
 import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from './graphs';
 import * as io from './io-names';
 import { readBasePart, readLayerPart } from './parts';
-import { planSegments, type DeviceLimits, type Segment, type SegmentPlan } from './plan';
+import type { DeviceFacts } from './fit';
+import { planSegments, type Segment, type SegmentPlan } from './plan';
 import { estimateLayerBytes, largestLayerMatrixBytes, linearBytes, type ModelSource } from './source';
 import type { ExternalFile } from './onnx/graph';
 import { widen, type LinearWeight, type WeightFormat } from './weights';
 
 export type OrtModule = typeof Ort;
+
+/** The context length a model is loaded for when none is asked for (and its config allows it). */
+export const DEFAULT_CONTEXT_TOKENS = 4096;
 
 export interface LoadOptions {
   ort: OrtModule;
@@ -25,7 +29,7 @@ export interface LoadOptions {
   segmentSize?: number;
   /** Most bytes of weights to keep loaded; beyond it, segments stream from the source. */
   memoryBudgetBytes?: number;
-  device?: DeviceLimits;
+  device?: DeviceFacts;
   /** Defaults to GQA where the shape allows it. */
   attention?: AttentionKind;
   /** Longest sequence (prompt + reply) the KV cache and rotary tables cover. */
@@ -40,7 +44,7 @@ export interface LoadOptions {
    * Widens q4/q8 linear layers (lm_head included) to f32 as their sessions are created: the same
    * values, read by ORT's f32 MatMul instead of MatMulNBits, ~10x faster decoding on the wasm
    * backend for 8x (q4) or 4x (q8) the weights' memory. The segment plan counts the widened size.
-   * For the CPU only: WebGPU's 4-bit kernels are fast. Use floatWeightsFit() to decide.
+   * For the CPU only: WebGPU's 4-bit kernels are fast. planLoad() (fit.ts) decides.
    */
   floatWeightsOnCpu?: boolean;
   /**
@@ -100,7 +104,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   // On a GPU, one layer's key (or value) cache [kv_heads, positions, head_dim] is one binding.
   const kvBytesPerPosition = config.numKvHeads * config.headDim * 4;
   const kvPositionsBound = onGpu ? Math.floor((options.device?.maxStorageBufferBindingSize ?? Infinity) / kvBytesPerPosition) : Infinity;
-  const maxSequenceLength = Math.min(options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, 4096), kvPositionsBound);
+  const maxSequenceLength = Math.min(options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, DEFAULT_CONTEXT_TOKENS), kvPositionsBound);
   const maxPassTokens = options.maxPassTokens ?? Infinity;
   if (!(maxPassTokens >= 1) || (Number.isFinite(maxPassTokens) && !Number.isInteger(maxPassTokens))) throw new RangeError(`maxPassTokens must be a positive integer, got ${maxPassTokens}`);
   const floatWeights = Boolean(options.floatWeightsOnCpu) && (source.format === 'q4' || source.format === 'q8');
@@ -179,22 +183,6 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
 function widenedSizes(source: ModelSource): { layerBytes: number; baseBytes: number } {
   const c = source.config;
   return { layerBytes: estimateLayerBytes(c, 'f32'), baseBytes: source.baseBytes() + linearBytes(c.vocabSize, c.hiddenSize, 'f32') };
-}
-
-/** wasm's 32-bit heap holds at most 4 GiB; widened weights stay well under it. */
-const MAX_WIDENED_BYTES = 2 * 1024 ** 3;
-
-/**
- * Whether widening a quantized model's weights to f32 (floatWeightsOnCpu) fits: within the memory
- * budget, a quarter of the device's memory, and the wasm heap, counting the pre-packed copy ORT's
- * CPU kernels keep of f32 weights unless prepacking is off.
- */
-export function floatWeightsFit(source: ModelSource, limits: { budgetBytes?: number; deviceMemoryGiB?: number; prepackWeights?: boolean }): boolean {
-  if (source.format !== 'q4' && source.format !== 'q8') return false;
-  const { layerBytes, baseBytes } = widenedSizes(source);
-  const total = (baseBytes + source.config.numLayers * layerBytes) * (limits.prepackWeights === false ? 1 : 2);
-  const caps = [MAX_WIDENED_BYTES, limits.budgetBytes ?? Infinity, limits.deviceMemoryGiB ? (limits.deviceMemoryGiB * 1024 ** 3) / 4 : Infinity];
-  return total <= Math.min(...caps);
 }
 
 /** ORT-created GPU tensors hold their buffer until disposed. */

@@ -1,13 +1,6 @@
 // The segment plan: how many decoder layers go in one ORT session, and which segments stay
 // resident when the model does not fit the memory budget (the others stream from the store).
-
-export interface DeviceLimits {
-  /** GPUAdapter limits, when running on WebGPU. */
-  maxBufferSize?: number;
-  maxStorageBufferBindingSize?: number;
-  /** navigator.deviceMemory, in GiB (browsers round it, and cap it at 8). */
-  deviceMemoryGiB?: number;
-}
+import type { DeviceFacts } from './fit';
 
 export interface PlanInput {
   numLayers: number;
@@ -15,7 +8,7 @@ export interface PlanInput {
   baseBytes: number;
   /** Most bytes of weights to keep loaded; undefined = no limit. */
   budgetBytes?: number;
-  device?: DeviceLimits;
+  device?: DeviceFacts;
   /** Forces the layers per segment (the CLI's --segment-size). */
   segmentSize?: number;
 }
@@ -63,7 +56,7 @@ export function splitLayers(numLayers: number, segmentSize: number): { firstLaye
 export function planSegments(input: PlanInput): SegmentPlan {
   const { numLayers, layerBytes, baseBytes, budgetBytes, device = {} } = input;
   const caps: [number, SegmentCap][] = [[DEFAULT_SEGMENT_BYTES, 'default']];
-  if (device.deviceMemoryGiB) caps.push([(device.deviceMemoryGiB * 1024 * MiB) / 16, 'device-memory']);
+  if (device.memoryBytes) caps.push([device.memoryBytes / 16, 'device-memory']);
   if (device.maxBufferSize) caps.push([device.maxBufferSize, 'gpu-buffer']);
   if (budgetBytes) caps.push([budgetBytes / 4, 'budget']);
   const [segmentCap, cap] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));

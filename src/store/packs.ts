@@ -2,7 +2,7 @@
 // streams chunks from a URL, verifies each SHA-256 before storing it, resumes from the first
 // missing chunk, and marks the pack installed only when every chunk is stored.
 import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
-import { DownloadError, PackError } from '../engine/errors';
+import { ChunkMissingError, DownloadError, PackError } from '../engine/errors';
 import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/http';
 import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/pack/manifest';
 import { openPack, type PackFiles, type PackSource } from '../engine/pack/read';
@@ -201,7 +201,7 @@ export function storedPackFiles(record: PackRecord): PackFiles {
     async read(file, target) {
       if (file === MANIFEST_FILE) return new TextEncoder().encode(JSON.stringify(record.manifest));
       const blob = await get<Blob>(chunkKey(record.id, file), db().chunks);
-      if (!blob) throw new PackError(`${label}${file} is missing from storage (the browser may have evicted it): download the model again`);
+      if (!blob) throw new ChunkMissingError(`${label}${file} is missing from storage (the browser may have evicted it): download the model again`);
       if (!target || target.byteLength !== blob.size) return new Uint8Array(await blob.arrayBuffer());
       return streamInto(blob, target);
     },

@@ -1,9 +1,11 @@
-// The page's side of the engine worker: promise and async-iterator calls over the protocol.
-import type { GenerateOptions, GenerationStats } from '../engine/generate';
+// The page's side of the engine worker: the engine interface (src/engine/engine.ts) over the
+// protocol, plus the pack store's calls.
+import type { ChatResult, ChatRun, Engine, ReplyOptions } from '../engine/engine';
+import type { GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
 import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
-import type { LoadRequest, ModelInfo, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from './protocol';
+import type { LoadRequest, ModelInfo, ModelLocation, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from './protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type Listener = (message: WorkerResponse) => void;
@@ -15,13 +17,7 @@ export class WorkerError extends Error {
   }
 }
 
-export interface ChatResult {
-  stats: GenerationStats;
-  /** Older messages left out to fit the context length. */
-  droppedMessages: number;
-}
-
-export class EngineClient {
+export class EngineClient implements Engine<ModelLocation> {
   private nextId = 1;
   private listeners = new Map<number, Listener>();
   private worker: Worker;
@@ -29,6 +25,7 @@ export class EngineClient {
   onDeviceLost: ((message: string) => void) | null = null;
   /** Called after the engine died and a fresh worker replaced it (no model is loaded in it). */
   onRestart: ((reason: string) => void) | null = null;
+  private loadedInfo: ModelInfo | null = null;
 
   constructor(private readonly createWorker: () => Worker) {
     this.worker = this.start();
@@ -37,7 +34,10 @@ export class EngineClient {
   private start(): Worker {
     const worker = this.createWorker();
     worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      if (event.data.type === 'device-lost') this.onDeviceLost?.(event.data.message);
+      if (event.data.type === 'device-lost') {
+        this.loadedInfo = null;
+        this.onDeviceLost?.(event.data.message);
+      }
       else this.listeners.get(event.data.requestId)?.(event.data);
     };
     // An error nobody caught leaves the engine in an unknown state: replace it.
@@ -55,6 +55,7 @@ export class EngineClient {
     this.listeners.clear();
     for (const [requestId, listener] of pending) listener({ type: 'error', requestId, name: 'EngineRestarted', message: `the engine stopped (${reason}) and was restarted` });
     this.worker = this.start();
+    this.loadedInfo = null;
     this.onRestart?.(reason);
   }
 
@@ -80,8 +81,14 @@ export class EngineClient {
   }
 
   async load(options: LoadRequest, onProgress?: (done: number, total: number) => void): Promise<ModelInfo> {
+    this.loadedInfo = null;
     const message = await this.call({ type: 'load', ...options }, 'loaded', (m) => m.type === 'progress' && onProgress?.(m.done, m.total));
+    this.loadedInfo = message.info;
     return message.info;
+  }
+
+  info(): ModelInfo | null {
+    return this.loadedInfo;
   }
 
   /** Installs (or resumes installing) the pack at a folder URL; resolves the store's packs. */
@@ -101,6 +108,7 @@ export class EngineClient {
 
   /** Frees the model's memory in the worker. */
   async unload(): Promise<void> {
+    this.loadedInfo = null;
     await this.call({ type: 'unload' }, 'done');
   }
 
@@ -140,19 +148,19 @@ export class EngineClient {
   }
 
   /** Generates from token ids (no chat template): the ids chosen and the figures of the run. */
-  async generate(ids: number[], options: Omit<GenerateOptions, 'signal' | 'beforeStep'>): Promise<{ ids: number[]; stats: GenerationStats }> {
+  async generate(ids: number[], options: ReplyOptions): Promise<{ ids: number[]; stats: GenerationStats }> {
     return this.call({ type: 'generate', ids, options }, 'generated');
   }
 
   /** Streams the reply's text pieces; `result` resolves with the figures when done. */
-  chat(messages: ChatMessage[], options: Omit<GenerateOptions, 'signal'>, onText: (text: string) => void): { result: Promise<ChatResult>; stop: () => void } {
+  chat(messages: ChatMessage[], options: ReplyOptions, onText: (text: string) => void): ChatRun {
     let requestId = 0;
     const result = new Promise<ChatResult>((resolve, reject) => {
       // Plain copies: the UI's reactive state proxies cannot be structured-cloned.
       const plain = messages.map(({ role, content }) => ({ role, content }));
       requestId = this.send({ type: 'chat', messages: plain, options: { ...options } }, (message) => {
         if (message.type === 'token') onText(message.text);
-        else if (message.type === 'stats') resolve({ stats: message.stats, droppedMessages: message.droppedMessages });
+        else if (message.type === 'stats') resolve({ stats: message.stats, droppedMessages: message.droppedMessages, promptIds: message.promptIds, ids: message.ids });
         else if (message.type === 'error') reject(new WorkerError(message.name, message.message));
         if (message.type === 'stats' || message.type === 'error') this.listeners.delete(requestId);
       });

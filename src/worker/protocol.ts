@@ -1,59 +1,22 @@
 // The engine worker's messages, both directions, in one place. Adding a kind is a type error
 // until both the worker and the client handle it.
-import type { GenerateOptions, GenerationStats } from '../engine/generate';
+import type { LoadRequest as EngineLoadRequest, ModelInfo, ReplyOptions } from '../engine/engine';
+import type { GenerationStats } from '../engine/generate';
 import type { ChatMessage } from '../engine/tokenizer';
-import type { AttentionCheck } from '../engine/attention-check';
-import type { PlanWhy } from '../engine/plan';
 import type { WeightFormat } from '../engine/weights';
 import type { InstallProgress } from '../store/packs';
 
-export type Backend = 'wasm' | 'webgpu';
+export type { Backend, ModelInfo } from '../engine/engine';
 
 export type ThrottleMode = 'run' | 'slow' | 'pause';
 
 /** What to load: an installed pack, or a Hugging Face checkpoint folder served over HTTP. */
 export type ModelLocation = { kind: 'pack'; id: string } | { kind: 'checkpoint'; url: string; format: WeightFormat };
 
-export interface LoadRequest {
-  location: ModelLocation;
-  backend: Backend;
-  segmentSize?: number;
-  memoryBudgetBytes?: number;
-  threads?: number;
-  prepackWeights?: boolean;
-  /** Context length in tokens (prompt + reply); the KV cache and rotary tables are sized for it. */
-  maxSequenceLength?: number;
-  /** Plans for a smaller GPU binding limit than the adapter's, e.g. a phone's 128 MiB on a desktop. */
-  bindingLimitBytes?: number;
-  /** wasm only: run q4/q8 linear layers as f32 (faster, more memory); by default when it fits. */
-  floatWeightsOnCpu?: boolean;
-  /** WebGPU only: keep the KV cache in fixed-capacity GPU buffers written in place (default true). */
-  kvInPlace?: boolean;
-}
+export type LoadRequest = EngineLoadRequest<ModelLocation>;
 
-export interface ModelInfo {
-  backend: Backend;
-  format: WeightFormat;
-  layers: number;
-  segments: number;
-  streaming: boolean;
-  /** Why the segment plan is what it is, for the models page. */
-  plan: PlanWhy;
-  attention: 'gqa' | 'plain';
-  /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
-  floatWeights: boolean;
-  /** WebGPU: the KV cache is written in place in fixed-capacity GPU buffers. */
-  kvInPlace: boolean;
-  /** WebGPU: how this GPU's attention kernel did against the CPU's (see engine/attention-check.ts). */
-  attentionCheck: AttentionCheck;
-  /** Most new tokens per pass through the layers (Infinity: no limit). */
-  passTokens: number;
-  vocabSize: number;
-  maxSequenceLength: number;
-  loadMs: number;
-  /** The GPU adapter's description when on WebGPU, e.g. "google swiftshader". */
-  adapter?: string;
-}
+/** The worker's name when the page starts it with fault drills on (browser tests: `?fault-drills`). */
+export const DRILLS_WORKER_NAME = 'glm-pocket-engine+fault-drills';
 
 export interface PackSummary {
   id: string;
@@ -64,15 +27,19 @@ export interface PackSummary {
   storedBytes: number;
   /** Where it was installed from (a pack folder URL, or the repository it was imported from). */
   sourceUrl: string;
+  /** The model's config.json, as the manifest carries it (for the load plan). */
+  config: Record<string, unknown>;
 }
+
+export type ChatRequest = { type: 'chat'; requestId: number; messages: ChatMessage[]; options: ReplyOptions };
 
 export type WorkerRequest =
   | ({ type: 'load'; requestId: number } & LoadRequest)
   /** Logits of every id; `append` continues the cached sequence instead of starting a new one. */
   | { type: 'logits'; requestId: number; ids: number[]; append?: boolean }
-  | { type: 'chat'; requestId: number; messages: ChatMessage[]; options: Omit<GenerateOptions, 'signal'> }
+  | ChatRequest
   /** Generates from token ids, no template or tokenizer (benchmarks, tools); answers 'generated'. */
-  | { type: 'generate'; requestId: number; ids: number[]; options: Omit<GenerateOptions, 'signal' | 'beforeStep'> }
+  | { type: 'generate'; requestId: number; ids: number[]; options: ReplyOptions }
   | { type: 'stop'; requestId: number }
   | { type: 'install'; requestId: number; url: string }
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
@@ -84,7 +51,7 @@ export type WorkerRequest =
   | { type: 'throttle'; requestId: number; mode: ThrottleMode }
   /** Releases the loaded model (another tab took over). */
   | { type: 'unload'; requestId: number }
-  /** Fault drill: the next load runs out of memory while reading its first layer. */
+  /** Fault drills (only in a worker named DRILLS_WORKER_NAME): the next load runs out of memory while reading its first layer. */
   | { type: 'fail-next-load'; requestId: number }
   /** Fault drill: an uncaught error kills the engine, as a crash would; the client starts a new worker. */
   | { type: 'crash'; requestId: number }
@@ -96,9 +63,9 @@ export type WorkerResponse =
   | { type: 'progress'; requestId: number; done: number; total: number }
   | { type: 'loaded'; requestId: number; info: ModelInfo }
   | { type: 'logits'; requestId: number; logits: Float32Array; vocabSize: number }
-  | { type: 'token'; requestId: number; id: number; text: string }
-  /** droppedMessages: older messages left out to fit the context. */
-  | { type: 'stats'; requestId: number; stats: GenerationStats; droppedMessages: number }
+  | { type: 'token'; requestId: number; text: string }
+  /** The reply is done (see ChatResult in engine.ts). */
+  | { type: 'stats'; requestId: number; stats: GenerationStats; droppedMessages: number; promptIds: number[]; ids: number[] }
   | { type: 'generated'; requestId: number; ids: number[]; stats: GenerationStats }
   /** Sent unprompted (requestId 0) when the GPU device is lost; the model must be loaded again. */
   | { type: 'device-lost'; requestId: 0; message: string }

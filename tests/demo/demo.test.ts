@@ -6,8 +6,9 @@ import { openCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
 import { loadGlmModel } from '../../src/engine/model';
 import { openPack } from '../../src/engine/pack/read';
 import { checkpointSource, type ModelSource } from '../../src/engine/source';
-import { GlmTokenizer } from '../../src/engine/tokenizer';
+import { LocalEngine } from '../../src/engine/engine';
 import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from '../../tools/eval';
+import { nodeHost } from '../../tools/node-engine';
 import { folderFiles, packFolder } from '../../tools/node-files';
 import { ort, relativeError } from '../helpers';
 
@@ -15,8 +16,9 @@ const MODEL_DIR = 'models/glm-pocket-demo';
 const PACK_DIR = 'public/models/glm-pocket-demo-q4';
 
 async function passRate(source: ModelSource): Promise<number> {
-  const model = await loadGlmModel(source, { ort });
-  const results = await runEval(model, new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig), await readEvalCases(DEFAULT_EVAL_FILE));
+  const engine = new LocalEngine<ModelSource>({ ...nodeHost, runtime: async () => ort, open: async (opened) => opened });
+  await engine.load({ location: source, backend: 'wasm' });
+  const results = await runEval(engine, await readEvalCases(DEFAULT_EVAL_FILE));
   const failed = results.filter((r) => !r.passed);
   if (failed.length) console.log(`${source.format}: failed ${failed.map((r) => `"${r.prompt}" -> "${r.reply.slice(0, 80)}"`).join('; ')}`);
   return (results.length - failed.length) / results.length;

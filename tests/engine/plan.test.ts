@@ -19,7 +19,7 @@ describe('planSegments', () => {
   });
 
   test('a phone with 4 GiB and a 128 MiB GPU buffer limit gets smaller segments, and the reason says why', () => {
-    const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, device: { deviceMemoryGiB: 4, maxBufferSize: 128 * MiB } });
+    const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, device: { memoryBytes: 4 * 1024 * MiB, maxBufferSize: 128 * MiB } });
     expect(plan.layersPerSegment).toBe(4);
     expect(plan.why).toEqual({ kind: 'capped', layersPerSegment: 4, cap: 'gpu-buffer', capMiB: 128 });
   });
