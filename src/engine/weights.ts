@@ -1,11 +1,25 @@
 // Turns checkpoint tensors into the layouts the graphs' kernels read, for each weight format.
 import { concatArrays } from '../util/bytes';
+import { CheckpointError } from './errors';
 import { floatsToHalves } from './half';
 import { dequantize, quantize, type QuantizedMatrix } from './quant';
 
 export type WeightFormat = 'f32' | 'f16' | 'q8' | 'q4';
 
 export const WEIGHT_FORMATS: readonly WeightFormat[] = ['f32', 'f16', 'q8', 'q4'];
+
+/**
+ * The values, once checked finite: a NaN or infinite weight (a corrupted file, a diverged model) would
+ * make every logit NaN, so it is refused where floats are first read, naming the tensor.
+ */
+export function checkFinite(values: Float32Array, file: string, tensor: string): Float32Array {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new CheckpointError(file, `tensor ${tensor} holds ${values[i]} at element ${i}: the file is corrupted, or its model's weights diverged (re-download it)`);
+    }
+  }
+  return values;
+}
 
 /** A linear layer's weight, ready for MatMul ([K, N], float) or MatMulNBits ([N, blocks, bytes]). */
 export type LinearWeight =

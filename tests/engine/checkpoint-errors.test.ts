@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
 import { CheckpointError, UnsupportedModelError } from '../../src/engine/errors';
+import { readSafetensorsHeader } from '../../src/engine/safetensors';
+import { checkpointSource } from '../../src/engine/source';
 import { folderFiles } from '../../tools/node-files';
 import { fixtureDir } from '../helpers';
 
@@ -14,6 +16,24 @@ async function editConfig(dir: string, edit: (c: Record<string, unknown>) => voi
 }
 
 const open = (dir: string) => openCheckpoint(folderFiles(dir));
+
+type Header = Record<string, { dtype: string; shape: unknown[]; data_offsets: unknown[] }>;
+
+/** Rewrites model.safetensors with the header `edit` returns (JSON text as it is); the data section stays as it was. */
+async function editHeader(dir: string, edit: (header: Header) => unknown): Promise<void> {
+  const file = join(dir, 'model.safetensors');
+  const bytes = await readFile(file);
+  const headerBytes = Number(bytes.readBigUInt64LE(0));
+  const edited = edit(JSON.parse(bytes.subarray(8, 8 + headerBytes).toString('utf8')));
+  const json = Buffer.from(typeof edited === 'string' ? edited : JSON.stringify(edited));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  await writeFile(file, Buffer.concat([length, json, bytes.subarray(8 + headerBytes)]));
+}
+
+const NORM = 'model.layers.1.input_layernorm.weight';
+/** The header with one tensor's data_offsets moved by `by` bytes. */
+const shift = (h: Header, name: string, by: number) => ((h[name].data_offsets = h[name].data_offsets.map((o) => (o as number) + by)), h);
 
 describe('opening a checkpoint', () => {
   test('another model_type is refused, naming the type', async () => {
@@ -45,6 +65,12 @@ describe('opening a checkpoint', () => {
     const dir = await fixtureDir({ shape: 'glm-edge' });
     await editConfig(dir, (c) => (c.hidden_size = '64'));
     await expect(open(dir)).rejects.toThrow(/"hidden_size" must be a positive integer/);
+  });
+
+  test('a config of 1e9 layers is refused, naming the field, before anything is allocated for them', async () => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editConfig(dir, (c) => (c.num_hidden_layers = 1e9));
+    await expect(open(dir)).rejects.toThrow(/config.json: "num_hidden_layers" is 1000000000, more than 1024/);
   });
 
   test('a missing tensor is named', async () => {
@@ -99,5 +125,61 @@ describe('opening a checkpoint', () => {
     const dir = await fixtureDir({ shape: 'glm-edge' });
     await rm(join(dir, 'model.safetensors'));
     await expect(open(dir)).rejects.toThrow(/model.safetensors: not found in .*\(nor model.safetensors.index.json/);
+  });
+
+  test('a negative data offset (pointing into the header) is refused at header parse', async () => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editHeader(dir, (h) => shift(h, 'model.embed_tokens.weight', -64));
+    await expect(open(dir)).rejects.toThrow(/model.safetensors: tensor model.embed_tokens.weight: data_offsets \[-64,\d+\] must be whole numbers from 0/);
+  });
+
+  test('a tensor whose bytes overlap another tensor is refused', async () => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editHeader(dir, (h) => ((h[NORM].data_offsets = h['model.layers.0.input_layernorm.weight'].data_offsets), h));
+    await expect(open(dir)).rejects.toThrow(/model.safetensors: tensor model.layers.\d.input_layernorm.weight \(bytes \d+ to \d+\) overlaps tensor model.layers.\d.input_layernorm.weight/);
+  });
+
+  test('fractional data offsets are refused', async () => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editHeader(dir, (h) => shift(h, NORM, 0.5));
+    await expect(open(dir)).rejects.toThrow(new RegExp(`tensor ${NORM}: data_offsets \\[[\\d.]+,[\\d.]+\\] must be whole numbers`));
+  });
+
+  test('an end before the start, with a negative shape to match, is refused at header parse', async () => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editHeader(dir, (h) => {
+      h[NORM].shape = [-64];
+      h[NORM].data_offsets.reverse();
+      return h;
+    });
+    await expect(readSafetensorsHeader(folderFiles(dir), 'model.safetensors')).rejects.toThrow(new RegExp(`tensor ${NORM}: shape \\[-64\\] must be a list of whole numbers >= 0`));
+  });
+
+  test.each([[['64']], [[0.5, 128]], [[64, null]]])('a shape of %j is refused even when its byte count matches', async (shape) => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editHeader(dir, (h) => ((h[NORM].shape = shape), h));
+    await expect(readSafetensorsHeader(folderFiles(dir), 'model.safetensors')).rejects.toThrow(new RegExp(`tensor ${NORM}: shape .* must be a list of whole numbers >= 0`));
+  });
+
+  test.each(['null', '[]', '5', '"x"'])('a header that is JSON but not an object (%s) is refused', async (header) => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    await editHeader(dir, () => header);
+    await expect(open(dir)).rejects.toThrow(/model.safetensors: header is not a JSON object/);
+  });
+
+  test.each([
+    ['NaN', 'q4', 0x7fc0],
+    ['Infinity', 'f32', 0x7f80],
+    ['-Infinity', 'f16', 0xff80],
+  ] as const)('a %s weight is refused when converted to %s, naming the tensor and the file', async (value, format, bits) => {
+    const dir = await fixtureDir({ shape: 'glm-edge' });
+    const checkpoint = await open(dir);
+    const entry = checkpoint.tensors.get('model.layers.1.mlp.down_proj.weight')!;
+    const bytes = await readFile(join(dir, entry.file));
+    bytes.writeUInt16LE(bits, entry.start + 2 * 77);
+    await writeFile(join(dir, 'model.safetensors'), bytes);
+    const source = checkpointSource(await open(dir), format);
+    await expect(source.readLayer(0)).resolves.toBeDefined();
+    await expect(source.readLayer(1)).rejects.toThrow(new RegExp(`model.safetensors: tensor model.layers.1.mlp.down_proj.weight holds ${value} at element 77`));
   });
 });
