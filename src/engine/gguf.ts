@@ -5,15 +5,15 @@
 // F32/F16/BF16, the other simple block types (Q4_1, Q5_0, Q5_1) and the K-quants of Q4_K_M-style
 // files (Q4_K, Q5_K, Q6_K) are dequantized and quantized again. The config and tokenizer are rebuilt from the GGUF metadata unless given.
 import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/gguf';
-import type { CheckpointMeta } from './checkpoint';
-import { parseGlmConfig, withGenerationConfig } from './config';
+import { expectedTensorShapes, type CheckpointMeta } from './checkpoint';
+import { parseGlmConfig, withGenerationConfig, type ConfigOrigin, type GlmConfig } from './config';
 import { CheckpointError, UnsupportedModelError } from './errors';
 import { readText, type CheckpointFiles } from './files';
 import { concatArrays } from '../util/bytes';
 import { halfToFloat } from './half';
 import { BLOCK_SIZE, type QuantizedMatrix } from './quant';
 import { floatLinear, readerSource, type ModelSource, type TensorReader } from './source';
-import type { LinearWeight, WeightFormat } from './weights';
+import { checkFinite, type LinearWeight, type WeightFormat } from './weights';
 
 /** 6-bit scale and min j of a K-quant block's 12 packed bytes (llama.cpp's get_scale_min_k4). */
 function scaleMinK4(b: DataView, at: number, j: number): [number, number] {
@@ -132,23 +132,49 @@ export interface GgufCheckpoint extends CheckpointMeta {
 
 type Metadata = Record<string, unknown>;
 
+/** The library reads zeros past the end of a file: a second read starting there means the header is cut short. */
+const truncatedHeader = 'the file ends inside its GGUF header: it is truncated (re-download it)';
+
 /** GGUF metadata through a ranged reader: @huggingface/gguf fetches, this answers from `files`. */
-async function readHeader(files: CheckpointFiles, file: string): Promise<GGUFParseOutput> {
+async function readHeader(files: CheckpointFiles, file: string, label: string): Promise<{ header: GGUFParseOutput; size: number }> {
   const size = await files.size(file);
-  if (size === null) throw new CheckpointError(`${files.label}/${file}`, 'the GGUF file is missing');
+  if (size === null) throw new CheckpointError(label, 'the GGUF file is missing');
+  let readsPastEnd = 0;
   const fetchRange = async (_: unknown, init?: { headers?: Record<string, string> }) => {
     const range = /bytes=(\d+)-(\d+)/.exec(init?.headers?.Range ?? '');
     const start = range ? Number(range[1]) : 0;
     const end = Math.min(size, range ? Number(range[2]) + 1 : size);
+    // The library asks one chunk ahead of where it reads, so one chunk past the end is no sign yet.
+    if (start >= size && ++readsPastEnd > 1) throw new CheckpointError(label, truncatedHeader);
     const bytes = start < end ? await files.read(file, start, end) : new Uint8Array(0);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 206, headers: { 'Content-Range': `bytes ${start}-${end - 1}/${size}` } });
   };
+  let header: GGUFParseOutput;
   try {
-    return await gguf(`https://gguf.invalid/${encodeURIComponent(file)}`, { fetch: fetchRange as typeof fetch });
+    header = await gguf(`https://gguf.invalid/${encodeURIComponent(file)}`, { fetch: fetchRange as typeof fetch });
   } catch (error) {
     if ((error as Error).name === 'CheckpointError') throw error;
-    throw new CheckpointError(`${files.label}/${file}`, `not a readable GGUF file (${(error as Error).message})`);
+    throw new CheckpointError(label, `not a readable GGUF file (${(error as Error).message})`);
   }
+  if (header.tensorInfoByteRange[1] > size) throw new CheckpointError(label, truncatedHeader);
+  return { header, size };
+}
+
+/** A metadata value as a message shows it (bigints, long lists and long strings made short). */
+function show(value: unknown): string {
+  if (typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return `a list of ${value.length} values`;
+  return JSON.stringify(typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}...` : value) ?? String(value);
+}
+
+/** general.alignment: data offsets are padded to it, so anything but a power of two misplaces every tensor. */
+function alignmentOf(meta: Metadata, label: string): number {
+  const raw = meta['general.alignment'] ?? 32;
+  const alignment = typeof raw === 'bigint' ? Number(raw) : raw;
+  if (typeof alignment !== 'number' || !Number.isInteger(Math.log2(alignment)) || alignment > 2 ** 30) {
+    throw new CheckpointError(label, `GGUF metadata general.alignment is ${show(raw)}; it must be a power of two (llama.cpp writes 32): the file is corrupted`);
+  }
+  return alignment;
 }
 
 const num = (value: unknown): number | undefined => (typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : undefined);
@@ -161,9 +187,33 @@ const float = (value: unknown): number | undefined => {
 /** GLM ends a reply at any of these (its generation_config); GGUF keeps only eos and eot. */
 const GLM_STOP_TOKENS = ['<|endoftext|>', '<|user|>', '<|observation|>'];
 
-/** A config.json for model_type "glm" from llama.cpp's keys. */
-function configFromMetadata(meta: Metadata, arch: string, file: string, hasOutput: boolean, vocabSize: number): Record<string, unknown> {
-  const key = (name: string) => num(meta[`${arch}.${name}`]);
+/** config.json fields and the llama.cpp metadata keys (after "<arch>.") they come from. */
+const METADATA_KEYS: Record<string, string> = {
+  hidden_size: 'embedding_length',
+  intermediate_size: 'feed_forward_length',
+  num_hidden_layers: 'block_count',
+  num_attention_heads: 'attention.head_count',
+  num_key_value_heads: 'attention.head_count_kv',
+  head_dim: 'attention.key_length',
+  partial_rotary_factor: 'rope.dimension_count',
+  rope_theta: 'rope.freq_base',
+  rms_norm_eps: 'attention.layer_norm_rms_epsilon',
+  max_position_embeddings: 'context_length',
+};
+
+/** How a config field is named in errors about a GGUF file: by the metadata key (or tensor) it comes from. */
+const ggufOrigin = (label: string, arch: string): ConfigOrigin => ({
+  file: label,
+  key: (field) => (field === 'vocab_size' ? 'the row count of tensor token_embd.weight' : METADATA_KEYS[field] ? `GGUF metadata ${arch}.${METADATA_KEYS[field]}` : `"${field}"`),
+});
+
+/** A config.json for model_type "glm" from llama.cpp's keys; parseGlmConfig checks the values, naming the keys. */
+function configFromMetadata(meta: Metadata, arch: string, file: string, hasOutput: boolean, vocabSize: number | undefined): Record<string, unknown> {
+  const key = (name: string) => {
+    const value = meta[`${arch}.${name}`];
+    if (value !== undefined && num(value) === undefined) throw new CheckpointError(file, `GGUF metadata ${arch}.${name} must be a number, got ${show(value)}`);
+    return num(value);
+  };
   const required = (name: string) => {
     const value = key(name);
     if (value === undefined) throw new CheckpointError(file, `GGUF metadata ${arch}.${name} is missing`);
@@ -171,11 +221,12 @@ function configFromMetadata(meta: Metadata, arch: string, file: string, hasOutpu
   };
   const hidden = required('embedding_length');
   const heads = required('attention.head_count');
-  const headDim = key('attention.key_length') ?? hidden / heads;
+  const keyLength = key('attention.key_length');
+  const headDim = keyLength ?? hidden / heads;
   const rotary = key('rope.dimension_count') ?? headDim / 2;
   const eos = num(meta['tokenizer.ggml.eos_token_id']);
   const eot = num(meta['tokenizer.ggml.eot_token_id']);
-  const tokens = (meta['tokenizer.ggml.tokens'] as string[] | undefined) ?? [];
+  const tokens = Array.isArray(meta['tokenizer.ggml.tokens']) ? meta['tokenizer.ggml.tokens'] : [];
   const stops = GLM_STOP_TOKENS.map((t) => tokens.indexOf(t)).filter((id) => id >= 0);
   return {
     architectures: ['GlmForCausalLM'],
@@ -186,10 +237,10 @@ function configFromMetadata(meta: Metadata, arch: string, file: string, hasOutpu
     num_hidden_layers: required('block_count'),
     num_attention_heads: heads,
     num_key_value_heads: key('attention.head_count_kv') ?? heads,
-    head_dim: headDim,
+    ...(keyLength !== undefined && { head_dim: keyLength }),
     partial_rotary_factor: rotary / headDim,
-    rope_theta: float(meta[`${arch}.rope.freq_base`]) ?? 10000,
-    rms_norm_eps: float(meta[`${arch}.attention.layer_norm_rms_epsilon`]) ?? 1e-5,
+    rope_theta: float(key('rope.freq_base')) ?? 10000,
+    rms_norm_eps: float(key('attention.layer_norm_rms_epsilon')) ?? 1e-5,
     // Filled in once the tensors are known (q/k/v biases present or not).
     attention_bias: false,
     tie_word_embeddings: !hasOutput,
@@ -224,15 +275,26 @@ function preTokenizer(pre: string, file: string): unknown {
   }
 }
 
+/** A metadata list that must hold only strings (tokens, merges), or a CheckpointError naming its key. */
+function stringList(meta: Metadata, key: string, file: string): string[] | undefined {
+  const value = meta[key];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new CheckpointError(file, `GGUF metadata ${key} must be a list of strings, got ${show(value)}`);
+  return value;
+}
+
 /** tokenizer.json and tokenizer_config.json from tokenizer.ggml.* (byte-level BPE, as GLM-4 and GLM-Edge use). */
-function tokenizerFromMetadata(meta: Metadata, file: string): { json: unknown; config: Record<string, unknown> } {
+function tokenizerFromMetadata(meta: Metadata, file: string, vocabSize: number): { json: unknown; config: Record<string, unknown> } {
   if (meta['tokenizer.ggml.model'] !== 'gpt2') {
     throw new UnsupportedModelError(`${file}: GGUF tokenizer model "${String(meta['tokenizer.ggml.model'])}" is not byte-level BPE (gpt2); import with the repository's tokenizer instead`);
   }
-  const tokens = meta['tokenizer.ggml.tokens'] as string[] | undefined;
-  const merges = (meta['tokenizer.ggml.merges'] as string[] | undefined) ?? [];
-  if (!Array.isArray(tokens)) throw new CheckpointError(file, 'GGUF metadata tokenizer.ggml.tokens is missing');
-  const types = (meta['tokenizer.ggml.token_type'] as unknown[] | undefined)?.map((t) => num(t) ?? 1) ?? [];
+  const tokens = stringList(meta, 'tokenizer.ggml.tokens', file);
+  if (!tokens) throw new CheckpointError(file, 'GGUF metadata tokenizer.ggml.tokens is missing');
+  if (tokens.length > vocabSize) throw new CheckpointError(file, `GGUF metadata tokenizer.ggml.tokens lists ${tokens.length} tokens, more than the ${vocabSize} rows of tensor token_embd.weight`);
+  const merges = stringList(meta, 'tokenizer.ggml.merges', file) ?? [];
+  const tokenTypes = meta['tokenizer.ggml.token_type'] ?? [];
+  if (!Array.isArray(tokenTypes)) throw new CheckpointError(file, `GGUF metadata tokenizer.ggml.token_type must be a list, got ${show(tokenTypes)}`);
+  const types = tokenTypes.map((t) => num(t) ?? 1);
   const vocab: Record<string, number> = {};
   const added = [];
   for (const [id, token] of tokens.entries()) {
@@ -255,21 +317,64 @@ function tokenizerFromMetadata(meta: Metadata, file: string): { json: unknown; c
     const id = num(meta[key]);
     return id === undefined ? undefined : tokens[id];
   };
-  const config: Record<string, unknown> = { tokenizer_class: 'PreTrainedTokenizerFast', eos_token: token('tokenizer.ggml.eos_token_id'), pad_token: token('tokenizer.ggml.padding_token_id') };
-  if (typeof meta['tokenizer.chat_template'] === 'string') config.chat_template = meta['tokenizer.chat_template'];
-  return { json, config };
+  return { json, config: { tokenizer_class: 'PreTrainedTokenizerFast', eos_token: token('tokenizer.ggml.eos_token_id'), pad_token: token('tokenizer.ggml.padding_token_id') } };
+}
+
+/** The tensor table by name, data offsets made absolute. */
+function tensorTable(header: GGUFParseOutput, label: string): GgufCheckpoint['tensors'] {
+  const tensors: GgufCheckpoint['tensors'] = new Map();
+  for (const t of header.tensorInfos) {
+    if (tensors.has(t.name)) throw new CheckpointError(label, `tensor ${t.name} is listed twice: the file is corrupted`);
+    tensors.set(t.name, { dtype: t.dtype, shape: t.shape.map(Number), offset: Number(header.tensorDataOffset + t.offset) });
+  }
+  return tensors;
 }
 
 /**
- * Opens `file` (a .gguf) from `files`. The tokenizer is `tokenizer` when given, else a
- * tokenizer.json (+ tokenizer_config.json) beside the file, else rebuilt from the metadata.
+ * The tensors' layout, checked as llama.cpp checks it: each tensor starts where the one before it
+ * ends, padded to general.alignment (after a type not read here, at least aligned and in order), and
+ * a tensor of a type read here lies within the file.
+ */
+function checkLayout(header: GGUFParseOutput, tensors: GgufCheckpoint['tensors'], size: number, alignment: number, label: string): void {
+  let next: bigint | null = 0n;
+  let previous = 0n;
+  for (const t of header.tensorInfos) {
+    if (t.offset % BigInt(alignment) !== 0n) throw new CheckpointError(label, `tensor ${t.name} starts at offset ${t.offset}, not a multiple of general.alignment (${alignment}): the file is corrupted`);
+    if (next === null ? t.offset < previous : t.offset !== next) {
+      throw new CheckpointError(label, `tensor ${t.name} starts at offset ${t.offset}, but the tensors before it end at ${next ?? previous}: the file is corrupted`);
+    }
+    const info = tensors.get(t.name)!;
+    const bytes = byteLength(info, t.name, label);
+    if (bytes !== null && info.offset + bytes > size) {
+      throw new CheckpointError(label, `tensor ${t.name} ends at byte ${info.offset + bytes} but the file has ${size} bytes: the file is truncated (re-download it)`);
+    }
+    previous = t.offset;
+    next = bytes === null ? null : t.offset + BigInt(Math.ceil(bytes / alignment) * alignment);
+  }
+}
+
+/** Every tensor the config needs is there, with the shape the config implies (GGUF lists dimensions innermost first). */
+function checkShapes(tensors: GgufCheckpoint['tensors'], config: GlmConfig, label: string): void {
+  for (const [name, shape] of expectedTensorShapes(config)) {
+    const info = tensors.get(ggufName(name));
+    if (!info) throw new CheckpointError(label, `tensor ${ggufName(name)} (${name}) is missing`);
+    const expected = [...shape].reverse();
+    if (info.shape.join() !== expected.join()) throw new CheckpointError(label, `tensor ${ggufName(name)} has shape [${info.shape}], the metadata implies [${expected}]`);
+  }
+}
+
+/**
+ * Opens `file` (a .gguf) from `files`, checking its header, metadata and tensor table. The tokenizer
+ * is `tokenizer` when given, else a tokenizer.json (+ tokenizer_config.json) beside the file, else
+ * rebuilt from the metadata; the metadata's chat template is kept where the tokenizer config has none.
  */
 export async function openGguf(files: CheckpointFiles, file: string, tokenizer?: { json: unknown; config: Record<string, unknown> }): Promise<GgufCheckpoint> {
   const label = `${files.label}/${file}`;
-  const header = await readHeader(files, file);
+  const { header, size } = await readHeader(files, file, label);
   const meta = header.metadata as unknown as Metadata;
+  const alignment = alignmentOf(meta, label);
+  const tensors = tensorTable(header, label);
   const arch = String(meta['general.architecture']);
-  const tensors = new Map(header.tensorInfos.map((t) => [t.name, { dtype: t.dtype, shape: t.shape.map(Number), offset: Number(header.tensorDataOffset + t.offset) }]));
   if (arch !== 'chatglm' && arch !== 'glm4') {
     throw new UnsupportedModelError(`${label}: GGUF architecture is "${arch}"; GLM Pocket imports GLM GGUFs (llama.cpp arch "chatglm", e.g. GLM-Edge and GLM-4-9B)`);
   }
@@ -281,19 +386,35 @@ export async function openGguf(files: CheckpointFiles, file: string, tokenizer?:
   }
   const embedding = tensors.get('token_embd.weight');
   if (!embedding) throw new CheckpointError(label, 'tensor token_embd.weight is missing');
-  const tokenizerFiles = tokenizer ?? (await tokenizerBeside(files)) ?? tokenizerFromMetadata(meta, label);
   const rawConfig = configFromMetadata(meta, arch, label, tensors.has('output.weight'), embedding.shape[1]);
   rawConfig.attention_bias = tensors.has('blk.0.attn_q.bias');
   const rawGenerationConfig = { eos_token_id: rawConfig.eos_token_id };
-  const config = withGenerationConfig(parseGlmConfig(rawConfig), rawGenerationConfig);
-  return { kind: 'gguf', files, file, config, rawConfig, rawGenerationConfig, tokenizerJson: tokenizerFiles.json, tokenizerConfig: tokenizerFiles.config, tensors };
+  const config = withGenerationConfig(parseGlmConfig(rawConfig, ggufOrigin(label, arch)), rawGenerationConfig);
+  checkShapes(tensors, config, label);
+  checkLayout(header, tensors, size, alignment, label);
+  const tokenizerFiles = tokenizer ?? (await tokenizerBeside(files)) ?? tokenizerFromMetadata(meta, label, config.vocabSize);
+  const template = meta['tokenizer.chat_template'];
+  const tokenizerConfig = typeof tokenizerFiles.config.chat_template !== 'string' && typeof template === 'string' ? { ...tokenizerFiles.config, chat_template: template } : tokenizerFiles.config;
+  return { kind: 'gguf', files, file, config, rawConfig, rawGenerationConfig, tokenizerJson: tokenizerFiles.json, tokenizerConfig, tensors };
+}
+
+/** A JSON file beside the GGUF, parsed, or a CheckpointError naming it. */
+function parseJsonFile(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(name, 'is not valid JSON');
+  }
 }
 
 /** tokenizer.json (+ tokenizer_config.json) beside a GGUF file, when there is one: preferred to the metadata's. */
 async function tokenizerBeside(files: CheckpointFiles): Promise<{ json: unknown; config: Record<string, unknown> } | undefined> {
   const json = await readText(files, 'tokenizer.json').catch(() => null);
   if (json === null) return undefined;
-  return { json: JSON.parse(json), config: JSON.parse((await readText(files, 'tokenizer_config.json').catch(() => null)) ?? '{}') };
+  const configText = await readText(files, 'tokenizer_config.json').catch(() => null);
+  const config = configText === null ? {} : parseJsonFile(configText, 'tokenizer_config.json');
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new CheckpointError('tokenizer_config.json', 'is not a JSON object');
+  return { json: parseJsonFile(json, 'tokenizer.json'), config: config as Record<string, unknown> };
 }
 
 interface TensorRef {
@@ -315,15 +436,22 @@ function tensorInfo(model: GgufCheckpoint, name: string): TensorRef {
   return { info, rows, cols };
 }
 
-/** A tensor's bytes: whole blocks of its type, all there (not cut short by the end of the file). */
-async function tensorBytes(model: GgufCheckpoint, name: string, { info, rows, cols }: TensorRef): Promise<DataView> {
-  const label = `${model.files.label}/${model.file}`;
+/** Bytes of a tensor of a type read here (whole blocks of its type), or null for a type not read here. */
+function byteLength(info: TensorRef['info'], name: string, label: string): number | null {
+  const count = info.shape.reduce((a, b) => a * b, 1);
   const block = BLOCK_TYPES[info.dtype];
-  if (block && cols % block.values !== 0) throw new CheckpointError(label, `tensor ${ggufName(name)}: ${cols} columns are not whole ${block.values}-value blocks`);
-  const byteLength = block ? ((rows * cols) / block.values) * block.bytes : rows * cols * FLOAT_BYTES[info.dtype]!;
-  const bytes = await model.files.read(model.file, info.offset, info.offset + byteLength);
-  if (bytes.length !== byteLength) throw new CheckpointError(label, `tensor ${ggufName(name)} is truncated`);
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!block) return FLOAT_BYTES[info.dtype] === undefined ? null : count * FLOAT_BYTES[info.dtype]!;
+  if (info.shape[0] % block.values !== 0) throw new CheckpointError(label, `tensor ${name}: ${info.shape[0]} columns are not whole ${block.values}-value blocks`);
+  return (count / block.values) * block.bytes;
+}
+
+/** A tensor's bytes (its extent within the file was checked when the file was opened). */
+async function tensorBytes(model: GgufCheckpoint, name: string, { info }: TensorRef): Promise<DataView> {
+  const label = `${model.files.label}/${model.file}`;
+  const bytes = byteLength(info, ggufName(name), label)!;
+  const data = await model.files.read(model.file, info.offset, info.offset + bytes);
+  if (data.length !== bytes) throw new CheckpointError(label, `tensor ${ggufName(name)} is truncated`);
+  return new DataView(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** One tensor's values, [rows, cols] row-major. */
@@ -344,7 +472,7 @@ async function readFloats(model: GgufCheckpoint, name: string): Promise<Float32A
     const bits = new Uint32Array(out.buffer);
     for (let i = 0; i < count; i++) bits[i] = view.getUint16(2 * i, true) << 16;
   }
-  return out;
+  return checkFinite(out, `${model.files.label}/${model.file}`, ggufName(name));
 }
 
 /** A Q4_0 / Q8_0 tensor as the engine's q4 / q8 matrix: the same levels and scales, repacked. */
@@ -359,6 +487,9 @@ async function readBlocks(model: GgufCheckpoint, name: string, tensor: TensorRef
   for (let b = 0; b < blocks; b++) {
     const at = b * blockBytes;
     scales[b] = halfToFloat(view.getUint16(at, true));
+    if (!Number.isFinite(scales[b])) {
+      throw new CheckpointError(`${model.files.label}/${model.file}`, `tensor ${ggufName(name)} holds ${scales[b]} as the scale of block ${b}: the file is corrupted (re-download it)`);
+    }
     if (bits === 8) {
       for (let j = 0; j < 32; j++) data[b * 32 + j] = view.getInt8(at + 2 + j) + 128;
     } else {

@@ -2,10 +2,11 @@
 // against the float64 reference on the values the file stores, every block type, both GLM shapes,
 // the tokenizer rebuilt from the metadata, and clear errors for what cannot be read.
 import { join } from 'node:path';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/checkpoint';
+import { CheckpointError } from '../../src/engine/errors';
 import { openGguf, ggufSource } from '../../src/engine/gguf';
 import { loadGlmModel } from '../../src/engine/model';
 import { dequantize, quantize } from '../../src/engine/quant';
@@ -13,6 +14,7 @@ import { GlmTokenizer } from '../../src/engine/tokenizer';
 import type { WeightFormat } from '../../src/engine/weights';
 import { encodeTensor, writeGguf, type GgufSpec, type GgufType } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
+import { ggufBytes, parseGgufBytes, withTensor, type GgufParts } from '../gguf-edit';
 import { fixtureDir, flatten, ort, relativeError } from '../helpers';
 import { loadReferenceWeights, referenceLogits } from '../reference/glm-reference';
 
@@ -118,7 +120,95 @@ describe('what cannot be imported is refused with the reason', () => {
     await expect(openGguf(folderFiles(dir), 'bad.gguf')).rejects.toThrow(/bad\.gguf: not a readable GGUF file/);
     const bytes = await readFile(join(dir, 'model.gguf'));
     await writeFile(join(dir, 'short.gguf'), bytes.subarray(0, bytes.length - 4096));
-    const model = await openGguf(folderFiles(dir), 'short.gguf');
-    await expect(ggufSource(model, 'q8').readBase()).rejects.toThrow(/short\.gguf: tensor .* is truncated|short\.gguf/);
+    await expect(openGguf(folderFiles(dir), 'short.gguf')).rejects.toThrow(/short\.gguf: tensor .* ends at byte \d+ but the file has \d+ bytes: the file is truncated/);
+  });
+});
+
+/** A valid glm-edge Q8_0 GGUF with `edit` applied to its parts (the data laid out as written). */
+async function editedGguf(edit: (parts: GgufParts) => GgufParts): Promise<string> {
+  const { dir } = await ggufFixture('glm-edge', { type: 'Q8_0' });
+  const parts = parseGgufBytes(new Uint8Array(await readFile(join(dir, 'model.gguf'))));
+  await writeFile(join(dir, 'model.gguf'), ggufBytes(edit(parts)));
+  return dir;
+}
+
+const withMeta = (key: string, type: number, value: unknown) => (parts: GgufParts) => ({ ...parts, metadata: new Map(parts.metadata).set(key, { type, value }) });
+const openEdited = async (edit: (parts: GgufParts) => GgufParts) => openGguf(folderFiles(await editedGguf(edit)), 'model.gguf');
+
+describe('a broken or hostile GGUF is refused when opened, naming the file and the field', () => {
+  test.each([
+    [7, /model\.gguf: GGUF metadata general\.alignment is 7; it must be a power of two/],
+    [48, /model\.gguf: GGUF metadata general\.alignment is 48; it must be a power of two/],
+    [0, /model\.gguf: not a readable GGUF file \(general\.alignment must be a positive integer, got 0\)/],
+  ])('general.alignment %i (not a power of two) is refused', async (alignment, message) => {
+    const opening = openEdited(withMeta('general.alignment', 4, alignment));
+    await expect(opening).rejects.toThrow(CheckpointError);
+    await expect(opening).rejects.toThrow(message);
+  });
+
+  test('a GGUF cut short inside its header is reported as truncated, not as an unknown architecture', async () => {
+    const { dir } = await ggufFixture('glm-edge', { type: 'Q8_0' });
+    const bytes = await readFile(join(dir, 'model.gguf'));
+    const { headerBytes } = parseGgufBytes(new Uint8Array(bytes));
+    for (const end of [100, headerBytes >> 1, headerBytes - 3]) {
+      await writeFile(join(dir, 'short.gguf'), bytes.subarray(0, end));
+      const opening = openGguf(folderFiles(dir), 'short.gguf');
+      await expect(opening).rejects.toThrow(CheckpointError);
+      await expect(opening).rejects.toThrow(/short\.gguf: .*truncated/);
+    }
+  });
+
+  test.each([
+    ['chatglm.attention.head_count', 4, 3, /GGUF metadata chatglm\.attention\.head_count \(3\) does not divide .*embedding_length \(64\)/],
+    ['chatglm.attention.layer_norm_rms_epsilon', 6, -1, /GGUF metadata chatglm\.attention\.layer_norm_rms_epsilon must be a positive number, got -1/],
+    ['chatglm.rope.freq_base', 6, 0, /GGUF metadata chatglm\.rope\.freq_base must be a number >= 1, got 0/],
+    ['chatglm.block_count', 4, 1e9, /GGUF metadata chatglm\.block_count is 1000000000, more than 1024/],
+    ['chatglm.attention.head_count', 8, '4', /GGUF metadata chatglm\.attention\.head_count must be a number, got "4"/],
+  ])('metadata %s (GGUF type %i) = %j names the GGUF file and the key, not a config.json', async (key, type, value, message) => {
+    const opening = openEdited(withMeta(key, type, value));
+    await expect(opening).rejects.toThrow(message);
+    await expect(opening).rejects.toThrow(/model\.gguf: /);
+    await expect(opening).rejects.not.toThrow(/config\.json/);
+  });
+
+  test('a norm tensor shorter than hidden_size is refused at open, naming the tensor and both shapes', async () => {
+    const opening = openEdited((parts) => withTensor(parts, 'blk.1.attn_norm.weight', (t) => ({ ...t, dims: [32n] })));
+    await expect(opening).rejects.toThrow(/model\.gguf: tensor blk\.1\.attn_norm\.weight has shape \[32\], the metadata implies \[64\]/);
+  });
+
+  test('a tensor whose offset is not a multiple of general.alignment is refused', async () => {
+    const opening = openEdited((parts) => withTensor(parts, 'blk.0.attn_q.weight', (t) => ({ ...t, offset: t.offset + 4n })));
+    await expect(opening).rejects.toThrow(/tensor blk\.0\.attn_q\.weight starts at offset \d+, not a multiple of general\.alignment \(32\)/);
+  });
+
+  test('a tensor whose type does not fill its place in the data section is refused, as llama.cpp refuses it', async () => {
+    const opening = openEdited((parts) => withTensor(parts, 'blk.0.attn_q.weight', (t) => ({ ...t, type: 2 })));
+    await expect(opening).rejects.toThrow(/model\.gguf: tensor blk\.0\.attn_k\.weight starts at offset \d+, but the tensors before it end at \d+: the file is corrupted/);
+  });
+
+  test('a tokenizer.json beside the GGUF without tokenizer_config.json keeps the GGUF chat template', async () => {
+    const checkpointDir = await fixtureDir({ shape: 'glm-edge', seed: 32 });
+    const template = JSON.parse(await readFile(join(checkpointDir, 'tokenizer_config.json'), 'utf8')).chat_template;
+    await writeGguf(checkpointDir, join(checkpointDir, 'model.gguf'), { type: 'Q8_0' });
+    await rm(join(checkpointDir, 'tokenizer_config.json'));
+    const model = await openGguf(folderFiles(checkpointDir), 'model.gguf');
+    expect(model.tokenizerConfig.chat_template).toBe(template);
+  });
+
+  test('a NaN scale or an infinite F16 weight is refused when read, naming the tensor', async () => {
+    const { dir } = await ggufFixture('glm-edge', { type: 'Q8_0', types: { 'model.layers.0.self_attn.o_proj.weight': 'F16' } });
+    const bytes = new Uint8Array(await readFile(join(dir, 'model.gguf')));
+    const parts = parseGgufBytes(bytes);
+    const at = (name: string) => bytes.length - parts.data.length + Number(parts.tensors.find((t) => t.name === name)!.offset);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    view.setUint16(at('blk.0.attn_k.weight') + 34, 0x7e00, true);
+    view.setUint16(at('blk.0.attn_output.weight') + 6, 0x7c00, true);
+    await writeFile(join(dir, 'model.gguf'), bytes);
+    const model = await openGguf(folderFiles(dir), 'model.gguf');
+    await expect(ggufSource(model, 'q8').readLayer(0)).rejects.toThrow(/model\.gguf: tensor blk\.0\.attn_k\.weight holds NaN/);
+    await expect(ggufSource(model, 'f32').readLayer(0)).rejects.toThrow(/model\.gguf: tensor blk\.0\.attn_k\.weight holds NaN/);
+    view.setUint16(at('blk.0.attn_k.weight') + 34, 0x3c00, true);
+    await writeFile(join(dir, 'model.gguf'), bytes);
+    await expect(ggufSource(await openGguf(folderFiles(dir), 'model.gguf'), 'q4').readLayer(0)).rejects.toThrow(/model\.gguf: tensor blk\.0\.attn_output\.weight holds Infinity/);
   });
 });
