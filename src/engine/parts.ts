@@ -95,6 +95,57 @@ function readLinear(views: Map<string, Typed>, partName: string, name: string, n
   return data instanceof Uint16Array ? { kind: 'half', k, n, data } : { kind: 'float', k, n, data };
 }
 
+/** A tensor a part must hold: its element type and byte length. */
+export interface ExpectedTensor {
+  dtype: PartDtype;
+  length: number;
+}
+
+/**
+ * The tensors the base part (layer null) or a layer's part holds for a config and format, by name:
+ * what a pack's tensor table is checked against before its bytes reach a graph.
+ */
+export function expectedPartTensors(config: GlmConfig, format: WeightFormat, layer: number | null): Map<string, ExpectedTensor> {
+  const tensors = new Map<string, ExpectedTensor>();
+  const bits = bitsOf(format);
+  const float = (name: string, count: number) => tensors.set(name, { dtype: 'float32', length: 4 * count });
+  const linear = (name: string, n: number, k: number) => {
+    if (bits === null) return tensors.set(name, format === 'f16' ? { dtype: 'uint16', length: 2 * n * k } : { dtype: 'float32', length: 4 * n * k });
+    const blocks = n * Math.ceil(k / 32);
+    tensors.set(name, { dtype: 'uint8', length: blocks * blockBytes(bits) });
+    return float(`${name}.scales`, blocks);
+  };
+  const { vocabSize: V, hiddenSize: H, numHeads, numKvHeads, headDim: D, intermediateSize: I } = config;
+  if (layer === null) {
+    linear('model.embed_tokens.weight', V, H);
+    float('model.norm.weight', H);
+    // Tied quantized embeddings: lm_head reads the table's bytes; float formats keep a transposed copy.
+    if (!(config.tieWordEmbeddings && bits !== null)) linear('lm_head.weight', V, H);
+    return tensors;
+  }
+  const p = `model.layers.${layer}.`;
+  const qkvRows = (numHeads + 2 * numKvHeads) * D;
+  float(`${p}input_layernorm.weight`, H);
+  linear(`${p}self_attn.qkv_proj.weight`, qkvRows, H);
+  if (config.attentionBias) float(`${p}self_attn.qkv_proj.bias`, qkvRows);
+  linear(`${p}self_attn.o_proj.weight`, H, numHeads * D);
+  float(`${p}post_attention_layernorm.weight`, H);
+  linear(`${p}mlp.gate_up_proj.weight`, 2 * I, H);
+  linear(`${p}mlp.down_proj.weight`, H, I);
+  return tensors;
+}
+
+/** What is wrong with a part's tensor table against the tensors it must hold, or null. */
+export function partTableProblem(tensors: TensorRecord[], expected: Map<string, ExpectedTensor>): string | null {
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  for (const [name, { dtype, length }] of expected) {
+    const t = byName.get(name);
+    if (!t) return `tensor ${name} is missing`;
+    if (t.dtype !== dtype || t.length !== length) return `tensor ${name} is ${t.length} bytes of ${t.dtype}; the config needs ${length} bytes of ${dtype}`;
+  }
+  return null;
+}
+
 export interface BaseWeights {
   embedTokens: EmbeddingWeight;
   norm: Float32Array;

@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PackError } from '../../src/engine/errors';
 import { openCheckpoint } from '../../src/engine/checkpoint';
 import { loadGlmModel } from '../../src/engine/model';
 import { openPack } from '../../src/engine/pack/read';
@@ -9,6 +10,19 @@ import { checkpointSource } from '../../src/engine/source';
 import { folderFiles, packFolder } from '../../tools/node-files';
 import { ort } from '../helpers';
 import { packFixture } from '../pack-fixtures';
+
+type Manifest = { parts: { name: string; tensors: { name: string; offset: number; length: number }[]; chunks: { file: string }[] }[]; config: Record<string, unknown> };
+
+/** A q4 glm-edge pack whose manifest.json is rewritten by `edit`; returns the opening. */
+async function openEdited(edit: (m: Manifest) => void): Promise<unknown> {
+  const { packDir } = await packFixture({ shape: 'glm-edge', seed: 66 }, 'q4');
+  const manifest = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  await writeFile(join(packDir, 'manifest.json'), JSON.stringify(manifest));
+  return openPack(packFolder(packDir));
+}
+
+const tensor = (m: Manifest, part: string, name: string) => m.parts.find((p) => p.name === part)!.tensors.find((t) => t.name === name)!;
 
 const IDS = [12, 7, 99, 3];
 
@@ -54,5 +68,39 @@ describe('packs', () => {
     manifest.parts[1].bytes += 1;
     await writeFile(join(packDir, 'manifest.json'), JSON.stringify(manifest));
     await expect(openPack(packFolder(packDir))).rejects.toThrow(/part layer.0: chunks hold \d+ bytes, the part \d+/);
+  });
+
+  test.each([{}, null, 'model.norm.weight'])('a part whose "tensors" is %j (not a list) is refused when opened', async (value) => {
+    const opening = openEdited((m) => ((m.parts[0] as { tensors: unknown }).tensors = value));
+    await expect(opening).rejects.toThrow(PackError);
+    await expect(opening).rejects.toThrow(/manifest.json: part base: "tensors" must be a list of tensor records/);
+  });
+
+  test.each([
+    ['offset', -16, /part layer.0: tensor model.layers.0.input_layernorm.weight: "offset" -16 must be a whole number >= 0 and a multiple of 16/],
+    ['offset', 8, /"offset" 8 must be a whole number >= 0 and a multiple of 16/],
+    ['length', -4, /"length" -4 must be a whole number >= 0/],
+    ['length', 1e9, /part layer.0: tensor model.layers.0.input_layernorm.weight ends at byte \d+, past the part's \d+ bytes/],
+  ])('a tensor record whose %s is %s is refused when opened', async (field, value, message) => {
+    const opening = openEdited((m) => Object.assign(tensor(m, 'layer.0', 'model.layers.0.input_layernorm.weight'), { [field]: value }));
+    await expect(opening).rejects.toThrow(PackError);
+    await expect(opening).rejects.toThrow(message);
+  });
+
+  test('a norm tensor whose length is wrong for the config is refused when opened, not broadcast', async () => {
+    const opening = openEdited((m) => (tensor(m, 'base', 'model.norm.weight').length = 16));
+    await expect(opening).rejects.toThrow(/manifest.json: part base: tensor model.norm.weight is 16 bytes of float32; the config needs 256 bytes of float32/);
+  });
+
+  test.each(['..', '.', '', 'a/b.bin', 'a\\b.bin', '%2e%2e'])('a chunk file name %j that is not a plain name is refused', async (file) => {
+    const opening = openEdited((m) => (m.parts[1].chunks[0].file = file));
+    await expect(opening).rejects.toThrow(PackError);
+    await expect(opening).rejects.toThrow(/manifest.json: part layer.0: chunk 0: "file" .* must be a plain file name/);
+  });
+
+  test('a config problem in a pack is a PackError naming the manifest and the field', async () => {
+    const opening = openEdited((m) => (m.config.rms_norm_eps = -1));
+    await expect(opening).rejects.toThrow(PackError);
+    await expect(opening).rejects.toThrow(/manifest.json: "config.rms_norm_eps" must be a positive number, got -1/);
   });
 });

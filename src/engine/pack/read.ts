@@ -1,9 +1,9 @@
 // A pack as a ModelSource: parts are read chunk by chunk into one buffer and checked against
 // their SHA-256, with no conversion (the bytes are already in kernel layout).
 import { allocate, type Arena } from '../arena';
-import { parseGlmConfig, withGenerationConfig } from '../config';
-import { PackError } from '../errors';
-import { BASE_PART, layerPartName, type Part } from '../parts';
+import { parseGlmConfig, withGenerationConfig, type GlmConfig } from '../config';
+import { CheckpointError, PackError } from '../errors';
+import { BASE_PART, expectedPartTensors, layerPartName, partTableProblem, type Part } from '../parts';
 import type { ModelSource } from '../source';
 import { MANIFEST_FILE, parseManifest, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
@@ -50,22 +50,44 @@ async function readPart(files: PackFiles, entry: PartEntry, verify: boolean, are
   return { name: entry.name, bytes, tensors: entry.tensors };
 }
 
+/** The manifest's config, its problems a PackError naming the manifest and the field ("config.hidden_size"). */
+function packConfig(manifest: PackManifest, where: string): GlmConfig {
+  try {
+    return withGenerationConfig(parseGlmConfig(manifest.config, { file: where, key: (field) => `"config.${field}"` }), manifest.generationConfig);
+  } catch (error) {
+    if (error instanceof CheckpointError) throw new PackError(error.message);
+    throw error;
+  }
+}
+
 /**
  * Opens a pack. `verify` re-checks each chunk's hash as it is read (off for the store, whose
  * chunks were verified when installed).
  */
 export async function openPack(files: PackFiles, verify = true): Promise<PackSource> {
+  const where = `${files.label}${MANIFEST_FILE}`;
   const manifest = await readManifest(files);
-  const config = withGenerationConfig(parseGlmConfig(manifest.config), manifest.generationConfig);
-  const tokenizerJson = JSON.parse(new TextDecoder().decode(await readChunk(files, manifest.tokenizer.json, verify)));
+  const config = packConfig(manifest, where);
   const entries = new Map(manifest.parts.map((p) => [p.name, p]));
   const entry = (name: string) => {
     const e = entries.get(name);
-    if (!e) throw new PackError(`${files.label}${MANIFEST_FILE}: part ${name} is missing`);
+    if (!e) throw new PackError(`${where}: part ${name} is missing`);
     return e;
   };
-  for (let layer = 0; layer < config.numLayers; layer++) entry(layerPartName(layer));
-  entry(BASE_PART);
+  // Every tensor a graph reads is in its part's table with the length the config gives it: ORT would
+  // broadcast a short norm without a word.
+  for (const layer of [null, ...Array.from({ length: config.numLayers }, (_, i) => i)]) {
+    const name = layer === null ? BASE_PART : layerPartName(layer);
+    const problem = partTableProblem(entry(name).tensors, expectedPartTensors(config, manifest.quant, layer));
+    if (problem) throw new PackError(`${where}: part ${name}: ${problem}`);
+  }
+  const tokenizerText = new TextDecoder().decode(await readChunk(files, manifest.tokenizer.json, verify));
+  let tokenizerJson: unknown;
+  try {
+    tokenizerJson = JSON.parse(tokenizerText);
+  } catch {
+    throw new PackError(`${files.label}${manifest.tokenizer.json.file}: is not valid JSON (the pack is corrupted)`);
+  }
   return {
     manifest,
     config,
