@@ -159,5 +159,5 @@ test('settings persist, and the models page lists the demo with its size and bac
   await expect(page.getByText(/Storage: .* used, .* free/)).toBeVisible();
   await page.getByLabel('Pack URL').fill(`${app.url}no-such-pack/`);
   await page.getByRole('button', { name: 'Check', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('no GLM Pocket pack there (HTTP 404)');
+  await expect(page.getByRole('alert')).toContainText('manifest.json answered HTTP 404: no pack there');
 });

@@ -33,6 +33,7 @@ test.afterAll(() => server?.close());
 test.beforeEach(() => {
   faults.requests.length = 0;
   faults.dropOnce.clear();
+  faults.dropAlways.clear();
   faults.corrupt.clear();
 });
 
@@ -73,7 +74,7 @@ test('install shows progress, lists the pack, and the stored pack gives the chec
   });
   expect(progress.length).toBeGreaterThan(3);
   expect(progress[progress.length - 1]).toMatchObject({ bytesDone: manifest.totalBytes, bytesTotal: manifest.totalBytes });
-  expect(await testPacks(page)).toEqual([{ id: manifest.id, name: manifest.name, quant: 'q4', status: 'installed', totalBytes: manifest.totalBytes, storedBytes: manifest.totalBytes, sourceUrl: `${baseUrl}pack/` }]);
+  expect(await testPacks(page)).toEqual([{ id: manifest.id, name: manifest.name, quant: 'q4', status: 'installed', totalBytes: manifest.totalBytes, storedBytes: manifest.totalBytes, sourceUrl: `${baseUrl}pack/`, config: manifest.config }]);
 
   faults.requests.length = 0;
   await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm', segmentSize: 1 });
@@ -82,11 +83,13 @@ test('install shows progress, lists the pack, and the stored pack gives the chec
   expect(Array.from(logits)).toEqual(expectedLogits);
 });
 
-test('a dropped connection leaves a pack that is not loaded; after a reload the install resumes from the missing chunk', async ({ page }) => {
+test('a connection that stays broken through the retries leaves a pack that is not loaded; after a reload the install resumes from the missing chunk', async ({ page }) => {
   await openApp(page);
   const victim = manifest.parts[2].chunks[1].file;
-  faults.dropOnce.add(victim);
+  faults.dropAlways.add(victim);
   expect(await engineCall(page, 'install', '/pack/')).toEqual({ error: expect.stringMatching(/DownloadError: .*install again to resume/) });
+  expect(faults.requests.filter((file) => file === victim), 'the first try and 4 retries').toHaveLength(5);
+  faults.dropAlways.clear();
   expect(await testPacks(page)).toEqual([expect.objectContaining({ status: 'installing' })]);
   expect(await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm' })).toEqual({ error: expect.stringMatching(/not fully downloaded yet/) });
 

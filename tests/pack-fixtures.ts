@@ -24,6 +24,8 @@ export interface PackFaults {
   requests: string[];
   /** Next request of this file sends half its bytes, then drops the connection. */
   dropOnce: Set<string>;
+  /** Every request of these files does (a connection that stays broken through the retries). */
+  dropAlways: Set<string>;
   /** Requests of these files get one byte flipped. */
   corrupt: Set<string>;
   /** Every request answers an HTML page. */
@@ -31,7 +33,7 @@ export interface PackFaults {
 }
 
 export function newFaults(): PackFaults {
-  return { requests: [], dropOnce: new Set(), corrupt: new Set(), html: false };
+  return { requests: [], dropOnce: new Set(), dropAlways: new Set(), corrupt: new Set(), html: false };
 }
 
 /** Serves the pack folder under /pack/, misbehaving as `faults` says. */
@@ -50,7 +52,7 @@ export function packHandler(dir: string, faults: PackFaults): (req: IncomingMess
     }
     if (faults.corrupt.has(file)) bytes[bytes.length >> 1] ^= 0xff;
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length });
-    if (faults.dropOnce.delete(file)) {
+    if (faults.dropOnce.delete(file) || faults.dropAlways.has(file)) {
       res.write(bytes.subarray(0, bytes.length >> 1));
       setTimeout(() => res.destroy(), 10);
       return;

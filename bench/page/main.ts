@@ -36,7 +36,7 @@ export interface RunResult {
   prompts: PromptResult[];
 }
 
-const engine = new EngineClient(() => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' }));
+const engine = new EngineClient(() => new Worker(new URL('../../src/worker/engine.worker.ts', import.meta.url), { type: 'module' }));
 
 async function pocketInstall(url: string): Promise<void> {
   await engine.install(url);

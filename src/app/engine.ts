@@ -6,6 +6,6 @@ import { DRILLS_WORKER_NAME } from '../worker/protocol';
 
 const drills = new URLSearchParams(location.search).has('fault-drills');
 
-export const engine = new EngineClient(() => new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: drills ? DRILLS_WORKER_NAME : 'glm-pocket-engine' }));
+export const engine = new EngineClient(() => new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: drills ? DRILLS_WORKER_NAME : 'glm-pocket-engine' }));
 
 (globalThis as { glmPocketEngine?: EngineClient }).glmPocketEngine = engine;

@@ -2,9 +2,8 @@
 // engine worker; this module keeps the state the components show.
 import { parseGlmConfig } from '../engine/config';
 import { modelSizes, planLoad, type LoadPlan, type Unfit } from '../engine/fit';
-import { MANIFEST_FILE, parseManifest } from '../engine/pack/manifest';
 import type { WeightFormat } from '../engine/weights';
-import type { InstallProgress } from '../store/packs';
+import { fetchManifest, type InstallProgress } from '../store/packs';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
 import { DEMO_PACK_ID, demoPackUrl } from './demo';
 import { engine } from './engine';
@@ -163,9 +162,7 @@ export interface PackCheck {
 /** Reads a pack's manifest before downloading, and says whether the device can hold it. */
 export async function checkPack(url: string): Promise<PackCheck> {
   const base = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
-  const response = await fetch(base + MANIFEST_FILE).catch(() => null);
-  const json: unknown = response?.ok ? await response.json().catch(() => null) : null;
-  const manifest = parseManifest(json, `${base}${MANIFEST_FILE}`);
+  const manifest = await fetchManifest(base);
   const sizes = modelSizes(parseGlmConfig(manifest.config), manifest.quant);
   const plan = planLoad({ ...sizes, weightBytes: manifest.totalBytes }, (await browserDevice(true)).facts, { backend: await resolveBackend(), contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes() });
   return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, unfit: plan.unfit };

@@ -90,7 +90,8 @@ async function fetchPackFile(url: string, options: InstallOptions, onBytes?: (n:
   });
 }
 
-async function fetchManifest(base: string, options: InstallOptions): Promise<PackManifest> {
+/** Reads and validates the manifest of the pack at a folder URL (ending in '/'). */
+export async function fetchManifest(base: string, options: HttpOptions = {}): Promise<PackManifest> {
   const url = base + MANIFEST_FILE;
   const text = new TextDecoder().decode(await fetchPackFile(url, options));
   let json: unknown;

@@ -1,15 +1,15 @@
 // Web Worker entry: the in-process engine (LocalEngine) and the pack store, off the UI thread,
 // behind the protocol in src/worker/protocol.ts. Fault drills answer only in a worker started with
 // the test flag (see src/worker/protocol.ts, DRILLS_WORKER_NAME).
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { LocalEngine, type EngineHost } from '../src/engine/engine';
-import { httpFiles } from '../src/engine/http-files';
-import type { OrtModule } from '../src/engine/model';
-import { checkpointSource, type ModelSource } from '../src/engine/source';
-import { importFromHub, importPickedFolder } from '../src/store/import';
-import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../src/store/packs';
-import { deviceFactsFor } from '../src/worker/device-facts';
-import { DRILLS_WORKER_NAME, type ChatRequest, type ModelLocation, type PackSummary, type ThrottleMode, type WorkerRequest, type WorkerResponse } from '../src/worker/protocol';
+import { openCheckpoint } from '../engine/checkpoint';
+import { LocalEngine, type EngineHost } from '../engine/engine';
+import { httpFiles } from '../engine/http-files';
+import type { OrtModule } from '../engine/model';
+import { checkpointSource, type ModelSource } from '../engine/source';
+import { importFromHub, importPickedFolder } from '../store/import';
+import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../store/packs';
+import { deviceFactsFor } from './device-facts';
+import { DRILLS_WORKER_NAME, type ChatRequest, type ModelLocation, type PackSummary, type ThrottleMode, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const drillsEnabled = scope.name === DRILLS_WORKER_NAME;
