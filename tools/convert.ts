@@ -6,24 +6,18 @@ import { openCheckpoint } from '../src/engine/checkpoint';
 import { writePack } from '../src/engine/pack/write';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
 import { folderFiles, folderSink } from './node-files';
+import { reportError, usage, UsageError } from './usage';
 
 const USAGE = 'usage: convert --model DIR --quant q4|q8|f16|f32 --out DIR [--id ID] [--name NAME] [--chunk-mb 16 (at least 1)]';
 const OPTIONS = {
   options: { model: { type: 'string' }, quant: { type: 'string', default: 'q4' }, out: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, 'chunk-mb': { type: 'string', default: '16' } },
 } as const;
 
-/** A mistake in the command line: exit code 2, as in tools/glm.ts; a conversion that fails exits 1. */
-class UsageError extends Error {}
-
 /** Smaller chunks only multiply files and requests: a 4 GB model in 1 KiB chunks would be four million files. */
 const MIN_CHUNK_MIB = 1;
 
 function parseCommandLine(): ReturnType<typeof parseArgs<typeof OPTIONS>>['values'] {
-  try {
-    return parseArgs(OPTIONS).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return usage(() => parseArgs(OPTIONS).values);
 }
 
 /** --chunk-mb as a whole number of bytes, checked before the checkpoint is read. */
@@ -52,7 +46,5 @@ try {
   process.stderr.write('\n');
   console.log(`wrote pack ${manifest.id} (${format}) to ${values.out}: ${(manifest.totalBytes / 1e6).toFixed(1)} MB in ${chunks} files, ${((performance.now() - started) / 1000).toFixed(1)} s`);
 } catch (error) {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-  else console.error(`error: ${(error as Error).message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
+  reportError(error, USAGE);
 }

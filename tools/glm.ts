@@ -25,6 +25,7 @@ import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
 import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from './eval';
 import { FormatError, nodeEngine, type DiskModel } from './node-engine';
 import { folderFiles, folderSink } from './node-files';
+import { reportError, usage, UsageError } from './usage';
 
 const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
        glm import --repo OWNER/NAME --out DIR [--endpoint URL] [--revision REV] [--quant q4|q8|f16|f32] [--token T]
@@ -43,8 +44,6 @@ const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
   --file FILE                evaluation prompts (eval; default ${DEFAULT_EVAL_FILE})
   --segment-size N           decoder layers per ONNX session (default: all)
   --threads N                wasm threads (default: cores, at most 4)`;
-
-class UsageError extends Error {}
 
 const OPTIONS = {
   allowPositionals: true,
@@ -82,15 +81,6 @@ function parseCommandLine(): ReturnType<typeof parseArgs<typeof OPTIONS>> {
 
 let positionals: string[] = [];
 let values = {} as ReturnType<typeof parseCommandLine>['values'];
-
-/** Runs a check of the command line's values: what it refuses is a usage error. */
-function usage<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 function number(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -255,7 +245,5 @@ try {
   if (!command) throw new UsageError(positionals[0] ? `unknown command "${positionals[0]}"` : 'no command given');
   await command();
 } catch (error) {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-  else console.error(`error: ${(error as Error).message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
+  reportError(error, USAGE);
 }

@@ -82,16 +82,21 @@ describe('import from a Hugging Face-style endpoint', () => {
     await expectSameLogits(id, dirs.sharded, 'q8');
   });
 
-  test('a dropped connection stops the import; importing again resumes at the first part not stored', async () => {
+  /** Imports zai-org/edge as f16 whole (counting its requests), then again with a drop in its last layer. */
+  async function interruptedEdgeImport(): Promise<number> {
     faults.requests = 0;
     faults.dropRequest = -1;
     await importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16');
     const fullRequests = faults.requests;
     await deletePack('zai-org--edge-f16');
-
     faults.requests = 0;
     faults.dropRequest = fullRequests - 3; // in the last layer
     await expect(importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16', NO_RETRIES)).rejects.toThrow(DownloadError);
+    return fullRequests;
+  }
+
+  test('a dropped connection stops the import; importing again resumes at the first part not stored', async () => {
+    const fullRequests = await interruptedEdgeImport();
     await expect(openInstalledPack('zai-org--edge-f16')).rejects.toThrow(/no model "zai-org--edge-f16" is installed/);
     faults.dropRequest = -1;
     faults.requests = 0;
@@ -101,14 +106,7 @@ describe('import from a Hugging Face-style endpoint', () => {
   });
 
   test('an interrupted import is not resumed by an import of another revision: no parts of the two are mixed', async () => {
-    faults.requests = 0;
-    faults.dropRequest = -1;
-    await importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16');
-    const fullRequests = faults.requests;
-    await deletePack('zai-org--edge-f16');
-    faults.requests = 0;
-    faults.dropRequest = fullRequests - 3;
-    await expect(importFromHub({ repo: 'zai-org/edge', endpoint }, 'f16', NO_RETRIES)).rejects.toThrow(DownloadError);
+    const fullRequests = await interruptedEdgeImport();
     faults.dropRequest = -1;
     faults.requests = 0;
     const id = await importFromHub({ repo: 'zai-org/edge', endpoint, revision: 'v2' }, 'f16');
