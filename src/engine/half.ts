@@ -41,3 +41,9 @@ export function floatsToHalves(values: Float32Array): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = floatToHalf(values[i]);
   return out;
 }
+
+/** Index of the first half that is NaN or infinite (exponent all ones), or -1. */
+export function nonFiniteHalfIndex(halves: Uint16Array): number {
+  for (let i = 0; i < halves.length; i++) if ((halves[i] & 0x7c00) === 0x7c00) return i;
+  return -1;
+}

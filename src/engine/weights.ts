@@ -8,16 +8,19 @@ export type WeightFormat = 'f32' | 'f16' | 'q8' | 'q4';
 
 export const WEIGHT_FORMATS: readonly WeightFormat[] = ['f32', 'f16', 'q8', 'q4'];
 
+/** Index of the first NaN or infinite value, or -1. */
+export function nonFiniteIndex(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
 /**
  * The values, once checked finite: a NaN or infinite weight (a corrupted file, a diverged model) would
  * make every logit NaN, so it is refused where floats are first read, naming the tensor.
  */
 export function checkFinite(values: Float32Array, file: string, tensor: string): Float32Array {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new CheckpointError(file, `tensor ${tensor} holds ${values[i]} at element ${i}: the file is corrupted, or its model's weights diverged (re-download it)`);
-    }
-  }
+  const at = nonFiniteIndex(values);
+  if (at >= 0) throw new CheckpointError(file, `tensor ${tensor} holds ${values[at]} at element ${at}: the file is corrupted, or its model's weights diverged (re-download it)`);
   return values;
 }
 

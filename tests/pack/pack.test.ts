@@ -1,4 +1,5 @@
 // Packs: converting then loading gives the checkpoint's logits exactly; the manifest is validated.
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,7 +12,8 @@ import { folderFiles, packFolder } from '../../tools/node-files';
 import { ort } from '../helpers';
 import { packFixture } from '../pack-fixtures';
 
-type Manifest = { parts: { name: string; tensors: { name: string; offset: number; length: number }[]; chunks: { file: string }[] }[]; config: Record<string, unknown> };
+type Chunk = { file: string; bytes: number; sha256: string };
+type Manifest = { parts: { name: string; tensors: { name: string; offset: number; length: number }[]; chunks: Chunk[] }[]; config: Record<string, unknown> };
 
 /** A q4 glm-edge pack whose manifest.json is rewritten by `edit`; returns the opening. */
 async function openEdited(edit: (m: Manifest) => void): Promise<unknown> {
@@ -102,5 +104,25 @@ describe('packs', () => {
     const opening = openEdited((m) => (m.config.rms_norm_eps = -1));
     await expect(opening).rejects.toThrow(PackError);
     await expect(opening).rejects.toThrow(/manifest.json: "config.rms_norm_eps" must be a positive number, got -1/);
+  });
+
+  test("a part whose chunk is another part's (size and hash copied with it) is refused when opened", async () => {
+    const opening = openEdited((m) => (m.parts[1].chunks[0] = m.parts[2].chunks[0]));
+    await expect(opening).rejects.toThrow(/manifest.json: part layer.0: chunk 0: "file" is "layer.1.0.bin"; the chunks of part layer.0 are named layer.0.<index>.bin/);
+  });
+
+  test('a NaN in a float tensor of a pack is refused when the pack is read with verification, naming the tensor', async () => {
+    const { packDir } = await packFixture({ shape: 'glm-edge', seed: 67 }, 'q4', 1 << 20);
+    const manifest = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8')) as Manifest;
+    const layer = manifest.parts[2];
+    const norm = layer.tensors.find((t) => t.name === 'model.layers.1.post_attention_layernorm.weight')!;
+    const bytes = await readFile(join(packDir, layer.chunks[0].file));
+    bytes.writeFloatLE(Number.NaN, norm.offset + 4 * 5);
+    layer.chunks[0].sha256 = createHash('sha256').update(bytes).digest('hex');
+    await writeFile(join(packDir, layer.chunks[0].file), bytes);
+    await writeFile(join(packDir, 'manifest.json'), JSON.stringify(manifest));
+    const pack = await openPack(packFolder(packDir));
+    await expect(pack.readLayer(1)).rejects.toThrow(PackError);
+    await expect(pack.readLayer(1)).rejects.toThrow(/manifest.json: part layer.1: tensor model.layers.1.post_attention_layernorm.weight holds NaN at element 5: the pack is corrupted/);
   });
 });

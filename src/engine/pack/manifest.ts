@@ -90,7 +90,9 @@ function partProblem(part: unknown, index: number, seen: Set<string>): string | 
   if (tensors) return `${name}: ${tensors}`;
   if (!Array.isArray(part.chunks)) return `${name}: "chunks" must be a list`;
   for (const [i, chunk] of (part.chunks as unknown[]).entries()) {
-    const problem = chunkProblem(chunk);
+    // Chunk i of part P is P.i.bin, as write.ts names it: a manifest cannot hand one part another's bytes.
+    const file = `${part.name}.${i}.bin`;
+    const problem = chunkProblem(chunk) ?? ((chunk as ChunkRef).file !== file ? `"file" is ${JSON.stringify((chunk as ChunkRef).file)}; the chunks of part ${part.name} are named ${part.name}.<index>.bin` : null);
     if (problem) return `${name}: chunk ${i}: ${problem}`;
   }
   const chunkBytes = (part.chunks as ChunkRef[]).reduce((sum, c) => sum + c.bytes, 0);

@@ -3,8 +3,10 @@
 import { allocate, type Arena } from '../arena';
 import { parseGlmConfig, withGenerationConfig, type GlmConfig } from '../config';
 import { CheckpointError, PackError } from '../errors';
-import { BASE_PART, expectedPartTensors, layerPartName, partTableProblem, type Part } from '../parts';
+import { nonFiniteHalfIndex } from '../half';
+import { BASE_PART, expectedPartTensors, layerPartName, partTableProblem, partViews, type Part } from '../parts';
 import type { ModelSource } from '../source';
+import { nonFiniteIndex } from '../weights';
 import { MANIFEST_FILE, parseManifest, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
 
@@ -47,7 +49,17 @@ async function readPart(files: PackFiles, entry: PartEntry, verify: boolean, are
     if (read !== target) target.set(read);
     offset += chunk.bytes;
   }
-  return { name: entry.name, bytes, tensors: entry.tensors };
+  const part = { name: entry.name, bytes, tensors: entry.tensors };
+  if (verify) checkFloats(part, `${files.label}${MANIFEST_FILE}`);
+  return part;
+}
+
+/** A verified part's float tensors hold numbers: its hashes pin its bytes, not that they are weights (a NaN makes every logit NaN). */
+function checkFloats(part: Part, where: string): void {
+  for (const [name, values] of partViews(part)) {
+    const at = values instanceof Float32Array ? nonFiniteIndex(values) : values instanceof Uint16Array ? nonFiniteHalfIndex(values) : -1;
+    if (at >= 0) throw new PackError(`${where}: part ${part.name}: tensor ${name} holds ${values instanceof Float32Array ? values[at] : 'NaN or infinity (float16)'} at element ${at}: the pack is corrupted (convert it again)`);
+  }
 }
 
 /** The manifest's config, its problems a PackError naming the manifest and the field ("config.hidden_size"). */
@@ -61,7 +73,8 @@ function packConfig(manifest: PackManifest, where: string): GlmConfig {
 }
 
 /**
- * Opens a pack. `verify` re-checks each chunk's hash as it is read (off for the store, whose
+ * Opens a pack, checking its manifest against the config it carries. `verify` re-checks each chunk's
+ * hash, and that each part's float tensors hold numbers, as it is read (off for the store, whose
  * chunks were verified when installed).
  */
 export async function openPack(files: PackFiles, verify = true): Promise<PackSource> {
