@@ -44,6 +44,9 @@ const MAX_SIZE: Record<string, number> = {
   max_position_embeddings: 1 << 22,
 };
 
+/** A value as a message shows it (JSON would show NaN and Infinity as null). */
+const shown = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+
 /** Reads fields of one config, each failure a CheckpointError naming the file and the field. */
 function fieldReader(raw: Json, origin: ConfigOrigin) {
   const name = origin.key ?? ((field: string) => `"${field}"`);
@@ -52,7 +55,7 @@ function fieldReader(raw: Json, origin: ConfigOrigin) {
   };
   const size = (key: string, fallback?: number): number => {
     const value = raw[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(`${name(key)} must be a positive integer, got ${JSON.stringify(raw[key])}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(`${name(key)} must be a positive integer, got ${shown(raw[key])}`);
     if ((value as number) > MAX_SIZE[key]) fail(`${name(key)} is ${value}, more than ${MAX_SIZE[key]}: not a model this engine can hold`);
     return value as number;
   };
@@ -60,7 +63,7 @@ function fieldReader(raw: Json, origin: ConfigOrigin) {
   const number = (key: string, fallback: number): number => {
     const ropeParameters = (raw.rope_parameters ?? {}) as Json;
     const value = raw[key] ?? ropeParameters[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${name(key)} must be a number, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${name(key)} must be a number, got ${shown(value)}`);
     return value as number;
   };
   return { name, fail, size, number };
@@ -104,7 +107,7 @@ export function parseGlmConfig(raw: unknown, origin: ConfigOrigin = { file: 'con
   if (!(ropeTheta >= 1)) fail(`${name('rope_theta')} must be a number >= 1, got ${ropeTheta} (GLM uses 10000)`);
   // The graphs take epsilon as a float32: it must stay positive there.
   const rmsNormEps = number('rms_norm_eps', 1e-5);
-  if (!(Math.fround(rmsNormEps) > 0)) fail(`${name('rms_norm_eps')} must be a positive number, got ${JSON.stringify(rmsNormEps)}${rmsNormEps > 0 ? ' (0 as float32)' : ''}`);
+  if (!(Math.fround(rmsNormEps) > 0)) fail(`${name('rms_norm_eps')} must be a positive number, got ${shown(rmsNormEps)}${rmsNormEps > 0 ? ' (0 as float32)' : ''}`);
   return {
     vocabSize: size('vocab_size'),
     hiddenSize,

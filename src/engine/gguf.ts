@@ -132,20 +132,20 @@ export interface GgufCheckpoint extends CheckpointMeta {
 
 type Metadata = Record<string, unknown>;
 
-/** The library reads zeros past the end of a file: a second read starting there means the header is cut short. */
-const truncatedHeader = 'the file ends inside its GGUF header: it is truncated (re-download it)';
+const TRUNCATED_HEADER = 'the file ends inside its GGUF header: it is truncated (re-download it)';
 
 /** GGUF metadata through a ranged reader: @huggingface/gguf fetches, this answers from `files`. */
 async function readHeader(files: CheckpointFiles, file: string, label: string): Promise<{ header: GGUFParseOutput; size: number }> {
   const size = await files.size(file);
   if (size === null) throw new CheckpointError(label, 'the GGUF file is missing');
+  // The library reads zeros past the end of a file rather than failing, and asks for one chunk ahead of
+  // where it reads: a second request that starts past the end means the header runs past it.
   let readsPastEnd = 0;
   const fetchRange = async (_: unknown, init?: { headers?: Record<string, string> }) => {
     const range = /bytes=(\d+)-(\d+)/.exec(init?.headers?.Range ?? '');
     const start = range ? Number(range[1]) : 0;
     const end = Math.min(size, range ? Number(range[2]) + 1 : size);
-    // The library asks one chunk ahead of where it reads, so one chunk past the end is no sign yet.
-    if (start >= size && ++readsPastEnd > 1) throw new CheckpointError(label, truncatedHeader);
+    if (start >= size && ++readsPastEnd > 1) throw new CheckpointError(label, TRUNCATED_HEADER);
     const bytes = start < end ? await files.read(file, start, end) : new Uint8Array(0);
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 206, headers: { 'Content-Range': `bytes ${start}-${end - 1}/${size}` } });
   };
@@ -156,7 +156,7 @@ async function readHeader(files: CheckpointFiles, file: string, label: string): 
     if ((error as Error).name === 'CheckpointError') throw error;
     throw new CheckpointError(label, `not a readable GGUF file (${(error as Error).message})`);
   }
-  if (header.tensorInfoByteRange[1] > size) throw new CheckpointError(label, truncatedHeader);
+  if (header.tensorInfoByteRange[1] > size) throw new CheckpointError(label, TRUNCATED_HEADER);
   return { header, size };
 }
 
