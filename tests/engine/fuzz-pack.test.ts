@@ -40,14 +40,14 @@ const manifestEdit = fc.oneof(
 );
 type ManifestEdit = typeof manifestEdit extends fc.Arbitrary<infer T> ? T : never;
 
-/** The value at `path` in `root` set (or removed with `remove`); a path an earlier edit cut off is left alone. */
+/** The value at `path` in `root` set (or removed with `remove`); a path an earlier edit cut off or made a list is left alone. */
 function edit(root: unknown, e: ManifestEdit): unknown {
   const path = paths[e.path % paths.length];
   const value = e.kind === 'copy' ? structuredClone(valueAt(root, paths[e.from % paths.length])) : e.kind === 'set' ? e.value : undefined;
   if (path.length === 0) return value;
   const parent = valueAt(root, path.slice(0, -1));
-  if (typeof parent !== 'object' || parent === null) return root;
   const key = path[path.length - 1];
+  if (typeof parent !== 'object' || parent === null || (Array.isArray(parent) && typeof key !== 'number')) return root;
   if (e.kind !== 'remove') (parent as Record<string | number, unknown>)[key] = value;
   else if (Array.isArray(parent)) parent.splice(Number(key), 1);
   else delete (parent as Record<string, unknown>)[key as string];
