@@ -8,7 +8,7 @@
 // Usage: npx tsx bench/gemv.ts [--threads 1]
 import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
-import { DataType, Graph } from '../src/engine/onnx/graph';
+import { DataType, Graph } from '../src/engine/graph/onnx/graph';
 import { median } from './browser';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' } } });

@@ -9,14 +9,14 @@
 // Usage: npx tsx bench/plans.ts [--model edge|small] [--format f32|q4] [--reps 9] [--tokens 64] [--threads 1] [--reverse-load]
 import * as ort from 'onnxruntime-web';
 import { parseArgs } from 'node:util';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { generateAll } from '../src/engine/generate';
-import { modelSizes, planLoad } from '../src/engine/fit';
-import { loadGlmModel, type GlmModel } from '../src/engine/model';
-import { checkpointSource } from '../src/engine/source';
-import type { WeightFormat } from '../src/engine/weights';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { generateAll } from '../src/engine/generation/generate';
+import { modelSizes, planLoad } from '../src/engine/runtime/fit';
+import { loadGlmModel, type GlmModel } from '../src/engine/runtime/model';
+import { checkpointSource } from '../src/engine/runtime/source';
+import type { WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles } from '../tools/node-files';
-import { seededRandom } from '../src/engine/sampling';
+import { seededRandom } from '../src/engine/generation/sampling';
 import { median } from './browser';
 import { benchCheckpoint, promptIds } from './models';
 

@@ -8,12 +8,12 @@
 import * as ort from 'onnxruntime-web';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { parameterCount } from '../src/engine/config';
-import { generate } from '../src/engine/generate';
-import { loadGlmModel } from '../src/engine/model';
-import { checkpointSource } from '../src/engine/source';
-import type { WeightFormat } from '../src/engine/weights';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { parameterCount } from '../src/engine/formats/config';
+import { generate } from '../src/engine/generation/generate';
+import { loadGlmModel } from '../src/engine/runtime/model';
+import { checkpointSource } from '../src/engine/runtime/source';
+import type { WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles } from '../tools/node-files';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 // Time per sampled token (top-p / top-k over a GLM-4 sized vocabulary): the sampler against sorting
 // the whole vocabulary, in the same process. Figures only. Usage: npx tsx bench/sampling.ts
-import { Sampler, seededRandom } from '../src/engine/sampling';
+import { Sampler, seededRandom } from '../src/engine/generation/sampling';
 import { median } from './browser';
 
 const VOCAB = 151552;

@@ -3,12 +3,12 @@
 // Each turn's prompt is the conversation so far plus a new question, as the app builds it.
 // Usage: npx tsx bench/turns.ts [--model small|edge] [--format q4|f32] [--turns 8] [--reps 3]
 import { parseArgs } from 'node:util';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { generateAll, type GenerationStats } from '../src/engine/generate';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { generateAll, type GenerationStats } from '../src/engine/generation/generate';
 import { LocalEngine } from '../src/engine/engine';
-import type { GlmModel } from '../src/engine/model';
-import { checkpointSource, type ModelSource } from '../src/engine/source';
-import type { WeightFormat } from '../src/engine/weights';
+import type { GlmModel } from '../src/engine/runtime/model';
+import { checkpointSource, type ModelSource } from '../src/engine/runtime/source';
+import type { WeightFormat } from '../src/engine/formats/weights';
 import { nodeHost } from '../tools/node-engine';
 import { folderFiles } from '../tools/node-files';
 import { median } from './browser';

@@ -6,13 +6,13 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { loadGlmModel } from '../src/engine/model';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { loadGlmModel } from '../src/engine/runtime/model';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { startServer } from '../tools/serve';
-import { checkpointSource } from '../src/engine/source';
-import { generateAll } from '../src/engine/generate';
+import { checkpointSource } from '../src/engine/runtime/source';
+import { generateAll } from '../src/engine/generation/generate';
 import { relativeError } from '../src/util/compare';
 
 const IDS = [5, 9, 17, 200, 33];

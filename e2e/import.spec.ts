@@ -8,13 +8,13 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { ggufSource, openGguf } from '../src/engine/gguf';
-import { loadGlmModel } from '../src/engine/model';
-import { checkpointSource } from '../src/engine/source';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { ggufSource, openGguf } from '../src/engine/formats/gguf';
+import { loadGlmModel } from '../src/engine/runtime/model';
+import { checkpointSource } from '../src/engine/runtime/source';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { writeGguf } from '../tools/gguf-writer';
-import { writePack } from '../src/engine/pack/write';
+import { writePack } from '../src/engine/formats/pack/write';
 import { folderFiles, folderSink } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';
 

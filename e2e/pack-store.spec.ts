@@ -4,10 +4,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import * as ort from 'onnxruntime-web';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { loadGlmModel } from '../src/engine/model';
-import type { PackManifest } from '../src/engine/pack/manifest';
-import { checkpointSource } from '../src/engine/source';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { loadGlmModel } from '../src/engine/runtime/model';
+import type { PackManifest } from '../src/engine/formats/pack/manifest';
+import { checkpointSource } from '../src/engine/runtime/source';
 import { packFixture, packHandler, newFaults } from '../tests/pack-fixtures';
 import { folderFiles } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGlmCheckpoint, type CheckpointSpec } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
-import { openCheckpoint, type Checkpoint } from '../src/engine/checkpoint';
+import { openCheckpoint, type Checkpoint } from '../src/engine/formats/checkpoint';
 export { relativeError } from '../src/util/compare';
 
 ort.env.wasm.numThreads = 1;

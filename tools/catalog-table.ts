@@ -1,7 +1,7 @@
 // Prints the size and memory table of the known GLM checkpoints for docs/models.md.
 //   npx tsx tools/catalog-table.ts
 import { CATALOG } from '../src/app/catalog';
-import { modelSizes, planLoad } from '../src/engine/fit';
+import { modelSizes, planLoad } from '../src/engine/runtime/fit';
 import { formatBytes } from '../src/util/bytes';
 
 const CONTEXT = 4096;

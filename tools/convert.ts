@@ -2,9 +2,9 @@
 //   npm run convert -- --model DIR --quant q4|q8|f16|f32 --out DIR [--id ID] [--name NAME] [--chunk-mb 16]
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { writePack } from '../src/engine/pack/write';
-import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { writePack } from '../src/engine/formats/pack/write';
+import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles, folderSink } from './node-files';
 import { reportError, usage, UsageError } from './usage';
 

@@ -4,10 +4,10 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openCheckpoint } from '../src/engine/checkpoint';
-import { exportDecoder, TRANSFORMERS_JS_SUFFIX } from '../src/engine/export';
-import { checkpointSource } from '../src/engine/source';
-import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
+import { exportDecoder, TRANSFORMERS_JS_SUFFIX } from '../src/engine/graph/export';
+import { checkpointSource } from '../src/engine/runtime/source';
+import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles } from './node-files';
 
 const USAGE = 'usage: export --model DIR --quant q4|q8|f32 --out DIR';

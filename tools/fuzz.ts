@@ -1,4 +1,4 @@
-// CLI: the parser fuzz tests (tests/engine/fuzz-*.test.ts) with many more cases than the default run.
+// CLI: the parser fuzz tests (tests/engine/formats/fuzz-*.test.ts) with many more cases than the default run.
 //   npm run fuzz -- [--times N (default 20)] [--seed N (default: a new one, printed)]
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -11,5 +11,5 @@ if (!(times >= 1) || !Number.isInteger(Number(seed))) {
   process.exit(2);
 }
 console.log(`fuzzing with ${times} times the default cases, seed ${seed} (replay a failure with --seed ${seed})`);
-const vitest = spawn('npx', ['vitest', 'run', 'tests/engine/fuzz-'], { stdio: 'inherit', env: { ...process.env, FUZZ_TIMES: String(times), FUZZ_SEED: seed } });
+const vitest = spawn('npx', ['vitest', 'run', 'tests/engine/formats/fuzz-'], { stdio: 'inherit', env: { ...process.env, FUZZ_TIMES: String(times), FUZZ_SEED: seed } });
 vitest.on('exit', (code) => process.exit(code ?? 1));

@@ -3,8 +3,8 @@
 // llama.cpp's reference quantizers do; each encoder also returns the values its levels stand for,
 // computed from the levels directly, so tests have a reference that does not decode the bytes.
 import { writeFile } from 'node:fs/promises';
-import { openCheckpoint, readTensor } from '../src/engine/checkpoint';
-import { floatsToHalves, halfToFloat } from '../src/engine/half';
+import { openCheckpoint, readTensor } from '../src/engine/formats/checkpoint';
+import { floatsToHalves, halfToFloat } from '../src/engine/formats/half';
 import { concatArrays } from '../src/util/bytes';
 import { folderFiles } from './node-files';
 

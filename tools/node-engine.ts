@@ -4,13 +4,13 @@ import * as ort from 'onnxruntime-web';
 import { stat } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { openCheckpoint } from '../src/engine/checkpoint';
+import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { LocalEngine, type EngineHost } from '../src/engine/engine';
-import { ggufSource, openGguf } from '../src/engine/gguf';
-import { MANIFEST_FILE } from '../src/engine/pack/manifest';
-import { openPack } from '../src/engine/pack/read';
-import { checkpointSource, type ModelSource } from '../src/engine/source';
-import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/weights';
+import { ggufSource, openGguf } from '../src/engine/formats/gguf';
+import { MANIFEST_FILE } from '../src/engine/formats/pack/manifest';
+import { openPack } from '../src/engine/formats/pack/read';
+import { checkpointSource, type ModelSource } from '../src/engine/runtime/source';
+import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles, packFolder } from './node-files';
 
 /** A model on disk; `format` converts a checkpoint or a GGUF (a pack has its own). */

@@ -2,9 +2,9 @@
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { CheckpointError, PackError } from '../src/engine/errors';
-import { checkRelativeFilePath, type CheckpointFiles } from '../src/engine/files';
-import type { PackFiles } from '../src/engine/pack/read';
-import type { PackSink } from '../src/engine/pack/write';
+import { checkRelativeFilePath, type CheckpointFiles } from '../src/engine/io/files';
+import type { PackFiles } from '../src/engine/formats/pack/read';
+import type { PackSink } from '../src/engine/formats/pack/write';
 
 /** The path of `name` inside `dir`, refusing a name that would lead outside it. */
 function inside(dir: string, name: string): string {

@@ -1,6 +1,6 @@
 // Known GLM checkpoints and their configs: their sizes and whether this device can run them come
 // from planLoad (engine/fit.ts).
-import { parseGlmConfig, type GlmConfig } from '../engine/config';
+import { parseGlmConfig, type GlmConfig } from '../engine/formats/config';
 
 export interface CatalogEntry {
   repo: string;

@@ -1,8 +1,8 @@
 // Installed packs, downloads and the loaded model, as the UI sees them. All work happens in the
 // engine worker; this module keeps the state the components show.
-import { parseGlmConfig } from '../engine/config';
-import { modelSizes, planLoad, type LoadPlan, type Unfit } from '../engine/fit';
-import type { WeightFormat } from '../engine/weights';
+import { parseGlmConfig } from '../engine/formats/config';
+import { modelSizes, planLoad, type LoadPlan, type Unfit } from '../engine/runtime/fit';
+import type { WeightFormat } from '../engine/formats/weights';
 import { fetchManifest, type InstallProgress } from '../store/packs';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
 import { DEMO_PACK_ID, demoPackUrl } from './demo';

@@ -2,18 +2,18 @@
 // window, cache reuse, sampling, streaming, figures), generate from ids, logits, unload, model info.
 // LocalEngine implements it in-process over onnxruntime-web (the CLI, the benchmarks, and the
 // worker behind its protocol); the worker client implements it for the app (src/worker/client.ts).
-import type { AttentionCheck } from './attention-check';
-import { fitToContext } from './context';
+import type { AttentionCheck } from './runtime/attention-check';
+import { fitToContext } from './generation/context';
 import { asOutOfMemory } from './errors';
-import { planLoad, modelSizes, type Backend, type DeviceFacts } from './fit';
-import { generate, generateAll, type GenerateOptions, type GenerationStats } from './generate';
-import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type GlmModel, type OrtModule } from './model';
-import type { PlanWhy } from './plan';
-import type { ModelSource } from './source';
-import { GlmTokenizer, TextStreamer, type ChatMessage } from './tokenizer';
-import type { WeightFormat } from './weights';
+import { planLoad, modelSizes, type Backend, type DeviceFacts } from './runtime/fit';
+import { generate, generateAll, type GenerateOptions, type GenerationStats } from './generation/generate';
+import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type GlmModel, type OrtModule } from './runtime/model';
+import type { PlanWhy } from './runtime/plan';
+import type { ModelSource } from './runtime/source';
+import { GlmTokenizer, TextStreamer, type ChatMessage } from './generation/tokenizer';
+import type { WeightFormat } from './formats/weights';
 
-export type { Backend } from './fit';
+export type { Backend } from './runtime/fit';
 
 export interface LoadRequest<Location> {
   location: Location;

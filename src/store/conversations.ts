@@ -1,6 +1,6 @@
 // Saved conversations in IndexedDB (idb-keyval), one record per conversation.
 import { createStore, del, set, values, type UseStore } from 'idb-keyval';
-import type { ChatMessage } from '../engine/tokenizer';
+import type { ChatMessage } from '../engine/generation/tokenizer';
 
 export interface Conversation {
   id: string;

@@ -3,18 +3,18 @@
 // they are written. Progress is recorded per part, so an interrupted import resumes at the first
 // part not yet stored. Memory stays at one layer's tensors plus its part.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import { blobCheckpointFiles, blobPackFiles } from '../engine/blob-files';
-import { openCheckpoint, type Checkpoint } from '../engine/checkpoint';
-import { openGguf, type GgufCheckpoint } from '../engine/gguf';
+import { blobCheckpointFiles, blobPackFiles } from '../engine/io/blob-files';
+import { openCheckpoint, type Checkpoint } from '../engine/formats/checkpoint';
+import { openGguf, type GgufCheckpoint } from '../engine/formats/gguf';
 import { DownloadError } from '../engine/errors';
-import type { HttpOptions } from '../engine/http';
-import { checkHubLocation, hubFiles, type HubLocation } from '../engine/hub';
-import { MANIFEST_FILE, packChunks } from '../engine/pack/manifest';
-import { readChunk, readManifest } from '../engine/pack/read';
-import { importIdentity, sameImport, type ImportIdentity } from '../engine/pack/resume';
-import type { WrittenSoFar } from '../engine/pack/write';
-import { writePack } from '../engine/pack/write';
-import type { WeightFormat } from '../engine/weights';
+import type { HttpOptions } from '../engine/io/http';
+import { checkHubLocation, hubFiles, type HubLocation } from '../engine/io/hub';
+import { MANIFEST_FILE, packChunks } from '../engine/formats/pack/manifest';
+import { readChunk, readManifest } from '../engine/formats/pack/read';
+import { importIdentity, sameImport, type ImportIdentity } from '../engine/formats/pack/resume';
+import type { WrittenSoFar } from '../engine/formats/pack/write';
+import { writePack } from '../engine/formats/pack/write';
+import type { WeightFormat } from '../engine/formats/weights';
 import { QuotaError } from './errors';
 import { checkSpace, deleteUnfinishedPack, storeChunkBytes, storeInstalledPack } from './packs';
 

@@ -3,10 +3,10 @@
 // missing chunk, and marks the pack installed only when every chunk is stored.
 import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
 import { ChunkMissingError, DownloadError, PackError } from '../engine/errors';
-import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/http';
-import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/pack/manifest';
-import { openPack, type PackFiles, type PackSource } from '../engine/pack/read';
-import { sha256Hex } from '../engine/pack/sha256';
+import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/io/http';
+import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/formats/pack/manifest';
+import { openPack, type PackFiles, type PackSource } from '../engine/formats/pack/read';
+import { sha256Hex } from '../engine/formats/pack/sha256';
 import { formatBytes } from '../util/bytes';
 import { QuotaError } from './errors';
 

@@ -1,9 +1,9 @@
 // The page's side of the engine worker: the engine interface (src/engine/engine.ts) over the
 // protocol, plus the pack store's calls.
 import type { ChatResult, ChatRun, Engine, ReplyOptions } from '../engine/engine';
-import type { GenerationStats } from '../engine/generate';
-import type { ChatMessage } from '../engine/tokenizer';
-import type { WeightFormat } from '../engine/weights';
+import type { GenerationStats } from '../engine/generation/generate';
+import type { ChatMessage } from '../engine/generation/tokenizer';
+import type { WeightFormat } from '../engine/formats/weights';
 import type { InstallProgress } from '../store/packs';
 import type { LoadRequest, ModelInfo, ModelLocation, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from './protocol';
 

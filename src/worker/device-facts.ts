@@ -1,6 +1,6 @@
 // The device's facts as a browser reports them (the page and the worker alike), gathered once:
 // memory, storage left to this origin, and on WebGPU the adapter's limits.
-import type { Backend, DeviceFacts } from '../engine/fit';
+import type { Backend, DeviceFacts } from '../engine/runtime/fit';
 
 /** WebGPU was asked for but the browser has no adapter. */
 export class NoGpuError extends Error {

@@ -1,11 +1,11 @@
 // Web Worker entry: the in-process engine (LocalEngine) and the pack store, off the UI thread,
 // behind the protocol in src/worker/protocol.ts. Fault drills answer only in a worker started with
 // the test flag (see src/worker/protocol.ts, DRILLS_WORKER_NAME).
-import { openCheckpoint } from '../engine/checkpoint';
+import { openCheckpoint } from '../engine/formats/checkpoint';
 import { LocalEngine, type EngineHost } from '../engine/engine';
-import { httpFiles } from '../engine/http-files';
-import type { OrtModule } from '../engine/model';
-import { checkpointSource, type ModelSource } from '../engine/source';
+import { httpFiles } from '../engine/io/http-files';
+import type { OrtModule } from '../engine/runtime/model';
+import { checkpointSource, type ModelSource } from '../engine/runtime/source';
 import { importFromHub, importPickedFolder } from '../store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../store/packs';
 import { deviceFactsFor } from './device-facts';

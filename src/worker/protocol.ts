@@ -1,9 +1,9 @@
 // The engine worker's messages, both directions, in one place. Adding a kind is a type error
 // until both the worker and the client handle it.
 import type { LoadRequest as EngineLoadRequest, ModelInfo, ReplyOptions } from '../engine/engine';
-import type { GenerationStats } from '../engine/generate';
-import type { ChatMessage } from '../engine/tokenizer';
-import type { WeightFormat } from '../engine/weights';
+import type { GenerationStats } from '../engine/generation/generate';
+import type { ChatMessage } from '../engine/generation/tokenizer';
+import type { WeightFormat } from '../engine/formats/weights';
 import type { InstallProgress } from '../store/packs';
 
 export type { Backend, ModelInfo } from '../engine/engine';

@@ -2,10 +2,10 @@
 // it passes its evaluation on q8 and q4, and the pack the app ships is the converted checkpoint.
 import { readFile, stat } from 'node:fs/promises';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { openCheckpoint, type Checkpoint } from '../../src/engine/checkpoint';
-import { loadGlmModel } from '../../src/engine/model';
-import { openPack } from '../../src/engine/pack/read';
-import { checkpointSource, type ModelSource } from '../../src/engine/source';
+import { openCheckpoint, type Checkpoint } from '../../src/engine/formats/checkpoint';
+import { loadGlmModel } from '../../src/engine/runtime/model';
+import { openPack } from '../../src/engine/formats/pack/read';
+import { checkpointSource, type ModelSource } from '../../src/engine/runtime/source';
 import { LocalEngine } from '../../src/engine/engine';
 import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from '../../tools/eval';
 import { nodeHost } from '../../tools/node-engine';

@@ -1,7 +1,7 @@
 // A plain, obviously-correct GLM forward pass in float64 loops, written from the transformers
 // modeling code and independent of the graph builder: the yardstick the engine's logits are checked against.
-import { readTensor, type Checkpoint } from '../../src/engine/checkpoint';
-import type { GlmConfig } from '../../src/engine/config';
+import { readTensor, type Checkpoint } from '../../src/engine/formats/checkpoint';
+import type { GlmConfig } from '../../src/engine/formats/config';
 
 /** Maps a 2-D weight [rows, cols] to what the engine stores for it (e.g. quantize then dequantize). */
 export type WeightTransform = (weight: Float32Array, rows: number, cols: number) => Float32Array;

@@ -1,16 +1,16 @@
 // The IndexedDB pack store (fake-indexeddb in Node): install, resume, corruption, quota, delete, load.
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { openCheckpoint } from '../../src/engine/checkpoint';
+import { openCheckpoint } from '../../src/engine/formats/checkpoint';
 import { DownloadError, PackError } from '../../src/engine/errors';
-import { loadGlmModel } from '../../src/engine/model';
-import { checkpointSource } from '../../src/engine/source';
+import { loadGlmModel } from '../../src/engine/runtime/model';
+import { checkpointSource } from '../../src/engine/runtime/source';
 import { QuotaError } from '../../src/store/errors';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes, type InstallProgress } from '../../src/store/packs';
 import { folderFiles } from '../../tools/node-files';
 import { ort } from '../helpers';
 import { packFixture, servePack, type PackServer } from '../pack-fixtures';
-import type { PackManifest } from '../../src/engine/pack/manifest';
+import type { PackManifest } from '../../src/engine/formats/pack/manifest';
 
 /** A drop is retried by default; these tests look at what an interrupted install leaves. */
 const NO_RETRIES = { limits: { retries: 0 } };

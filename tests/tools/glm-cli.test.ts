@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { openCheckpoint } from '../../src/engine/checkpoint';
+import { openCheckpoint } from '../../src/engine/formats/checkpoint';
 import { writeGguf } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
 import { listen, startServer, staticHandler } from '../../tools/serve';

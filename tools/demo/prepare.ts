@@ -3,7 +3,7 @@
 //   npx tsx tools/demo/prepare.ts   ->  models/glm-pocket-demo/{tokenizer.json,tokenizer_config.json}, tools/demo/build/dataset.json
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { GlmTokenizer, type ChatMessage } from '../../src/engine/tokenizer';
+import { GlmTokenizer, type ChatMessage } from '../../src/engine/generation/tokenizer';
 import { byteLevelAlphabet, byteLevelTokenizerJson, GLM4_TEMPLATE, SPECIAL_TOKENS } from '../checkpoint-writer';
 
 export const MODEL_DIR = 'models/glm-pocket-demo';

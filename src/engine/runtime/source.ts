@@ -1,0 +1,130 @@
+// Where a loaded model's weights come from: a Hugging Face checkpoint (converted part by part on
+// the fly) or a pack (parts stored ready in kernel layout). The loader reads only through this.
+import type { Arena } from './arena';
+import { readTensor, type Checkpoint, type CheckpointMeta } from '../formats/checkpoint';
+import type { GlmConfig } from '../formats/config';
+import type { LayerWeights } from '../graph/graphs';
+import { basePart, layerPart, type Part } from '../formats/parts';
+import { concatRows, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from '../formats/weights';
+
+export interface ModelSource {
+  readonly config: GlmConfig;
+  readonly format: WeightFormat;
+  readonly tokenizerJson: unknown;
+  readonly tokenizerConfig: Record<string, unknown>;
+  /** Embedding, final norm and lm_head; read into the arena when one is given. */
+  readBase(arena?: Arena): Promise<Part>;
+  readLayer(layer: number, arena?: Arena): Promise<Part>;
+  /** Byte size of each layer part, known before reading (for the segment plan). */
+  layerBytes(layer: number): number;
+  baseBytes(): number;
+}
+
+/**
+ * A checkpoint's tensors by Hugging Face name. `linear` gives a weight in the format's kernel layout,
+ * several tensors fused along the output dimension (e.g. q, k, v); a reader whose file already holds
+ * that layout (GGUF Q4_0 for q4) maps it without going through floats.
+ */
+export interface TensorReader {
+  float(name: string): Promise<Float32Array>;
+  linear(names: string[], n: number, k: number, format: WeightFormat): Promise<LinearWeight>;
+}
+
+/** The plain reader: floats, fused, then laid out for the format. */
+export async function floatLinear(read: (name: string) => Promise<Float32Array>, names: string[], n: number, k: number, format: WeightFormat): Promise<LinearWeight> {
+  const parts = [];
+  for (const name of names) parts.push(await read(name));
+  return prepareLinear(parts.length === 1 ? parts[0] : concatRows(parts), n, k, format);
+}
+
+async function layerWeights(reader: TensorReader, c: GlmConfig, layer: number, format: WeightFormat): Promise<LayerWeights> {
+  const p = `model.layers.${layer}.`;
+  const t = (name: string) => reader.float(p + name);
+  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  const qkvNames = ['q_proj', 'k_proj', 'v_proj'].map((name) => `${p}self_attn.${name}`);
+  const qkvBias = c.attentionBias ? concatRows(await Promise.all(qkvNames.map((name) => reader.float(`${name}.bias`)))) : null;
+  return {
+    inputLayernorm: await t('input_layernorm.weight'),
+    qkvProj: await reader.linear(qkvNames.map((name) => `${name}.weight`), qkvRows, c.hiddenSize, format),
+    qkvBias,
+    oProj: await reader.linear([`${p}self_attn.o_proj.weight`], c.hiddenSize, c.numHeads * c.headDim, format),
+    postAttentionLayernorm: await t('post_attention_layernorm.weight'),
+    gateUpProj: await reader.linear([`${p}mlp.gate_up_proj.weight`], 2 * c.intermediateSize, c.hiddenSize, format),
+    downProj: await reader.linear([`${p}mlp.down_proj.weight`], c.hiddenSize, c.intermediateSize, format),
+  };
+}
+
+/** Bytes a [n, k] linear weight takes in a format's kernel layout. */
+export function linearBytes(n: number, k: number, format: WeightFormat): number {
+  const blocks = Math.ceil(k / 32);
+  switch (format) {
+    case 'f32':
+      return 4 * n * k;
+    case 'f16':
+      return 2 * n * k;
+    case 'q8':
+      return n * blocks * (32 + 4);
+    case 'q4':
+      return n * blocks * (16 + 4);
+  }
+}
+
+/** Bytes of one decoder layer's part (weights, scales, norms and biases), from the config alone. */
+export function estimateLayerBytes(c: GlmConfig, format: WeightFormat): number {
+  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  return (
+    linearBytes(qkvRows, c.hiddenSize, format) +
+    linearBytes(c.hiddenSize, c.numHeads * c.headDim, format) +
+    linearBytes(2 * c.intermediateSize, c.hiddenSize, format) +
+    linearBytes(c.hiddenSize, c.intermediateSize, format) +
+    4 * (2 * c.hiddenSize + (c.attentionBias ? qkvRows : 0))
+  );
+}
+
+/** The largest single matrix of a layer (what one GPU buffer binding must hold for it). */
+export function largestLayerMatrixBytes(c: GlmConfig, format: WeightFormat): number {
+  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  return Math.max(linearBytes(2 * c.intermediateSize, c.hiddenSize, format), linearBytes(c.hiddenSize, c.intermediateSize, format), linearBytes(qkvRows, c.hiddenSize, format));
+}
+
+/** Bytes of the base part: embedding table, final norm, and lm_head unless it reads the quantized table. */
+export function estimateBaseBytes(c: GlmConfig, format: WeightFormat): number {
+  const table = linearBytes(c.vocabSize, c.hiddenSize, format);
+  const sharesTable = c.tieWordEmbeddings && (format === 'q4' || format === 'q8');
+  return table + 4 * c.hiddenSize + (sharesTable ? 0 : table);
+}
+
+/** Converts a checkpoint's tensors into parts as they are asked for: one layer's tensors at a time. */
+export function checkpointSource(checkpoint: Checkpoint, format: WeightFormat): ModelSource {
+  const read = (name: string) => readTensor(checkpoint, name);
+  const reader: TensorReader = { float: read, linear: (names, n, k, f) => floatLinear(read, names, n, k, f) };
+  return readerSource(reader, checkpoint, format);
+}
+
+/** A source over any tensor reader (a safetensors checkpoint, a GGUF file). */
+export function readerSource(reader: TensorReader, model: CheckpointMeta, format: WeightFormat): ModelSource {
+  const config = model.config;
+  return {
+    config,
+    format,
+    tokenizerJson: model.tokenizerJson,
+    tokenizerConfig: model.tokenizerConfig,
+    async readBase(arena) {
+      const { vocabSize: V, hiddenSize: H } = config;
+      const name = 'model.embed_tokens.weight';
+      // A quantized table is the same bytes as a quantized linear weight (a reader may map it directly).
+      const quantized = format === 'q4' || format === 'q8' ? await reader.linear([name], V, H, format) : null;
+      const embedTokens: EmbeddingWeight = quantized?.kind === 'quantized' ? quantized : prepareEmbedding(await reader.float(name), V, H, format);
+      let lmHead: LinearWeight | null = null;
+      if (!(config.tieWordEmbeddings && embedTokens.kind === 'quantized')) {
+        lmHead = await reader.linear([config.tieWordEmbeddings ? name : 'lm_head.weight'], V, H, format);
+      }
+      return basePart({ embedTokens, norm: await reader.float('model.norm.weight'), lmHead }, arena);
+    },
+    async readLayer(layer, arena) {
+      return layerPart(layer, await layerWeights(reader, config, layer, format), arena);
+    },
+    layerBytes: () => estimateLayerBytes(config, format),
+    baseBytes: () => estimateBaseBytes(config, format),
+  };
+}
