@@ -1,6 +1,6 @@
 // A Hugging Face GLM checkpoint: config, tokenizer files and a validated index of every tensor.
 // Opening it reads only JSON and safetensors headers; tensors are read one at a time on demand.
-import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
+import { attentionWidths, parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError } from '../errors';
 import { isPlainFileName, readText, type CheckpointFiles } from '../io/files';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors';
@@ -85,21 +85,22 @@ async function readTensorEntries(files: CheckpointFiles): Promise<Map<string, Te
 
 /** The tensors a GLM checkpoint must hold, with the shapes its config implies. */
 export function expectedTensorShapes(config: GlmConfig): Map<string, number[]> {
-  const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize, vocabSize } = config;
+  const { hiddenSize: h, intermediateSize, vocabSize } = config;
+  const { q, kv } = attentionWidths(config);
   const shapes = new Map<string, number[]>([['model.embed_tokens.weight', [vocabSize, h]], ['model.norm.weight', [h]]]);
   if (!config.tieWordEmbeddings) shapes.set('lm_head.weight', [vocabSize, h]);
   for (let i = 0; i < config.numLayers; i++) {
     const p = `model.layers.${i}.`;
     shapes.set(`${p}input_layernorm.weight`, [h]);
     shapes.set(`${p}post_attention_layernorm.weight`, [h]);
-    shapes.set(`${p}self_attn.q_proj.weight`, [numHeads * headDim, h]);
-    shapes.set(`${p}self_attn.k_proj.weight`, [numKvHeads * headDim, h]);
-    shapes.set(`${p}self_attn.v_proj.weight`, [numKvHeads * headDim, h]);
-    shapes.set(`${p}self_attn.o_proj.weight`, [h, numHeads * headDim]);
+    shapes.set(`${p}self_attn.q_proj.weight`, [q, h]);
+    shapes.set(`${p}self_attn.k_proj.weight`, [kv, h]);
+    shapes.set(`${p}self_attn.v_proj.weight`, [kv, h]);
+    shapes.set(`${p}self_attn.o_proj.weight`, [h, q]);
     if (config.attentionBias) {
-      shapes.set(`${p}self_attn.q_proj.bias`, [numHeads * headDim]);
-      shapes.set(`${p}self_attn.k_proj.bias`, [numKvHeads * headDim]);
-      shapes.set(`${p}self_attn.v_proj.bias`, [numKvHeads * headDim]);
+      shapes.set(`${p}self_attn.q_proj.bias`, [q]);
+      shapes.set(`${p}self_attn.k_proj.bias`, [kv]);
+      shapes.set(`${p}self_attn.v_proj.bias`, [kv]);
     }
     shapes.set(`${p}mlp.gate_up_proj.weight`, [2 * intermediateSize, h]);
     shapes.set(`${p}mlp.down_proj.weight`, [h, intermediateSize]);

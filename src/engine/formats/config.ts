@@ -20,6 +20,22 @@ export interface GlmConfig {
   padTokenId: number | null;
 }
 
+/** Widths of one position's attention projections, from the config (the engine never recomputes them). */
+export interface AttentionWidths {
+  /** q_proj's outputs, and o_proj's inputs: heads * head_dim. */
+  q: number;
+  /** k_proj's (and v_proj's) outputs: kv_heads * head_dim. */
+  kv: number;
+  /** The fused qkv_proj's outputs: q + 2 * kv. */
+  qkv: number;
+}
+
+export function attentionWidths(c: GlmConfig): AttentionWidths {
+  const q = c.numHeads * c.headDim;
+  const kv = c.numKvHeads * c.headDim;
+  return { q, kv, qkv: q + 2 * kv };
+}
+
 type Json = Record<string, unknown>;
 
 /** Where a config came from, for messages: the file, and how a config.json field is named there. */

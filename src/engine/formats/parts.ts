@@ -2,9 +2,9 @@
 // norm, lm_head; or one decoder layer), with a table of the tensors inside it. Packs store parts
 // as chunks; the loader hands a part's buffer to ORT as externalData without copying it.
 import { allocate, type Arena } from '../runtime/arena';
-import type { GlmConfig } from './config';
-import { blockBytes, type QuantBits } from './quant';
-import type { EmbeddingWeight, LinearWeight, WeightFormat } from './weights';
+import { attentionWidths, type GlmConfig } from './config';
+import { blockBytes, blocksPerRow, type QuantBits } from './quant';
+import { lmHeadReadsTable, type EmbeddingWeight, type LinearWeight, type WeightFormat } from './weights';
 import type { LayerWeights } from '../graph/graphs';
 
 export type PartDtype = 'float32' | 'uint16' | 'uint8';
@@ -84,11 +84,11 @@ function view<T extends Typed>(views: Map<string, Typed>, name: string, type: ne
 function readLinear(views: Map<string, Typed>, partName: string, name: string, n: number, k: number, format: WeightFormat): LinearWeight {
   const bits = bitsOf(format);
   if (bits !== null) {
-    const blocksPerRow = Math.ceil(k / 32);
+    const blocks = blocksPerRow(k);
     const data = view(views, name, Uint8Array, partName);
     const scales = view(views, `${name}.scales`, Float32Array, partName);
-    if (data.length !== n * blocksPerRow * blockBytes(bits) || scales.length !== n * blocksPerRow) throw new RangeError(`part ${partName}: tensor ${name} has the wrong size`);
-    return { kind: 'quantized', matrix: { bits, n, k, blocksPerRow, data, scales } };
+    if (data.length !== n * blocks * blockBytes(bits) || scales.length !== n * blocks) throw new RangeError(`part ${partName}: tensor ${name} has the wrong size`);
+    return { kind: 'quantized', matrix: { bits, n, k, blocksPerRow: blocks, data, scales } };
   }
   const data = format === 'f16' ? view(views, name, Uint16Array, partName) : view(views, name, Float32Array, partName);
   if (data.length !== n * k) throw new RangeError(`part ${partName}: tensor ${name} has the wrong size`);
@@ -111,24 +111,24 @@ export function expectedPartTensors(config: GlmConfig, format: WeightFormat, lay
   const float = (name: string, count: number) => tensors.set(name, { dtype: 'float32', length: 4 * count });
   const linear = (name: string, n: number, k: number) => {
     if (bits === null) return tensors.set(name, format === 'f16' ? { dtype: 'uint16', length: 2 * n * k } : { dtype: 'float32', length: 4 * n * k });
-    const blocks = n * Math.ceil(k / 32);
+    const blocks = n * blocksPerRow(k);
     tensors.set(name, { dtype: 'uint8', length: blocks * blockBytes(bits) });
     return float(`${name}.scales`, blocks);
   };
-  const { vocabSize: V, hiddenSize: H, numHeads, numKvHeads, headDim: D, intermediateSize: I } = config;
+  const { vocabSize: V, hiddenSize: H, intermediateSize: I } = config;
   if (layer === null) {
     linear('model.embed_tokens.weight', V, H);
     float('model.norm.weight', H);
     // Tied quantized embeddings: lm_head reads the table's bytes; float formats keep a transposed copy.
-    if (!(config.tieWordEmbeddings && bits !== null)) linear('lm_head.weight', V, H);
+    if (!lmHeadReadsTable(config, format)) linear('lm_head.weight', V, H);
     return tensors;
   }
   const p = `model.layers.${layer}.`;
-  const qkvRows = (numHeads + 2 * numKvHeads) * D;
+  const { q: qRows, qkv: qkvRows } = attentionWidths(config);
   float(`${p}input_layernorm.weight`, H);
   linear(`${p}self_attn.qkv_proj.weight`, qkvRows, H);
   if (config.attentionBias) float(`${p}self_attn.qkv_proj.bias`, qkvRows);
-  linear(`${p}self_attn.o_proj.weight`, H, numHeads * D);
+  linear(`${p}self_attn.o_proj.weight`, H, qRows);
   float(`${p}post_attention_layernorm.weight`, H);
   linear(`${p}mlp.gate_up_proj.weight`, 2 * I, H);
   linear(`${p}mlp.down_proj.weight`, H, I);
@@ -190,13 +190,14 @@ export function layerPart(layer: number, w: LayerWeights, arena?: Arena): Part {
 export function readLayerPart(part: Part, layer: number, config: GlmConfig, format: WeightFormat): LayerWeights {
   const views = partViews(part);
   const p = `model.layers.${layer}.`;
-  const { hiddenSize: H, numHeads, numKvHeads, headDim: D, intermediateSize: I } = config;
+  const { hiddenSize: H, intermediateSize: I } = config;
+  const widths = attentionWidths(config);
   const linear = (name: string, n: number, k: number) => readLinear(views, part.name, p + name, n, k, format);
   return {
     inputLayernorm: view(views, `${p}input_layernorm.weight`, Float32Array, part.name),
-    qkvProj: linear('self_attn.qkv_proj.weight', (numHeads + 2 * numKvHeads) * D, H),
+    qkvProj: linear('self_attn.qkv_proj.weight', widths.qkv, H),
     qkvBias: config.attentionBias ? view(views, `${p}self_attn.qkv_proj.bias`, Float32Array, part.name) : null,
-    oProj: linear('self_attn.o_proj.weight', H, numHeads * D),
+    oProj: linear('self_attn.o_proj.weight', H, widths.q),
     postAttentionLayernorm: view(views, `${p}post_attention_layernorm.weight`, Float32Array, part.name),
     gateUpProj: linear('mlp.gate_up_proj.weight', 2 * I, H),
     downProj: linear('mlp.down_proj.weight', H, I),

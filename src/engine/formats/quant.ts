@@ -17,20 +17,25 @@ export interface QuantizedMatrix {
   scales: Float32Array;
 }
 
+/** Blocks of BLOCK_SIZE along K in one row (the last one padded). */
+export function blocksPerRow(k: number): number {
+  return Math.ceil(k / BLOCK_SIZE);
+}
+
 export function blockBytes(bits: QuantBits): number {
   return (BLOCK_SIZE * bits) / 8;
 }
 
 export function quantize(weight: Float32Array, n: number, k: number, bits: QuantBits): QuantizedMatrix {
-  const blocksPerRow = Math.ceil(k / BLOCK_SIZE);
+  const blocks = blocksPerRow(k);
   const bytes = blockBytes(bits);
-  const data = new Uint8Array(n * blocksPerRow * bytes);
-  const scales = new Float32Array(n * blocksPerRow);
+  const data = new Uint8Array(n * blocks * bytes);
+  const scales = new Float32Array(n * blocks);
   const zeroPoint = bits === 4 ? 8 : 128;
   const maxLevel = bits === 4 ? 15 : 255;
   const q = new Uint8Array(BLOCK_SIZE);
   for (let row = 0; row < n; row++) {
-    for (let block = 0; block < blocksPerRow; block++) {
+    for (let block = 0; block < blocks; block++) {
       const start = row * k + block * BLOCK_SIZE;
       const count = Math.min(BLOCK_SIZE, k - block * BLOCK_SIZE);
       // The signed value of largest magnitude maps to the most negative level (-8 or -128),
@@ -43,14 +48,14 @@ export function quantize(weight: Float32Array, n: number, k: number, bits: Quant
       for (let i = 0; i < count; i++) {
         q[i] = Math.min(maxLevel, Math.max(0, Math.round(weight[start + i] * inverse) + zeroPoint));
       }
-      const blockIndex = row * blocksPerRow + block;
+      const blockIndex = row * blocks + block;
       scales[blockIndex] = scale;
       const out = blockIndex * bytes;
       if (bits === 8) data.set(q, out);
       else for (let j = 0; j < bytes; j++) data[out + j] = q[2 * j] | (q[2 * j + 1] << 4);
     }
   }
-  return { bits, n, k, blocksPerRow, data, scales };
+  return { bits, n, k, blocksPerRow: blocks, data, scales };
 }
 
 /** The matrix's values, [N, K] row-major, or [K, N] with `transposed` (the layout MatMul reads). */

@@ -24,6 +24,19 @@ export function checkFinite(values: Float32Array, file: string, tensor: string):
   return values;
 }
 
+/** q4 and q8: blocks of 32 with a scale each, in MatMulNBits' layout. */
+export function isQuantized(format: WeightFormat): format is 'q4' | 'q8' {
+  return format === 'q4' || format === 'q8';
+}
+
+/**
+ * Whether lm_head reads the embedding table's own bytes: tied embeddings in a quantized format (the
+ * table is stored once, in lm_head's layout). Float formats keep a transposed copy for MatMul.
+ */
+export function lmHeadReadsTable(config: { tieWordEmbeddings: boolean }, format: WeightFormat): boolean {
+  return config.tieWordEmbeddings && isQuantized(format);
+}
+
 /** A linear layer's weight, ready for MatMul ([K, N], float) or MatMulNBits ([N, blocks, bytes]). */
 export type LinearWeight =
   | { kind: 'float'; k: number; n: number; data: Float32Array }

@@ -3,7 +3,7 @@
 // one function per step, checkpoint names on the weights, shapes in comments (S = new tokens,
 // P = past tokens, T = P + S, H = hidden, D = head_dim).
 import { formatBytes } from '../../util/bytes';
-import type { GlmConfig } from '../formats/config';
+import { attentionWidths, type GlmConfig } from '../formats/config';
 import { DataType, Graph, type ExternalFile } from './onnx/graph';
 import * as io from './io-names';
 import { BLOCK_SIZE, blockBytes, type QuantizedMatrix } from '../formats/quant';
@@ -234,8 +234,9 @@ function mlp(g: Graph, p: string, x: string, w: LayerWeights, intermediateSize: 
 
 /** qkv_proj (+ bias) -> attention over past + new tokens; writes the layer's present key/value outputs. */
 function selfAttention(g: Graph, p: string, inputs: SegmentInputs, x: string, w: LayerWeights, pastK: string, pastV: string, layer: number): string {
-  const { numHeads, numKvHeads, headDim } = inputs.config;
-  const sizes = [numHeads * headDim, numKvHeads * headDim, numKvHeads * headDim];
+  const { numKvHeads, headDim } = inputs.config;
+  const widths = attentionWidths(inputs.config);
+  const sizes = [widths.q, widths.kv, widths.kv];
   if (inputs.separateQkv) {
     const [q, k, v] = ['q', 'k', 'v'].map((name, i) => {
       const first = sizes.slice(0, i).reduce((a, b) => a + b, 0);
@@ -273,8 +274,9 @@ function groupQueryAttention(g: Graph, config: GlmConfig, qkv: string, pastK: st
  */
 export function buildAttentionGraph(config: GlmConfig, positions: number): Uint8Array {
   const g = new Graph('glm_attention');
-  const { numHeads, numKvHeads, headDim, rotaryDim } = config;
-  const qkv = g.input('qkv', FLOAT, [1, 'S', (numHeads + 2 * numKvHeads) * headDim]);
+  const { numKvHeads, headDim, rotaryDim } = config;
+  const widths = attentionWidths(config);
+  const qkv = g.input('qkv', FLOAT, [1, 'S', widths.qkv]);
   const pastK = g.input(io.pastKey(0), FLOAT, [1, numKvHeads, 'P', headDim]);
   const pastV = g.input(io.pastValue(0), FLOAT, [1, numKvHeads, 'P', headDim]);
   const caches = rotaryCaches(config, positions);
@@ -286,7 +288,7 @@ export function buildAttentionGraph(config: GlmConfig, positions: number): Uint8
   };
   const outputs = ['attention', io.presentKey(0), io.presentValue(0)];
   groupQueryAttention(g, config, qkv, pastK, pastV, gqa, outputs);
-  g.output('attention', 'attention', FLOAT, [1, 'S', numHeads * headDim]);
+  g.output('attention', 'attention', FLOAT, [1, 'S', widths.q]);
   g.output(io.presentKey(0), io.presentKey(0), FLOAT, [1, numKvHeads, 'T', headDim]);
   g.output(io.presentValue(0), io.presentValue(0), FLOAT, [1, numKvHeads, 'T', headDim]);
   return g.encode();

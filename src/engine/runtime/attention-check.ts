@@ -7,7 +7,7 @@
 // the KV cache written in place, the GPU runs in that mode too (past and present in one buffer),
 // since ORT then takes other shaders (its fused copy-into-cache paths).
 import type * as Ort from 'onnxruntime-web';
-import type { GlmConfig } from '../formats/config';
+import { attentionWidths, type GlmConfig } from '../formats/config';
 import { buildAttentionGraph } from '../graph/graphs';
 import { firstPositions } from './kv-cache';
 import * as io from '../graph/io-names';
@@ -88,10 +88,10 @@ async function attentionError(
   past: number,
   tokens: number,
 ): Promise<number> {
-  const { numHeads, numKvHeads, headDim } = config;
+  const { numKvHeads, headDim } = config;
   const random = seededRandom(past * 1000 + tokens);
   const values = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
-  const width = (numHeads + 2 * numKvHeads) * headDim;
+  const width = attentionWidths(config).qkv;
   const pastKV = [values(numKvHeads * past * headDim), values(numKvHeads * past * headDim)];
   const input = {
     qkv: new ort.Tensor('float32', values(tokens * width), [1, tokens, width]),

@@ -2,10 +2,11 @@
 // the fly) or a pack (parts stored ready in kernel layout). The loader reads only through this.
 import type { Arena } from './arena';
 import { readTensor, type Checkpoint, type CheckpointMeta } from '../formats/checkpoint';
-import type { GlmConfig } from '../formats/config';
+import { attentionWidths, type GlmConfig } from '../formats/config';
 import type { LayerWeights } from '../graph/graphs';
 import { basePart, layerPart, type Part } from '../formats/parts';
-import { concatRows, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from '../formats/weights';
+import { blocksPerRow } from '../formats/quant';
+import { concatRows, isQuantized, lmHeadReadsTable, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from '../formats/weights';
 
 export interface ModelSource {
   readonly config: GlmConfig;
@@ -40,14 +41,14 @@ export async function floatLinear(read: (name: string) => Promise<Float32Array>,
 async function layerWeights(reader: TensorReader, c: GlmConfig, layer: number, format: WeightFormat): Promise<LayerWeights> {
   const p = `model.layers.${layer}.`;
   const t = (name: string) => reader.float(p + name);
-  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  const widths = attentionWidths(c);
   const qkvNames = ['q_proj', 'k_proj', 'v_proj'].map((name) => `${p}self_attn.${name}`);
   const qkvBias = c.attentionBias ? concatRows(await Promise.all(qkvNames.map((name) => reader.float(`${name}.bias`)))) : null;
   return {
     inputLayernorm: await t('input_layernorm.weight'),
-    qkvProj: await reader.linear(qkvNames.map((name) => `${name}.weight`), qkvRows, c.hiddenSize, format),
+    qkvProj: await reader.linear(qkvNames.map((name) => `${name}.weight`), widths.qkv, c.hiddenSize, format),
     qkvBias,
-    oProj: await reader.linear([`${p}self_attn.o_proj.weight`], c.hiddenSize, c.numHeads * c.headDim, format),
+    oProj: await reader.linear([`${p}self_attn.o_proj.weight`], c.hiddenSize, widths.q, format),
     postAttentionLayernorm: await t('post_attention_layernorm.weight'),
     gateUpProj: await reader.linear([`${p}mlp.gate_up_proj.weight`], 2 * c.intermediateSize, c.hiddenSize, format),
     downProj: await reader.linear([`${p}mlp.down_proj.weight`], c.hiddenSize, c.intermediateSize, format),
@@ -56,7 +57,7 @@ async function layerWeights(reader: TensorReader, c: GlmConfig, layer: number, f
 
 /** Bytes a [n, k] linear weight takes in a format's kernel layout. */
 export function linearBytes(n: number, k: number, format: WeightFormat): number {
-  const blocks = Math.ceil(k / 32);
+  const blocks = blocksPerRow(k);
   switch (format) {
     case 'f32':
       return 4 * n * k;
@@ -71,27 +72,25 @@ export function linearBytes(n: number, k: number, format: WeightFormat): number 
 
 /** Bytes of one decoder layer's part (weights, scales, norms and biases), from the config alone. */
 export function estimateLayerBytes(c: GlmConfig, format: WeightFormat): number {
-  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
+  const widths = attentionWidths(c);
   return (
-    linearBytes(qkvRows, c.hiddenSize, format) +
-    linearBytes(c.hiddenSize, c.numHeads * c.headDim, format) +
+    linearBytes(widths.qkv, c.hiddenSize, format) +
+    linearBytes(c.hiddenSize, widths.q, format) +
     linearBytes(2 * c.intermediateSize, c.hiddenSize, format) +
     linearBytes(c.hiddenSize, c.intermediateSize, format) +
-    4 * (2 * c.hiddenSize + (c.attentionBias ? qkvRows : 0))
+    4 * (2 * c.hiddenSize + (c.attentionBias ? widths.qkv : 0))
   );
 }
 
 /** The largest single matrix of a layer (what one GPU buffer binding must hold for it). */
 export function largestLayerMatrixBytes(c: GlmConfig, format: WeightFormat): number {
-  const qkvRows = (c.numHeads + 2 * c.numKvHeads) * c.headDim;
-  return Math.max(linearBytes(2 * c.intermediateSize, c.hiddenSize, format), linearBytes(c.hiddenSize, c.intermediateSize, format), linearBytes(qkvRows, c.hiddenSize, format));
+  return Math.max(linearBytes(2 * c.intermediateSize, c.hiddenSize, format), linearBytes(c.hiddenSize, c.intermediateSize, format), linearBytes(attentionWidths(c).qkv, c.hiddenSize, format));
 }
 
 /** Bytes of the base part: embedding table, final norm, and lm_head unless it reads the quantized table. */
 export function estimateBaseBytes(c: GlmConfig, format: WeightFormat): number {
   const table = linearBytes(c.vocabSize, c.hiddenSize, format);
-  const sharesTable = c.tieWordEmbeddings && (format === 'q4' || format === 'q8');
-  return table + 4 * c.hiddenSize + (sharesTable ? 0 : table);
+  return table + 4 * c.hiddenSize + (lmHeadReadsTable(c, format) ? 0 : table);
 }
 
 /** Converts a checkpoint's tensors into parts as they are asked for: one layer's tensors at a time. */
@@ -113,10 +112,10 @@ export function readerSource(reader: TensorReader, model: CheckpointMeta, format
       const { vocabSize: V, hiddenSize: H } = config;
       const name = 'model.embed_tokens.weight';
       // A quantized table is the same bytes as a quantized linear weight (a reader may map it directly).
-      const quantized = format === 'q4' || format === 'q8' ? await reader.linear([name], V, H, format) : null;
+      const quantized = isQuantized(format) ? await reader.linear([name], V, H, format) : null;
       const embedTokens: EmbeddingWeight = quantized?.kind === 'quantized' ? quantized : prepareEmbedding(await reader.float(name), V, H, format);
       let lmHead: LinearWeight | null = null;
-      if (!(config.tieWordEmbeddings && embedTokens.kind === 'quantized')) {
+      if (!lmHeadReadsTable(config, format)) {
         lmHead = await reader.linear([config.tieWordEmbeddings ? name : 'lm_head.weight'], V, H, format);
       }
       return basePart({ embedTokens, norm: await reader.float('model.norm.weight'), lmHead }, arena);
