@@ -13,10 +13,10 @@ import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { generateAll } from '../src/engine/generation/generate';
 import { modelSizes, planLoad } from '../src/engine/runtime/fit';
 import { loadGlmModel, type GlmModel } from '../src/engine/runtime/model';
-import { checkpointSource } from '../src/engine/runtime/source';
+import { checkpointSource } from '../src/engine/formats/source';
 import type { WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles } from '../tools/node-files';
-import { seededRandom } from '../src/engine/generation/sampling';
+import { seededRandom } from '../src/util/random';
 import { median } from './browser';
 import { benchCheckpoint, promptIds } from './models';
 

@@ -12,7 +12,7 @@ import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { parameterCount } from '../src/engine/formats/config';
 import { generate } from '../src/engine/generation/generate';
 import { loadGlmModel } from '../src/engine/runtime/model';
-import { checkpointSource } from '../src/engine/runtime/source';
+import { checkpointSource } from '../src/engine/formats/source';
 import type { WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles } from '../tools/node-files';
 

@@ -1,6 +1,7 @@
 // Time per sampled token (top-p / top-k over a GLM-4 sized vocabulary): the sampler against sorting
 // the whole vocabulary, in the same process. Figures only. Usage: npx tsx bench/sampling.ts
-import { Sampler, seededRandom } from '../src/engine/generation/sampling';
+import { Sampler } from '../src/engine/generation/sampling';
+import { seededRandom } from '../src/util/random';
 import { median } from './browser';
 
 const VOCAB = 151552;

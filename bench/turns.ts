@@ -7,7 +7,7 @@ import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { generateAll, type GenerationStats } from '../src/engine/generation/generate';
 import { LocalEngine } from '../src/engine/engine';
 import type { GlmModel } from '../src/engine/runtime/model';
-import { checkpointSource, type ModelSource } from '../src/engine/runtime/source';
+import { checkpointSource, type ModelSource } from '../src/engine/formats/source';
 import type { WeightFormat } from '../src/engine/formats/weights';
 import { nodeHost } from '../tools/node-engine';
 import { folderFiles } from '../tools/node-files';

@@ -11,7 +11,7 @@ import { loadGlmModel } from '../src/engine/runtime/model';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { folderFiles } from '../tools/node-files';
 import { startServer } from '../tools/serve';
-import { checkpointSource } from '../src/engine/runtime/source';
+import { checkpointSource } from '../src/engine/formats/source';
 import { generateAll } from '../src/engine/generation/generate';
 import { relativeError } from '../src/util/compare';
 

@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-web';
 import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { ggufSource, openGguf } from '../src/engine/formats/gguf';
 import { loadGlmModel } from '../src/engine/runtime/model';
-import { checkpointSource } from '../src/engine/runtime/source';
+import { checkpointSource } from '../src/engine/formats/source';
 import { writeGlmCheckpoint } from '../tools/checkpoint-writer';
 import { writeGguf } from '../tools/gguf-writer';
 import { writePack } from '../src/engine/formats/pack/write';

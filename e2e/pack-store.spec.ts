@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-web';
 import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { loadGlmModel } from '../src/engine/runtime/model';
 import type { PackManifest } from '../src/engine/formats/pack/manifest';
-import { checkpointSource } from '../src/engine/runtime/source';
+import { checkpointSource } from '../src/engine/formats/source';
 import { packFixture, packHandler, newFaults } from '../tests/pack-fixtures';
 import { folderFiles } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';

@@ -3,7 +3,7 @@
 // Tests and benchmarks build their fixtures with it; nothing here is downloaded.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom } from '../src/engine/generation/sampling';
+import { seededRandom } from '../src/util/random';
 
 export type CheckpointShape = 'glm-edge' | 'glm-4-9b';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { exportDecoder, TRANSFORMERS_JS_SUFFIX } from '../src/engine/graph/export';
-import { checkpointSource } from '../src/engine/runtime/source';
+import { checkpointSource } from '../src/engine/formats/source';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles } from './node-files';
 

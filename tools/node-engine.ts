@@ -9,7 +9,7 @@ import { LocalEngine, type EngineHost } from '../src/engine/engine';
 import { ggufSource, openGguf } from '../src/engine/formats/gguf';
 import { MANIFEST_FILE } from '../src/engine/formats/pack/manifest';
 import { openPack } from '../src/engine/formats/pack/read';
-import { checkpointSource, type ModelSource } from '../src/engine/runtime/source';
+import { checkpointSource, type ModelSource } from '../src/engine/formats/source';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
 import { folderFiles, packFolder } from './node-files';
 

@@ -2,8 +2,7 @@
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { CheckpointError, PackError } from '../src/engine/errors';
-import { checkRelativeFilePath, type CheckpointFiles } from '../src/engine/io/files';
-import type { PackFiles } from '../src/engine/formats/pack/read';
+import { checkRelativeFilePath, type CheckpointFiles, type PackFiles } from '../src/engine/io/files';
 import type { PackSink } from '../src/engine/formats/pack/write';
 
 /** The path of `name` inside `dir`, refusing a name that would lead outside it. */

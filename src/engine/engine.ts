@@ -9,7 +9,7 @@ import { planLoad, modelSizes, type Backend, type DeviceFacts } from './runtime/
 import { generate, generateAll, type GenerateOptions, type GenerationStats } from './generation/generate';
 import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type GlmModel, type OrtModule } from './runtime/model';
 import type { PlanWhy } from './runtime/plan';
-import type { ModelSource } from './runtime/source';
+import type { ModelSource } from './formats/source';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from './generation/tokenizer';
 import type { WeightFormat } from './formats/weights';
 

@@ -5,7 +5,8 @@ import { createStore, del, delMany, get, keys, set, values, type UseStore } from
 import { ChunkMissingError, DownloadError, PackError } from '../engine/errors';
 import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/io/http';
 import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/formats/pack/manifest';
-import { openPack, type PackFiles, type PackSource } from '../engine/formats/pack/read';
+import { openPack, type PackSource } from '../engine/formats/pack/read';
+import type { PackFiles } from '../engine/io/files';
 import { sha256Hex } from '../engine/formats/pack/sha256';
 import { formatBytes } from '../util/bytes';
 import { QuotaError } from './errors';

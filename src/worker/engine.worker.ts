@@ -5,7 +5,7 @@ import { openCheckpoint } from '../engine/formats/checkpoint';
 import { LocalEngine, type EngineHost } from '../engine/engine';
 import { httpFiles } from '../engine/io/http-files';
 import type { OrtModule } from '../engine/runtime/model';
-import { checkpointSource, type ModelSource } from '../engine/runtime/source';
+import { checkpointSource, type ModelSource } from '../engine/formats/source';
 import { importFromHub, importPickedFolder } from '../store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../store/packs';
 import { deviceFactsFor } from './device-facts';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint, type Checkpoint } from '../../src/engine/formats/checkpoint';
 import { loadGlmModel } from '../../src/engine/runtime/model';
 import { openPack } from '../../src/engine/formats/pack/read';
-import { checkpointSource, type ModelSource } from '../../src/engine/runtime/source';
+import { checkpointSource, type ModelSource } from '../../src/engine/formats/source';
 import { LocalEngine } from '../../src/engine/engine';
 import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from '../../tools/eval';
 import { nodeHost } from '../../tools/node-engine';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../src/engine/formats/checkpoint';
 import { ggufSource, openGguf } from '../../src/engine/formats/gguf';
 import { loadGlmModel } from '../../src/engine/runtime/model';
-import { checkpointSource } from '../../src/engine/runtime/source';
+import { checkpointSource } from '../../src/engine/formats/source';
 import type { WeightFormat } from '../../src/engine/formats/weights';
 import { DownloadError } from '../../src/engine/errors';
 import { importFromHub } from '../../src/store/import';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { openCheckpoint } from '../../src/engine/formats/checkpoint';
 import { DownloadError, PackError } from '../../src/engine/errors';
 import { loadGlmModel } from '../../src/engine/runtime/model';
-import { checkpointSource } from '../../src/engine/runtime/source';
+import { checkpointSource } from '../../src/engine/formats/source';
 import { QuotaError } from '../../src/store/errors';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes, type InstallProgress } from '../../src/store/packs';
 import { folderFiles } from '../../tools/node-files';

@@ -6,100 +6,16 @@
 // files (Q4_K, Q5_K, Q6_K) are dequantized and quantized again. The config and tokenizer are rebuilt from the GGUF metadata unless given.
 import { gguf, GGMLQuantizationType, type GGUFParseOutput } from '@huggingface/gguf';
 import { expectedTensorShapes, type CheckpointMeta } from './checkpoint';
-import { parseGlmConfig, withGenerationConfig, type ConfigOrigin, type GlmConfig } from './config';
+import { parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError, UnsupportedModelError } from '../errors';
 import { readText, type CheckpointFiles } from '../io/files';
 import { concatArrays } from '../../util/bytes';
 import { halfToFloat } from './half';
 import { BLOCK_SIZE, type QuantizedMatrix } from './quant';
-import { floatLinear, readerSource, type ModelSource, type TensorReader } from '../runtime/source';
+import { BLOCK_TYPES, FLOAT_BYTES } from './gguf-blocks';
+import { alignmentOf, configFromMetadata, ggufOrigin, tokenizerFromMetadata, type Metadata } from './gguf-metadata';
+import { floatLinear, readerSource, type ModelSource, type TensorReader } from './source';
 import { checkFinite, type LinearWeight, type WeightFormat } from './weights';
-
-/** 6-bit scale and min j of a K-quant block's 12 packed bytes (llama.cpp's get_scale_min_k4). */
-function scaleMinK4(b: DataView, at: number, j: number): [number, number] {
-  const q = (i: number) => b.getUint8(at + i);
-  if (j < 4) return [q(j) & 63, q(j + 4) & 63];
-  return [(q(j + 4) & 15) | ((q(j - 4) >> 6) << 4), (q(j + 4) >> 4) | ((q(j) >> 6) << 4)];
-}
-
-/** Q4_K and Q5_K: 8 sub-blocks of 32 with 6-bit scales and mins; Q5_K adds a fifth bit from qh. */
-function decodeK(b: DataView, at: number, out: Float32Array, to: number, fifthBits: boolean): void {
-  const d = halfToFloat(b.getUint16(at, true));
-  const dmin = halfToFloat(b.getUint16(at + 2, true));
-  const qh = at + 16;
-  const qs = fifthBits ? at + 48 : at + 16;
-  for (let chunk = 0; chunk < 4; chunk++) {
-    const [sc1, m1] = scaleMinK4(b, at + 4, 2 * chunk);
-    const [sc2, m2] = scaleMinK4(b, at + 4, 2 * chunk + 1);
-    for (let l = 0; l < 32; l++) {
-      const q = b.getUint8(qs + 32 * chunk + l);
-      const h = fifthBits ? b.getUint8(qh + l) >> (2 * chunk) : 0;
-      out[to + 64 * chunk + l] = d * sc1 * ((q & 15) + (h & 1 ? 16 : 0)) - dmin * m1;
-      out[to + 64 * chunk + 32 + l] = d * sc2 * ((q >> 4) + (h & 2 ? 16 : 0)) - dmin * m2;
-    }
-  }
-}
-
-/**
- * Q4_0, Q4_1, Q5_0 and Q5_1: 32 values, f16 d (then an f16 min m for *_1), a u32 of fifth bits for
- * Q5_*, 16 bytes of nibbles (byte j: values j and j + 16). Value = d * (q - offset), or d * q + m.
- */
-function decodeLegacy(b: DataView, at: number, out: Float32Array, to: number, withMin: boolean, fifthBits: boolean): void {
-  const d = halfToFloat(b.getUint16(at, true));
-  const m = withMin ? halfToFloat(b.getUint16(at + 2, true)) : 0;
-  const qhAt = at + (withMin ? 4 : 2);
-  const qh = fifthBits ? b.getUint32(qhAt, true) : 0;
-  const qs = qhAt + (fifthBits ? 4 : 0);
-  const offset = withMin ? 0 : fifthBits ? 16 : 8;
-  for (let j = 0; j < 16; j++) {
-    const q = b.getUint8(qs + j);
-    out[to + j] = ((q & 15) - offset + (((qh >>> j) << 4) & 16)) * d + m;
-    out[to + j + 16] = ((q >> 4) - offset + ((qh >>> (j + 12)) & 16)) * d + m;
-  }
-}
-
-/** Values per block, bytes per block, and the decoder of one block, for each type read here. */
-const BLOCK_TYPES: Partial<Record<GGMLQuantizationType, { values: number; bytes: number; decode: (b: DataView, at: number, out: Float32Array, to: number) => void }>> = {
-  [GGMLQuantizationType.Q4_K]: { values: 256, bytes: 144, decode: (b, at, out, to) => decodeK(b, at, out, to, false) },
-  [GGMLQuantizationType.Q5_K]: { values: 256, bytes: 176, decode: (b, at, out, to) => decodeK(b, at, out, to, true) },
-  [GGMLQuantizationType.Q6_K]: {
-    values: 256,
-    bytes: 210,
-    decode: (b, at, out, to) => {
-      const d = halfToFloat(b.getUint16(at + 208, true));
-      for (let half = 0; half < 2; half++) {
-        const ql = at + 64 * half;
-        const qh = at + 128 + 32 * half;
-        const sc = (i: number) => b.getInt8(at + 192 + 8 * half + i);
-        for (let l = 0; l < 32; l++) {
-          const is = l >> 4;
-          const h = b.getUint8(qh + l);
-          const lo = b.getUint8(ql + l);
-          const hi = b.getUint8(ql + l + 32);
-          const base = to + 128 * half + l;
-          out[base] = d * sc(is) * (((lo & 15) | ((h & 3) << 4)) - 32);
-          out[base + 32] = d * sc(is + 2) * (((hi & 15) | (((h >> 2) & 3) << 4)) - 32);
-          out[base + 64] = d * sc(is + 4) * (((lo >> 4) | (((h >> 4) & 3) << 4)) - 32);
-          out[base + 96] = d * sc(is + 6) * (((hi >> 4) | (((h >> 6) & 3) << 4)) - 32);
-        }
-      }
-    },
-  },
-  [GGMLQuantizationType.Q4_0]: { values: 32, bytes: 18, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, false, false) },
-  [GGMLQuantizationType.Q4_1]: { values: 32, bytes: 20, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, true, false) },
-  [GGMLQuantizationType.Q5_0]: { values: 32, bytes: 22, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, false, true) },
-  [GGMLQuantizationType.Q5_1]: { values: 32, bytes: 24, decode: (b, at, out, to) => decodeLegacy(b, at, out, to, true, true) },
-  [GGMLQuantizationType.Q8_0]: {
-    values: 32,
-    bytes: 34,
-    decode: (b, at, out, to) => {
-      const d = halfToFloat(b.getUint16(at, true));
-      for (let j = 0; j < 32; j++) out[to + j] = b.getInt8(at + 2 + j) * d;
-    },
-  },
-};
-
-const FLOAT_BYTES: Partial<Record<GGMLQuantizationType, number>> = { [GGMLQuantizationType.F32]: 4, [GGMLQuantizationType.F16]: 2, [GGMLQuantizationType.BF16]: 2 };
 
 /** Hugging Face tensor name -> llama.cpp's. */
 function ggufName(name: string): string {
@@ -130,8 +46,6 @@ export interface GgufCheckpoint extends CheckpointMeta {
   tensors: Map<string, { dtype: GGMLQuantizationType; shape: number[]; offset: number }>;
 }
 
-type Metadata = Record<string, unknown>;
-
 const TRUNCATED_HEADER = 'the file ends inside its GGUF header: it is truncated (re-download it)';
 
 /** GGUF metadata through a ranged reader: @huggingface/gguf fetches, this answers from `files`. */
@@ -158,166 +72,6 @@ async function readHeader(files: CheckpointFiles, file: string, label: string): 
   }
   if (header.tensorInfoByteRange[1] > size) throw new CheckpointError(label, TRUNCATED_HEADER);
   return { header, size };
-}
-
-/** A metadata value as a message shows it (bigints, long lists and long strings made short). */
-function show(value: unknown): string {
-  if (typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return `a list of ${value.length} values`;
-  return JSON.stringify(typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}...` : value) ?? String(value);
-}
-
-/** general.alignment: data offsets are padded to it, so anything but a power of two misplaces every tensor. */
-function alignmentOf(meta: Metadata, label: string): number {
-  const raw = meta['general.alignment'] ?? 32;
-  const alignment = typeof raw === 'bigint' ? Number(raw) : raw;
-  if (typeof alignment !== 'number' || !Number.isInteger(Math.log2(alignment)) || alignment > 2 ** 30) {
-    throw new CheckpointError(label, `GGUF metadata general.alignment is ${show(raw)}; it must be a power of two (llama.cpp writes 32): the file is corrupted`);
-  }
-  return alignment;
-}
-
-const num = (value: unknown): number | undefined => (typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : undefined);
-/** A float32 from the metadata at the precision it was written with (1e-5, not 9.99999974e-6). */
-const float = (value: unknown): number | undefined => {
-  const n = num(value);
-  return n === undefined ? undefined : Number(n.toPrecision(7));
-};
-
-/** GLM ends a reply at any of these (its generation_config); GGUF keeps only eos and eot. */
-const GLM_STOP_TOKENS = ['<|endoftext|>', '<|user|>', '<|observation|>'];
-
-/** config.json fields and the llama.cpp metadata keys (after "<arch>.") they come from. */
-const METADATA_KEYS: Record<string, string> = {
-  hidden_size: 'embedding_length',
-  intermediate_size: 'feed_forward_length',
-  num_hidden_layers: 'block_count',
-  num_attention_heads: 'attention.head_count',
-  num_key_value_heads: 'attention.head_count_kv',
-  head_dim: 'attention.key_length',
-  partial_rotary_factor: 'rope.dimension_count',
-  rope_theta: 'rope.freq_base',
-  rms_norm_eps: 'attention.layer_norm_rms_epsilon',
-  max_position_embeddings: 'context_length',
-};
-
-/** How a config field is named in errors about a GGUF file: by the metadata key (or tensor) it comes from. */
-const ggufOrigin = (label: string, arch: string): ConfigOrigin => ({
-  file: label,
-  key: (field) => (field === 'vocab_size' ? 'the row count of tensor token_embd.weight' : METADATA_KEYS[field] ? `GGUF metadata ${arch}.${METADATA_KEYS[field]}` : `"${field}"`),
-});
-
-/** A config.json for model_type "glm" from llama.cpp's keys; parseGlmConfig checks the values, naming the keys. */
-function configFromMetadata(meta: Metadata, arch: string, file: string, hasOutput: boolean, vocabSize: number | undefined): Record<string, unknown> {
-  const key = (name: string) => {
-    const value = meta[`${arch}.${name}`];
-    if (value !== undefined && num(value) === undefined) throw new CheckpointError(file, `GGUF metadata ${arch}.${name} must be a number, got ${show(value)}`);
-    return num(value);
-  };
-  const required = (name: string) => {
-    const value = key(name);
-    if (value === undefined) throw new CheckpointError(file, `GGUF metadata ${arch}.${name} is missing`);
-    return value;
-  };
-  const hidden = required('embedding_length');
-  const heads = required('attention.head_count');
-  const keyLength = key('attention.key_length');
-  const headDim = keyLength ?? hidden / heads;
-  const rotary = key('rope.dimension_count') ?? headDim / 2;
-  const eos = num(meta['tokenizer.ggml.eos_token_id']);
-  const eot = num(meta['tokenizer.ggml.eot_token_id']);
-  const tokens = Array.isArray(meta['tokenizer.ggml.tokens']) ? meta['tokenizer.ggml.tokens'] : [];
-  const stops = GLM_STOP_TOKENS.map((t) => tokens.indexOf(t)).filter((id) => id >= 0);
-  return {
-    architectures: ['GlmForCausalLM'],
-    model_type: 'glm',
-    vocab_size: vocabSize,
-    hidden_size: hidden,
-    intermediate_size: required('feed_forward_length'),
-    num_hidden_layers: required('block_count'),
-    num_attention_heads: heads,
-    num_key_value_heads: key('attention.head_count_kv') ?? heads,
-    ...(keyLength !== undefined && { head_dim: keyLength }),
-    partial_rotary_factor: rotary / headDim,
-    rope_theta: float(key('rope.freq_base')) ?? 10000,
-    rms_norm_eps: float(key('attention.layer_norm_rms_epsilon')) ?? 1e-5,
-    // Filled in once the tensors are known (q/k/v biases present or not).
-    attention_bias: false,
-    tie_word_embeddings: !hasOutput,
-    max_position_embeddings: key('context_length') ?? 4096,
-    eos_token_id: [...new Set([eos, eot, ...stops].filter((id): id is number => id !== undefined))],
-    pad_token_id: num(meta['tokenizer.ggml.padding_token_id']) ?? eos ?? null,
-  };
-}
-
-/** llama.cpp's pre-tokenizer names -> tokenizer.json pre_tokenizer (byte-level BPE). */
-function preTokenizer(pre: string, file: string): unknown {
-  switch (pre) {
-    case 'gpt-2':
-    case 'default':
-      return { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
-    case 'chatglm-bpe':
-      return {
-        type: 'Sequence',
-        pretokenizers: [
-          {
-            type: 'Split',
-            // llama.cpp's CHATGLM4 pattern (GLM-4's tokenizer.json writes the contractions as (?i:...)).
-            pattern: { Regex: "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+" },
-            behavior: 'Isolated',
-            invert: false,
-          },
-          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-        ],
-      };
-    default:
-      throw new UnsupportedModelError(`${file}: GGUF tokenizer pre-tokenizer "${pre}" is not one GLM uses (chatglm-bpe, gpt-2): import with the repository's tokenizer instead`);
-  }
-}
-
-/** A metadata list that must hold only strings (tokens, merges), or a CheckpointError naming its key. */
-function stringList(meta: Metadata, key: string, file: string): string[] | undefined {
-  const value = meta[key];
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new CheckpointError(file, `GGUF metadata ${key} must be a list of strings, got ${show(value)}`);
-  return value;
-}
-
-/** tokenizer.json and tokenizer_config.json from tokenizer.ggml.* (byte-level BPE, as GLM-4 and GLM-Edge use). */
-function tokenizerFromMetadata(meta: Metadata, file: string, vocabSize: number): { json: unknown; config: Record<string, unknown> } {
-  if (meta['tokenizer.ggml.model'] !== 'gpt2') {
-    throw new UnsupportedModelError(`${file}: GGUF tokenizer model "${String(meta['tokenizer.ggml.model'])}" is not byte-level BPE (gpt2); import with the repository's tokenizer instead`);
-  }
-  const tokens = stringList(meta, 'tokenizer.ggml.tokens', file);
-  if (!tokens) throw new CheckpointError(file, 'GGUF metadata tokenizer.ggml.tokens is missing');
-  if (tokens.length > vocabSize) throw new CheckpointError(file, `GGUF metadata tokenizer.ggml.tokens lists ${tokens.length} tokens, more than the ${vocabSize} rows of tensor token_embd.weight`);
-  const merges = stringList(meta, 'tokenizer.ggml.merges', file) ?? [];
-  const tokenTypes = meta['tokenizer.ggml.token_type'] ?? [];
-  if (!Array.isArray(tokenTypes)) throw new CheckpointError(file, `GGUF metadata tokenizer.ggml.token_type must be a list, got ${show(tokenTypes)}`);
-  const types = tokenTypes.map((t) => num(t) ?? 1);
-  const vocab: Record<string, number> = {};
-  const added = [];
-  for (const [id, token] of tokens.entries()) {
-    // 3 = control, 4 = user-defined: tokens matched whole before BPE (GLM's [gMASK], <|user|>, ...).
-    if (types[id] === 3 || types[id] === 4) added.push({ id, content: token, single_word: false, lstrip: false, rstrip: false, normalized: false, special: types[id] === 3 });
-    else vocab[token] = id;
-  }
-  const json = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: null,
-    pre_tokenizer: preTokenizer(String(meta['tokenizer.ggml.pre'] ?? 'default'), file),
-    post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges },
-  };
-  const token = (key: string) => {
-    const id = num(meta[key]);
-    return id === undefined ? undefined : tokens[id];
-  };
-  return { json, config: { tokenizer_class: 'PreTrainedTokenizerFast', eos_token: token('tokenizer.ggml.eos_token_id'), pad_token: token('tokenizer.ggml.padding_token_id') } };
 }
 
 /** The tensor table by name, data offsets made absolute. */

@@ -1,11 +1,10 @@
 // A part is one contiguous buffer of weights in kernel layout (the base part: embedding, final
 // norm, lm_head; or one decoder layer), with a table of the tensors inside it. Packs store parts
 // as chunks; the loader hands a part's buffer to ORT as externalData without copying it.
-import { allocate, type Arena } from '../runtime/arena';
+import { allocate, type Arena } from './arena';
 import { attentionWidths, type GlmConfig } from './config';
 import { blockBytes, blocksPerRow, type QuantBits } from './quant';
 import { lmHeadReadsTable, type EmbeddingWeight, type LinearWeight, type WeightFormat } from './weights';
-import type { LayerWeights } from '../graph/graphs';
 
 export type PartDtype = 'float32' | 'uint16' | 'uint8';
 
@@ -144,6 +143,17 @@ export function partTableProblem(tensors: TensorRecord[], expected: Map<string, 
     if (t.dtype !== dtype || t.length !== length) return `tensor ${name} is ${t.length} bytes of ${t.dtype}; the config needs ${length} bytes of ${dtype}`;
   }
   return null;
+}
+
+export interface LayerWeights {
+  inputLayernorm: Float32Array;
+  /** q_proj, k_proj and v_proj fused along the output dimension: N = (heads + 2 * kv_heads) * D. */
+  qkvProj: LinearWeight;
+  qkvBias: Float32Array | null;
+  oProj: LinearWeight;
+  postAttentionLayernorm: Float32Array;
+  gateUpProj: LinearWeight;
+  downProj: LinearWeight;
 }
 
 export interface BaseWeights {

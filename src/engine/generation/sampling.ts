@@ -1,5 +1,6 @@
 // Picking the next token from logits: greedy, or sampling with temperature, top-k, top-p and a
 // repetition penalty, from a seeded generator so a seed reproduces a reply.
+import { seededRandom } from '../../util/random';
 
 export interface SamplingOptions {
   /** Always take the most likely token; the other options are then ignored except the penalty. */
@@ -12,18 +13,6 @@ export interface SamplingOptions {
   /** transformers' repetition penalty: > 1 discourages tokens already in the sequence. */
   repetitionPenalty?: number;
   seed?: number;
-}
-
-/** mulberry32: small, fast, and good enough for sampling. Returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function argmax(values: ArrayLike<number>): number {

@@ -2,7 +2,7 @@
 // transformers.js loads for model_type glm), with the very weights a pack of the same format holds.
 import { buildDecoderGraph } from './graphs';
 import { readBasePart, readLayerPart } from '../formats/parts';
-import type { ModelSource } from '../runtime/source';
+import type { ModelSource } from '../formats/source';
 import type { WeightFormat } from '../formats/weights';
 
 /** The file name suffix transformers.js picks for each `dtype` (onnx/model{suffix}.onnx). */

@@ -8,7 +8,7 @@ import { DataType, Graph, type ExternalFile } from './onnx/graph';
 import * as io from './io-names';
 import { BLOCK_SIZE, blockBytes, type QuantizedMatrix } from '../formats/quant';
 import { inverseFrequencies, rotaryCaches } from './rotary';
-import type { BaseWeights } from '../formats/parts';
+import type { BaseWeights, LayerWeights } from '../formats/parts';
 import type { EmbeddingWeight, LinearWeight } from '../formats/weights';
 
 /** Fused GroupQueryAttention (KV cache + rotary in one kernel), or plain ONNX ops where GQA cannot take the shape. */
@@ -22,16 +22,6 @@ export function defaultAttentionKind(config: GlmConfig): AttentionKind {
   return (config.rotaryDim / 2) % 8 === 0 ? 'gqa' : 'plain';
 }
 
-export interface LayerWeights {
-  inputLayernorm: Float32Array;
-  /** q_proj, k_proj and v_proj fused along the output dimension: N = (heads + 2 * kv_heads) * D. */
-  qkvProj: LinearWeight;
-  qkvBias: Float32Array | null;
-  oProj: LinearWeight;
-  postAttentionLayernorm: Float32Array;
-  gateUpProj: LinearWeight;
-  downProj: LinearWeight;
-}
 
 const FLOAT = DataType.FLOAT;
 const INT64_MAX = Number.MAX_SAFE_INTEGER;

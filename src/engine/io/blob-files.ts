@@ -1,8 +1,7 @@
 // Files the user picked on the device (a checkpoint folder or a pack folder), read with
 // Blob.slice so a multi-gigabyte safetensors file is never read whole.
 import { CheckpointError, PackError } from '../errors';
-import type { CheckpointFiles } from './files';
-import type { PackFiles } from '../formats/pack/read';
+import type { CheckpointFiles, PackFiles } from './files';
 
 /** `files` maps each file's name (without the folder) to the picked File. */
 export function blobCheckpointFiles(files: Map<string, Blob>, label: string): CheckpointFiles {

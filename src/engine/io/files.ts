@@ -16,6 +16,13 @@ export interface CheckpointFiles {
   version?(name: string): Promise<string | null>;
 }
 
+/** Where a pack's files come from: a folder, a URL, or the browser's store. */
+export interface PackFiles {
+  readonly label: string;
+  /** The file's bytes; written into `target` (and returned) when one of the right size is given. */
+  read(file: string, target?: Uint8Array): Promise<Uint8Array>;
+}
+
 /** Reads a whole (small) file as text, or null when it is absent. */
 export async function readText(files: CheckpointFiles, name: string): Promise<string | null> {
   const size = await files.size(name);

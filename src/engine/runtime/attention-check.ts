@@ -11,7 +11,7 @@ import { attentionWidths, type GlmConfig } from '../formats/config';
 import { buildAttentionGraph } from '../graph/graphs';
 import { firstPositions } from './kv-cache';
 import * as io from '../graph/io-names';
-import { seededRandom } from '../generation/sampling';
+import { seededRandom } from '../../util/random';
 import { relativeError } from '../../util/compare';
 
 type OrtModule = typeof Ort;

@@ -3,7 +3,7 @@
 // catalog, the pack check before a download, the loader and the out-of-memory retry all ask it.
 // Bytes throughout.
 import type { GlmConfig } from '../formats/config';
-import { estimateBaseBytes, estimateLayerBytes, largestLayerMatrixBytes, linearBytes } from './source';
+import { estimateBaseBytes, estimateLayerBytes, largestLayerMatrixBytes, linearBytes } from '../formats/source';
 import type { WeightFormat } from '../formats/weights';
 
 export type Backend = 'wasm' | 'webgpu';

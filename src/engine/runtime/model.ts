@@ -5,7 +5,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { concatArrays, formatBytes } from '../../util/bytes';
 import { commonPrefixLength } from '../../util/compare';
-import { Arena } from './arena';
+import { Arena } from '../formats/arena';
 import { checkGpuAttention, type AttentionCheck } from './attention-check';
 import { firstPositions, GpuKvCache } from './kv-cache';
 import type { GlmConfig } from '../formats/config';
@@ -14,7 +14,7 @@ import * as io from '../graph/io-names';
 import { readBasePart, readLayerPart } from '../formats/parts';
 import type { DeviceFacts } from './fit';
 import { planSegments, type Segment, type SegmentPlan } from './plan';
-import { estimateLayerBytes, largestLayerMatrixBytes, linearBytes, type ModelSource } from './source';
+import { estimateLayerBytes, largestLayerMatrixBytes, linearBytes, type ModelSource } from '../formats/source';
 import type { ExternalFile } from '../graph/onnx/graph';
 import { widen, type LinearWeight, type WeightFormat } from '../formats/weights';
 

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../../src/engine/formats/checkpoint';
 import { CheckpointError, UnsupportedModelError } from '../../../src/engine/errors';
 import { readSafetensorsHeader } from '../../../src/engine/formats/safetensors';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 import { folderFiles } from '../../../tools/node-files';
 import { fixtureDir } from '../../helpers';
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { CheckpointError, PackError, UnsupportedModelError } from '../../../src/engine/errors';
 import { loadGlmModel } from '../../../src/engine/runtime/model';
-import type { ModelSource } from '../../../src/engine/runtime/source';
+import type { ModelSource } from '../../../src/engine/formats/source';
 import { ort } from '../../helpers';
 
 /** A fixed seed in CI, so a failure there replays here; `npm run fuzz` picks a new one each time and prints it. */

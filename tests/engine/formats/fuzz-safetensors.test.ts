@@ -8,7 +8,7 @@ import { blobCheckpointFiles } from '../../../src/engine/io/blob-files';
 import { openCheckpoint } from '../../../src/engine/formats/checkpoint';
 import { parseGlmConfig } from '../../../src/engine/formats/config';
 import { readSafetensorsHeader, type TensorEntry } from '../../../src/engine/formats/safetensors';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 import { WEIGHT_FORMATS } from '../../../src/engine/formats/weights';
 import { fixtureDir } from '../../helpers';
 import { checkLogits, FUZZ_TIMEOUT_MS, fuzzOptions, outcome, Tally } from './fuzz-harness';

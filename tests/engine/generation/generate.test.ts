@@ -7,7 +7,7 @@ import { ContextOverflowError, loadGlmModel, type GlmModel } from '../../../src/
 import { argmax } from '../../../src/engine/generation/sampling';
 import { fixtureCheckpoint, ort } from '../../helpers';
 import { loadReferenceWeights, referenceLogits } from '../../reference/glm-reference';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 
 async function collect(run: AsyncGenerator<number, unknown>): Promise<number[]> {
   const ids: number[] = [];

@@ -1,6 +1,7 @@
 // Token choice: greedy is argmax, a seed reproduces a sample, top-k/top-p/penalty narrow or shift choices.
 import { describe, expect, test } from 'vitest';
-import { Sampler, applyRepetitionPenalty, seededRandom } from '../../../src/engine/generation/sampling';
+import { Sampler, applyRepetitionPenalty } from '../../../src/engine/generation/sampling';
+import { seededRandom } from '../../../src/util/random';
 
 const logits = () => Float32Array.of(1, 3, 2.5, -1, 0);
 

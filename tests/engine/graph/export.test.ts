@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type * as Ort from 'onnxruntime-web';
 import { exportDecoder } from '../../../src/engine/graph/export';
 import { loadGlmModel } from '../../../src/engine/runtime/model';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 import type { CheckpointSpec } from '../../../tools/checkpoint-writer';
 import { fixtureCheckpoint, ort, relativeError } from '../../helpers';
 

@@ -9,7 +9,7 @@ import { loadGlmModel } from '../../../src/engine/runtime/model';
 import { folderFiles } from '../../../tools/node-files';
 import { startServer } from '../../../tools/serve';
 import { fixtureDir, ort } from '../../helpers';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 
 const NO_RETRIES = { limits: { retries: 0 } };
 

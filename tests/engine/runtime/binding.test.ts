@@ -2,7 +2,7 @@
 // is split across bindings and the embedding lookup moves to the CPU, with the same logits.
 import { describe, expect, test } from 'vitest';
 import { loadGlmModel } from '../../../src/engine/runtime/model';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 import { fixtureCheckpoint, ort } from '../../helpers';
 
 const IDS = [3, 30, 130, 230];

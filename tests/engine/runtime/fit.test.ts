@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../src/app/catalog';
 import { parseGlmConfig } from '../../../src/engine/formats/config';
 import { modelSizes, planLoad, type DeviceFacts } from '../../../src/engine/runtime/fit';
-import { estimateBaseBytes, estimateLayerBytes, linearBytes } from '../../../src/engine/runtime/source';
+import { estimateBaseBytes, estimateLayerBytes, linearBytes } from '../../../src/engine/formats/source';
 import { fixtureCheckpoint } from '../../helpers';
 
 const GiB = 2 ** 30;

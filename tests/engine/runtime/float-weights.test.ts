@@ -2,7 +2,7 @@
 // that fits is planLoad's decision, tests/engine/runtime/fit.test.ts).
 import { expect, test } from 'vitest';
 import { loadGlmModel } from '../../../src/engine/runtime/model';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 import { fixtureCheckpoint, ort, relativeError } from '../../helpers';
 
 const IDS = [5, 9, 17, 200, 33, 101, 7];

@@ -10,7 +10,7 @@ import type { WeightFormat } from '../../../src/engine/formats/weights';
 import type { CheckpointSpec } from '../../../tools/checkpoint-writer';
 import { cosine, fixtureCheckpoint, flatten, ort, relativeError } from '../../helpers';
 import { loadReferenceWeights, referenceLogits, type WeightTransform } from '../../reference/glm-reference';
-import { checkpointSource } from '../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../src/engine/formats/source';
 
 const IDS = [5, 9, 17, 200, 33, 101, 7];
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { openCheckpoint } from '../../../src/engine/formats/checkpoint';
 import { loadGlmModel } from '../../../src/engine/runtime/model';
 import { planSegments } from '../../../src/engine/runtime/plan';
-import { checkpointSource, type ModelSource } from '../../../src/engine/runtime/source';
+import { checkpointSource, type ModelSource } from '../../../src/engine/formats/source';
 import { relativeError } from '../../../src/util/compare';
 import { folderFiles } from '../../../tools/node-files';
 import { fixtureDir, ort } from '../../helpers';

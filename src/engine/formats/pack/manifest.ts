@@ -32,8 +32,8 @@ export interface PackManifest {
   config: Record<string, unknown>;
   generationConfig: Record<string, unknown> | null;
   tokenizer: { json: ChunkRef; config: Record<string, unknown> };
-  /** Layers per segment the converter suggests; the loader may re-plan for the device. */
-  segmentPlan: { layersPerSegment: number };
+  /** Written by earlier versions (a suggested segment plan); the loader plans for the device itself. */
+  segmentPlan?: { layersPerSegment: number };
   parts: PartEntry[];
   /** Sum of every chunk's bytes (tokenizer included): what an install downloads and stores. */
   totalBytes: number;

@@ -1,21 +1,16 @@
 // A pack as a ModelSource: parts are read chunk by chunk into one buffer and checked against
 // their SHA-256, with no conversion (the bytes are already in kernel layout).
-import { allocate, type Arena } from '../../runtime/arena';
+import { allocate, type Arena } from '../arena';
 import { parseGlmConfig, withGenerationConfig, type GlmConfig } from '../config';
 import { CheckpointError, PackError } from '../../errors';
 import { nonFiniteHalfIndex } from '../half';
 import { BASE_PART, expectedPartTensors, layerPartName, partTableProblem, partViews, type Part } from '../parts';
-import type { ModelSource } from '../../runtime/source';
+import type { ModelSource } from '../source';
 import { nonFiniteIndex } from '../weights';
 import { MANIFEST_FILE, parseManifest, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
+import type { PackFiles } from '../../io/files';
 
-/** Where a pack's files come from: a folder, a URL, or the browser's store. */
-export interface PackFiles {
-  readonly label: string;
-  /** The file's bytes; written into `target` (and returned) when one of the right size is given. */
-  read(file: string, target?: Uint8Array): Promise<Uint8Array>;
-}
 
 export interface PackSource extends ModelSource {
   readonly manifest: PackManifest;

@@ -5,8 +5,7 @@ import type { Checkpoint } from '../checkpoint';
 import { PackError } from '../../errors';
 import { ggufSource, type GgufCheckpoint } from '../gguf';
 import { BASE_PART, layerPartName, type Part } from '../parts';
-import { planSegments } from '../../runtime/plan';
-import { checkpointSource } from '../../runtime/source';
+import { checkpointSource } from '../source';
 import type { WeightFormat } from '../weights';
 import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
@@ -70,8 +69,6 @@ export async function writePack(checkpoint: Checkpoint | GgufCheckpoint, format:
     if (!previous) await options.onWritten?.({ tokenizer, parts: [...parts] });
     options.onProgress?.(index + 1, partsTotal);
   }
-  const layerBytes = Math.max(...parts.filter((p) => p.name !== BASE_PART).map((p) => p.bytes));
-  const plan = planSegments({ numLayers, layerBytes, baseBytes: parts[0].bytes });
   const manifest: PackManifest = {
     format: PACK_FORMAT,
     version: PACK_VERSION,
@@ -81,7 +78,6 @@ export async function writePack(checkpoint: Checkpoint | GgufCheckpoint, format:
     config: checkpoint.rawConfig,
     generationConfig: checkpoint.rawGenerationConfig,
     tokenizer: { json: tokenizer, config: checkpoint.tokenizerConfig },
-    segmentPlan: { layersPerSegment: plan.layersPerSegment },
     parts,
     totalBytes: tokenizer.bytes + parts.reduce((sum, p) => sum + p.bytes, 0),
   };

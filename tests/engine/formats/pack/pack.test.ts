@@ -7,7 +7,7 @@ import { PackError } from '../../../../src/engine/errors';
 import { openCheckpoint } from '../../../../src/engine/formats/checkpoint';
 import { loadGlmModel } from '../../../../src/engine/runtime/model';
 import { openPack } from '../../../../src/engine/formats/pack/read';
-import { checkpointSource } from '../../../../src/engine/runtime/source';
+import { checkpointSource } from '../../../../src/engine/formats/source';
 import { folderFiles, packFolder } from '../../../../tools/node-files';
 import { ort } from '../../../helpers';
 import { packFixture } from '../../../pack-fixtures';

@@ -1,12 +1,12 @@
 // Where a loaded model's weights come from: a Hugging Face checkpoint (converted part by part on
 // the fly) or a pack (parts stored ready in kernel layout). The loader reads only through this.
 import type { Arena } from './arena';
-import { readTensor, type Checkpoint, type CheckpointMeta } from '../formats/checkpoint';
-import { attentionWidths, type GlmConfig } from '../formats/config';
-import type { LayerWeights } from '../graph/graphs';
-import { basePart, layerPart, type Part } from '../formats/parts';
-import { blocksPerRow } from '../formats/quant';
-import { concatRows, isQuantized, lmHeadReadsTable, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from '../formats/weights';
+import { readTensor, type Checkpoint, type CheckpointMeta } from './checkpoint';
+import { attentionWidths, type GlmConfig } from './config';
+import type { LayerWeights } from './parts';
+import { basePart, layerPart, type Part } from './parts';
+import { blocksPerRow } from './quant';
+import { concatRows, isQuantized, lmHeadReadsTable, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from './weights';
 
 export interface ModelSource {
   readonly config: GlmConfig;
