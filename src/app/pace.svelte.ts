@@ -1,38 +1,40 @@
-// Pauses generation while the app is in the background and slows or pauses it when the device
-// reports compute pressure (the Compute Pressure API, where the browser has it), and says why.
+// Pauses generation while the app is in the background and slows or pauses it when the device reports
+// compute pressure that is not the reply's own doing (pressure.ts judges), unless the user ignores it; says why.
 import type { ThrottleMode } from '../worker/protocol';
+import { chat } from './chat.svelte';
 import { engine } from './engine';
+import { importState, models } from './models.svelte';
+import { createPacer, type PaceReason, type PressureState } from './pressure';
+import { settings } from './settings.svelte';
 
-type PressureState = 'nominal' | 'fair' | 'serious' | 'critical';
-
-export const pace = $state({ mode: 'run' as ThrottleMode, reason: null as 'background' | 'serious' | 'critical' | null });
-
-let hidden = false;
-let pressure: PressureState = 'nominal';
-
-function apply(): void {
-  const reason = hidden ? 'background' : pressure === 'critical' ? 'critical' : pressure === 'serious' ? 'serious' : null;
-  const mode: ThrottleMode = reason === 'background' || reason === 'critical' ? 'pause' : reason === 'serious' ? 'slow' : 'run';
-  pace.reason = reason;
-  if (mode === pace.mode) return;
-  pace.mode = mode;
-  void engine.throttle(mode);
-}
+export const pace = $state({ mode: 'run' as ThrottleMode, reason: null as PaceReason });
 
 interface PressureRecord {
   state: PressureState;
+  time: number;
+  ownContributionEstimate?: number | null;
 }
 
+type PressureObserverClass = new (callback: (records: PressureRecord[]) => void) => { observe(source: string): Promise<void> };
+
 export function startPace(): void {
-  document.addEventListener('visibilitychange', () => {
-    hidden = document.visibilityState === 'hidden';
-    apply();
+  const pacer = createPacer(
+    (mode) => engine.throttle(mode),
+    (mode, reason) => {
+      pace.mode = mode;
+      pace.reason = reason;
+    },
+  );
+  document.addEventListener('visibilitychange', () => pacer.hidden(document.visibilityState === 'hidden'));
+  $effect.root(() => {
+    $effect(() => pacer.generating(chat.replying !== null));
+    $effect(() => pacer.working(models.loading !== null || models.download !== null || importState.repo !== ''));
+    $effect(() => pacer.ignorePressure(settings.ignorePressure));
   });
-  const Observer = (globalThis as { PressureObserver?: new (callback: (records: PressureRecord[]) => void) => { observe(source: string): Promise<void> } }).PressureObserver;
+  const Observer = (globalThis as { PressureObserver?: PressureObserverClass }).PressureObserver;
   if (!Observer) return;
   const observer = new Observer((records) => {
-    pressure = records.at(-1)?.state ?? 'nominal';
-    apply();
+    for (const r of records) pacer.record(r.state, r.time, r.ownContributionEstimate);
   });
   observer.observe('cpu').catch(() => undefined);
 }
