@@ -8,6 +8,8 @@ export const MODELS: Record<string, CheckpointSpec> = {
   small: { shape: 'glm-edge', seed: 21, vocabSize: 59264, hiddenSize: 512, intermediateSize: 1408, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
   // GLM-Edge scaled down: hidden 1024, 8 layers, GQA 4:1 with 128-wide heads, GLM-Edge's vocabulary; ~151M parameters.
   edge: { shape: 'glm-edge', seed: 22, vocabSize: 59264, hiddenSize: 1024, intermediateSize: 2816, numHeads: 8, numKvHeads: 2, numLayers: 8, maxPositionEmbeddings: 8192 },
+  // glm-edge-1.5b-chat's exact shape (hidden 2048, 28 layers, 16 heads / 4 KV heads of 128, tied): 1.47B parameters, 2.9 GB bf16 in two shards.
+  'edge-1.5b': { shape: 'glm-edge', seed: 23, vocabSize: 59264, hiddenSize: 2048, intermediateSize: 6144, numHeads: 16, numKvHeads: 4, numLayers: 28, maxPositionEmbeddings: 8192, shards: 2 },
 };
 
 /** The checkpoint folder of a benchmark model under the cache folder, written on first use. */

@@ -3,7 +3,7 @@
 import { attentionWidths, parseGlmConfig, withGenerationConfig, type GlmConfig } from './config';
 import { CheckpointError } from '../errors';
 import { isPlainFileName, readText, type CheckpointFiles } from '../io/files';
-import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors';
+import { readSafetensorsHeader, readTensorF32, readTensorRowsF32, type TensorEntry } from './safetensors';
 
 /** What any checkpoint carries besides its tensors (safetensors here, GGUF in gguf.ts). */
 export interface CheckpointMeta {
@@ -127,9 +127,9 @@ export async function openCheckpoint(files: CheckpointFiles): Promise<Checkpoint
   return { files, config, rawConfig, rawGenerationConfig, tokenizerJson, tokenizerConfig, tensors };
 }
 
-/** Reads one tensor as float32 (the checkpoint was validated when opened). */
-export function readTensor(checkpoint: Checkpoint, name: string): Promise<Float32Array> {
+/** Reads one tensor as float32, or with `rows` only those rows (the checkpoint was validated when opened). */
+export function readTensor(checkpoint: Checkpoint, name: string, rows?: { first: number; count: number }): Promise<Float32Array> {
   const entry = checkpoint.tensors.get(name);
   if (!entry) throw new CheckpointError(checkpoint.files.label, `tensor ${name} is missing`);
-  return readTensorF32(checkpoint.files, entry);
+  return rows ? readTensorRowsF32(checkpoint.files, entry, rows.first, rows.count) : readTensorF32(checkpoint.files, entry);
 }

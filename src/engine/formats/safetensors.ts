@@ -81,9 +81,22 @@ export async function readSafetensorsHeader(files: CheckpointFiles, file: string
 }
 
 /** Reads one tensor and widens it to float32; a NaN or infinite value is refused, naming the tensor. */
-export async function readTensorF32(files: CheckpointFiles, entry: TensorEntry): Promise<Float32Array> {
-  const bytes = await files.read(entry.file, entry.start, entry.end);
-  const count = (entry.end - entry.start) / BYTES_PER_ELEMENT[entry.dtype];
+export function readTensorF32(files: CheckpointFiles, entry: TensorEntry): Promise<Float32Array> {
+  return readRange(files, entry, entry.start, entry.end);
+}
+
+/**
+ * Rows [first, first + count) of a tensor (along its first dimension) as float32: one ranged read
+ * of those rows' bytes, so a large tensor can be converted a block of rows at a time.
+ */
+export function readTensorRowsF32(files: CheckpointFiles, entry: TensorEntry, first: number, count: number): Promise<Float32Array> {
+  const rowBytes = (entry.end - entry.start) / Math.max(1, entry.shape[0] ?? 1);
+  return readRange(files, entry, entry.start + first * rowBytes, entry.start + (first + count) * rowBytes);
+}
+
+async function readRange(files: CheckpointFiles, entry: TensorEntry, start: number, end: number): Promise<Float32Array> {
+  const bytes = await files.read(entry.file, start, end);
+  const count = (end - start) / BYTES_PER_ELEMENT[entry.dtype];
   // Copy to an aligned buffer: safetensors offsets need not be multiples of 4.
   const aligned = new Uint8Array(bytes.byteLength);
   aligned.set(bytes);

@@ -5,7 +5,8 @@ import { readTensor, type Checkpoint, type CheckpointMeta } from './checkpoint';
 import { attentionWidths, type GlmConfig } from './config';
 import type { LayerWeights } from './parts';
 import { basePart, layerPart, type Part } from './parts';
-import { blocksPerRow } from './quant';
+import { floatToHalf } from './half';
+import { blockBytes, blocksPerRow, quantize } from './quant';
 import { concatRows, isQuantized, lmHeadReadsTable, prepareEmbedding, prepareLinear, type EmbeddingWeight, type LinearWeight, type WeightFormat } from './weights';
 
 export interface ModelSource {
@@ -29,6 +30,48 @@ export interface ModelSource {
 export interface TensorReader {
   float(name: string): Promise<Float32Array>;
   linear(names: string[], n: number, k: number, format: WeightFormat): Promise<LinearWeight>;
+}
+
+/** Floats read at a time when converting a weight by rows: converting holds its result and one such block. */
+const ROW_BLOCK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A linear weight converted a block of rows at a time (several tensors fused along the rows, e.g.
+ * q, k, v): never the whole tensor as floats, so converting a 59264 x 2048 embedding holds its q4
+ * result and 16 MiB, not 485 MB of f32 beside the checkpoint's own bytes.
+ */
+export async function rowBlockLinear(
+  readRows: (name: string, first: number, count: number) => Promise<Float32Array>,
+  tensors: { name: string; rows: number }[],
+  k: number,
+  format: WeightFormat,
+  blockFloatBytes = ROW_BLOCK_BYTES,
+): Promise<LinearWeight> {
+  const n = tensors.reduce((sum, t) => sum + t.rows, 0);
+  const blockRows = Math.max(1, Math.floor(blockFloatBytes / (4 * k)));
+  const quantized = isQuantized(format) ? { bits: format === 'q4' ? (4 as const) : (8 as const), blocks: blocksPerRow(k) } : null;
+  const matrix = quantized && { bits: quantized.bits, n, k, blocksPerRow: quantized.blocks, data: new Uint8Array(n * quantized.blocks * blockBytes(quantized.bits)), scales: new Float32Array(n * quantized.blocks) };
+  // Float formats are stored transposed ([K, N], what MatMul reads): each block fills its columns.
+  const floats = format === 'f32' ? new Float32Array(n * k) : format === 'f16' ? new Uint16Array(n * k) : null;
+  let row = 0;
+  for (const tensor of tensors) {
+    for (let first = 0; first < tensor.rows; first += blockRows) {
+      const count = Math.min(blockRows, tensor.rows - first);
+      const block = await readRows(tensor.name, first, count);
+      if (matrix) {
+        const part = quantize(block, count, k, matrix.bits);
+        matrix.data.set(part.data, row * part.blocksPerRow * blockBytes(matrix.bits));
+        matrix.scales.set(part.scales, row * part.blocksPerRow);
+      } else if (floats instanceof Uint16Array) {
+        for (let r = 0; r < count; r++) for (let c = 0; c < k; c++) floats[c * n + row + r] = floatToHalf(block[r * k + c]);
+      } else if (floats) {
+        for (let r = 0; r < count; r++) for (let c = 0; c < k; c++) floats[c * n + row + r] = block[r * k + c];
+      }
+      row += count;
+    }
+  }
+  if (matrix) return { kind: 'quantized', matrix };
+  return floats instanceof Uint16Array ? { kind: 'half', k, n, data: floats } : { kind: 'float', k, n, data: floats! };
 }
 
 /** The plain reader: floats, fused, then laid out for the format. */
@@ -96,7 +139,13 @@ export function estimateBaseBytes(c: GlmConfig, format: WeightFormat): number {
 /** Converts a checkpoint's tensors into parts as they are asked for: one layer's tensors at a time. */
 export function checkpointSource(checkpoint: Checkpoint, format: WeightFormat): ModelSource {
   const read = (name: string) => readTensor(checkpoint, name);
-  const reader: TensorReader = { float: read, linear: (names, n, k, f) => floatLinear(read, names, n, k, f) };
+  const readRows = (name: string, first: number, count: number) => readTensor(checkpoint, name, { first, count });
+  // The checkpoint was validated when opened: every tensor has the shape its config implies.
+  const rows = (name: string) => checkpoint.tensors.get(name)?.shape[0] ?? 0;
+  const reader: TensorReader = {
+    float: read,
+    linear: (names, _n, k, f) => rowBlockLinear(readRows, names.map((name) => ({ name, rows: rows(name) })), k, f),
+  };
   return readerSource(reader, checkpoint, format);
 }
 
