@@ -132,11 +132,11 @@ test.describe('in Chinese', () => {
     await expect(page.getByRole('textbox', { name: '消息' })).toBeVisible();
     await expect(page.getByRole('button', { name: '发送' })).toBeVisible();
     // The engine's facts (backend, segment plan) are worded in Chinese too, with one separator each.
-    await page.getByRole('button', { name: '模型' }).click();
+    await page.getByRole('button', { name: '模型', exact: true }).click();
     await expect(page.getByText(/^运行在 WebAssembly · 每段 \d+ 层，由256 MiB 默认值决定 · 量化层在 CPU 上以 f32 运行/)).toBeVisible();
-    await page.getByRole('button', { name: '设置' }).click();
+    await page.getByRole('button', { name: '设置', exact: true }).click();
     await page.getByLabel('语言').selectOption('en');
-    await page.getByRole('button', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
     await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   });
 });

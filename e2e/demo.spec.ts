@@ -1,5 +1,5 @@
 // First visit: the embedded demo pack installs from the app's own origin with visible progress,
-// and a question gets an answer streamed into the conversation log, with the figures.
+// and a question gets an answer streamed into the conversation log, with its figures under it.
 import { expect, test } from '@playwright/test';
 import { serveApp } from './helpers';
 
@@ -20,6 +20,8 @@ test('the demo model installs on first load and answers a question', async ({ pa
 
   await page.getByRole('textbox', { name: 'Message' }).fill('How do I install the app on my iPhone?');
   await page.getByRole('button', { name: 'Send' }).click();
+  // The figures fold under the reply: opened, they show the first-token time and the context use.
+  await page.getByText('Details').click();
   await expect(page.getByText(/First token \d+ ms/)).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText(/context \d+ of 1024 tokens/)).toBeVisible();
   await expect(page.getByRole('log')).toContainText('Add to Home Screen');

@@ -25,3 +25,26 @@ export async function ask(page: Page, text: string, send = 'Send', box = 'Messag
   await page.getByRole('button', { name: send }).click();
   await expect(page.getByRole('button', { name: send })).toBeVisible({ timeout: 120_000 });
 }
+
+/** Saves a conversation straight into the app's IndexedDB store (reload the page to see it), newest first. */
+export async function putConversation(page: Page, id: string, title: string, messages: { role: 'user' | 'assistant'; content: string }[]): Promise<void> {
+  await page.evaluate(
+    async ({ id, title, messages }) => {
+      const open = indexedDB.open('glm-pocket-chats');
+      const db = await new Promise<IDBDatabase>((done, fail) => ((open.onsuccess = () => done(open.result)), (open.onerror = fail), (open.onblocked = fail)));
+      const tx = db.transaction('conversations', 'readwrite');
+      const at = Date.now() + 1000;
+      tx.objectStore('conversations').put({ id, title, modelId: 'glm-pocket-demo-q4', messages, createdAt: at, updatedAt: at }, id);
+      await new Promise((done, fail) => ((tx.oncomplete = done), (tx.onerror = () => fail(tx.error)), (tx.onabort = () => fail(tx.error))));
+      db.close();
+    },
+    { id, title, messages },
+  );
+}
+
+/** Makes the page believe it went to the background (hidden: replies pause) or came back. */
+export const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);

@@ -41,7 +41,7 @@ test('the same greedy reply on wasm and on WebGPU', async ({ page }) => {
     await ready(page);
     await page.getByRole('button', { name: 'Models' }).click();
     await expect(page.getByText(backend.startsWith('WebGPU') ? /Running on WebGPU/ : /Running on WebAssembly/)).toBeVisible();
-    await page.getByRole('button', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
     await page.getByRole('button', { name: 'New chat' }).click();
     await ask(page, 'What is the context length?');
     replies.push((await page.getByRole('article', { name: 'GLM' }).last().locator('.markdown').textContent()) ?? '');
@@ -90,9 +90,9 @@ test.describe('screenshots', () => {
         await ready(page, zh ? 'GLM Pocket demo 已就绪' : 'GLM Pocket demo ready');
         await ask(page, zh ? 'GLM Pocket 是什么？' : 'What is GLM Pocket?', zh ? '发送' : 'Send', zh ? '消息' : 'Message');
         await page.screenshot({ path: `${SHOTS}/chat-${label}.png` });
-        await page.getByRole('button', { name: zh ? '模型' : 'Models' }).click();
+        await page.getByRole('button', { name: zh ? '模型' : 'Models', exact: true }).click();
         await page.screenshot({ path: `${SHOTS}/models-${label}.png` });
-        await page.getByRole('button', { name: zh ? '设置' : 'Settings' }).click();
+        await page.getByRole('button', { name: zh ? '设置' : 'Settings', exact: true }).click();
         await page.screenshot({ path: `${SHOTS}/settings-${label}.png` });
       });
     });

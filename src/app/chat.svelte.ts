@@ -1,5 +1,5 @@
 // The conversations: the one on screen, the saved list, and the reply being streamed.
-import type { ChatMessage } from '../engine/tokenizer';
+import type { ChatMessage } from '../engine/generation/tokenizer';
 import { deleteConversation, listConversations, saveConversation, type Conversation } from '../store/conversations';
 import type { ChatResult } from '../engine/engine';
 import { engine } from './engine';
@@ -175,4 +175,13 @@ export async function editAndResend(index: number, text: string): Promise<void> 
   if (!c || chat.streaming !== null || c.messages[index]?.role !== 'user' || !text.trim()) return;
   c.messages.splice(index, c.messages.length - index, { role: 'user', content: text.trim() });
   await reply(c);
+}
+
+/** Deletes one message of the conversation on screen (the figures go with the reply they describe). */
+export async function removeMessage(index: number): Promise<void> {
+  const c = chat.current;
+  if (!c || chat.streaming !== null || !c.messages[index]) return;
+  if (index === c.messages.length - 1) chat.figures = null;
+  c.messages.splice(index, 1);
+  await persist(c);
 }

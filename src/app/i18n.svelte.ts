@@ -1,6 +1,6 @@
 // The UI's two languages. The first choice follows navigator.language; the user can switch.
-import type { Unfit } from '../engine/fit';
-import type { PlanWhy } from '../engine/plan';
+import type { Unfit } from '../engine/runtime/fit';
+import type { PlanWhy } from '../engine/runtime/plan';
 import { formatBytes } from '../util/bytes';
 
 const en = {
@@ -103,6 +103,28 @@ const en = {
   import: 'Import',
   importing: 'Importing {repo}: part {done} of {total}',
   pickFolder: 'Or add a model folder from this device (a pack, or a Hugging Face checkpoint folder)',
+  openConversations: 'Open conversations',
+  close: 'Close',
+  changeModel: 'Change model',
+  copyCode: 'Copy code',
+  scrollToLatest: 'Scroll to the latest message',
+  details: 'Details',
+  deleteMessage: 'Delete message',
+  replyFinished: 'GLM has answered.',
+  newChatTitle: 'What would you like to know?',
+  welcomeTitle: 'Chat with GLM, right on this device',
+  welcomeBody: 'GLM Pocket runs GLM language models inside your browser. Your conversations and models stay on this device: nothing is sent to a server, and it works offline.',
+  welcomeDemo: 'The built-in demo model is tiny and only knows about GLM Pocket itself. For real answers, get a GLM model.',
+  getModel: 'Get {name} ({size} download)',
+  tryAsking: 'Try asking',
+  suggest1: 'What is GLM Pocket?',
+  suggest2: 'Does GLM Pocket work offline?',
+  suggest3: 'How do I download a real GLM model?',
+  suggest4: 'Is my data private?',
+  theme: 'Theme',
+  themeSystem: 'Match the device',
+  themeLight: 'Light',
+  themeDark: 'Dark',
 };
 
 type Key = keyof typeof en;
@@ -207,6 +229,28 @@ const zh: Record<Key, string> = {
   import: '导入',
   importing: '正在导入 {repo}：第 {done} / {total} 部分',
   pickFolder: '或者从本设备添加模型文件夹（模型包，或 Hugging Face 模型文件夹）',
+  openConversations: '打开对话列表',
+  close: '关闭',
+  changeModel: '更换模型',
+  copyCode: '复制代码',
+  scrollToLatest: '滚动到最新消息',
+  details: '详情',
+  deleteMessage: '删除消息',
+  replyFinished: 'GLM 已回答。',
+  newChatTitle: '想了解什么？',
+  welcomeTitle: '在本设备上与 GLM 聊天',
+  welcomeBody: 'GLM Pocket 在浏览器中运行 GLM 语言模型。对话和模型都保存在本设备上：不会发送到任何服务器，离线也能使用。',
+  welcomeDemo: '内置的演示模型很小，只了解 GLM Pocket 本身。想要真正的回答，请获取一个 GLM 模型。',
+  getModel: '获取 {name}（下载 {size}）',
+  tryAsking: '试着问问',
+  suggest1: 'GLM Pocket 是什么？',
+  suggest2: 'GLM Pocket 可以离线使用吗？',
+  suggest3: '怎么下载真正的 GLM 模型？',
+  suggest4: '我的数据安全吗？',
+  theme: '主题',
+  themeSystem: '跟随设备',
+  themeLight: '浅色',
+  themeDark: '深色',
 };
 
 export type Language = 'en' | 'zh';

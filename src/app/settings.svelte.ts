@@ -3,6 +3,7 @@
 import { CHAT_DEFAULTS } from '../engine/defaults';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface Settings {
   backend: BackendChoice;
@@ -17,6 +18,8 @@ export interface Settings {
   modelId: string;
   /** Compute pressure (heat, other programs) neither slows nor pauses replies. */
   ignorePressure: boolean;
+  /** Light, dark, or as the device's setting says. */
+  theme: ThemeChoice;
 }
 
 const STORAGE_KEY = 'glm-pocket.settings';
@@ -32,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   memoryBudgetMiB: 0,
   modelId: 'glm-pocket-demo-q4',
   ignorePressure: false,
+  theme: 'system',
 };
 
 function load(): Settings {

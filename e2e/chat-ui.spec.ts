@@ -1,0 +1,149 @@
+// The chat as a phone user meets it: a reply with a long code line and a wide table stays inside
+// the screen (its blocks scroll), the conversation drawer is a modal that traps and returns focus,
+// focus follows Send and the reply, and the welcome shows on a fresh profile only.
+import { expect, test } from '@playwright/test';
+import { ask, putConversation, ready, serveApp, setVisibility } from './helpers';
+import { RICH_REPLY } from './rich-reply';
+
+const app = serveApp();
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
+
+  test('a reply with a long code line and a wide table keeps every element inside the viewport', async ({ page }) => {
+    await page.goto(app.url);
+    await ready(page);
+    await putConversation(page, 'rich', 'Rich reply', [{ role: 'user', content: 'Show me code and a table' }, { role: 'assistant', content: RICH_REPLY }]);
+    await page.reload();
+    await ready(page);
+    const reply = page.getByRole('article', { name: 'GLM' });
+    await expect(reply.locator('code.hljs .hljs-keyword').first()).toHaveText('const');
+    await expect(reply.getByRole('button', { name: 'Copy code' })).toBeVisible();
+    await expect(reply.locator('blockquote')).toContainText('A quoted remark');
+
+    const layout = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const outside = [...document.querySelectorAll('body *')].filter((el) => {
+        // What scrolls inside a code block or a table's box may extend past it; the box may not.
+        if (el.parentElement?.closest('pre, .table-scroll')) return false;
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.left < -1 || r.right > width + 1);
+      });
+      const scrolls = (selector: string) => {
+        const el = document.querySelector(selector)!;
+        return el.scrollWidth > el.clientWidth;
+      };
+      return {
+        pageOverflow: document.documentElement.scrollWidth - width,
+        outside: outside.map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+        codeScrolls: scrolls('pre'),
+        tableScrolls: scrolls('.table-scroll'),
+      };
+    });
+    expect(layout).toEqual({ pageOverflow: 0, outside: [], codeScrolls: true, tableScrolls: true });
+    const send = await page.getByRole('button', { name: 'Send' }).boundingBox();
+    expect(send!.x + send!.width).toBeLessThanOrEqual(412);
+    // The code block scrolls by keyboard too.
+    await expect(reply.locator('pre')).toHaveAttribute('tabindex', '0');
+  });
+
+  test('the conversation drawer is modal: focus moves in and stays, Escape and a tap outside close it, focus comes back', async ({ page }) => {
+    const violations: string[] = [];
+    await page.exposeFunction('cspViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => addEventListener('securitypolicyviolation', (e) => (window as any).cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+    await page.goto(app.url);
+    await ready(page);
+    await ask(page, 'Hello');
+    const trigger = page.getByRole('button', { name: 'Open conversations' });
+    const drawer = page.getByRole('dialog', { name: 'Conversations' });
+    await trigger.click();
+    await expect(drawer).toBeVisible();
+    const focusInside = () => drawer.evaluate((d) => d.contains(document.activeElement));
+    expect(await focusInside()).toBe(true);
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      expect(await focusInside(), `focus after ${key}`).toBe(true);
+    }
+    // Nothing behind the drawer is reachable meanwhile, and its whole width is on screen.
+    const box = await drawer.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(412);
+
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
+    await expect(trigger).toBeFocused();
+
+    await trigger.click();
+    await expect(drawer).toBeVisible();
+    await page.mouse.click(400, 450);
+    await expect(drawer).toBeHidden();
+    await expect(trigger).toBeFocused();
+
+    // Picking a conversation closes the drawer and puts focus in the message box.
+    await trigger.click();
+    await drawer.getByRole('button', { name: 'Hello', exact: true }).click();
+    await expect(drawer).toBeHidden();
+    await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+    // The dialog library's styles and focus guards stay within the Content-Security-Policy.
+    expect(violations).toEqual([]);
+  });
+});
+
+test('focus lands on Stop after Send and back in the message box after the reply; the reply is announced once, when finished', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  // Held in the background, the reply stays unfinished while focus is checked.
+  await setVisibility(page, 'hidden');
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('What is the memory budget?');
+  await box.press('Enter');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeFocused();
+  // The log is not a live region: the streamed tokens are not read out one by one.
+  await expect(page.getByRole('log')).toHaveAttribute('aria-live', 'off');
+  await setVisibility(page, 'visible');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 60_000 });
+  await expect(box).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: 'GLM has answered.' })).toHaveCount(1);
+
+  // Regenerate removes the reply it was pressed on: focus goes to Stop, then back to the message box.
+  await setVisibility(page, 'hidden');
+  await page.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeFocused();
+  await setVisibility(page, 'visible');
+  await expect(box).toBeFocused({ timeout: 60_000 });
+
+  // Edit puts focus in the editor; Escape cancels and returns it to Edit.
+  const question = page.getByRole('article', { name: 'You' });
+  await question.getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByRole('textbox', { name: 'Edit' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(question.getByRole('button', { name: 'Edit' })).toBeFocused();
+
+  // Rename: Enter saves and returns focus to the conversation; New chat puts focus in the message box.
+  const list = page.getByRole('navigation', { name: 'Conversations' });
+  await list.getByRole('button', { name: 'Rename: What is the memory budget?' }).click();
+  await expect(list.getByRole('textbox', { name: 'Rename' })).toBeFocused();
+  await list.getByRole('textbox', { name: 'Rename' }).fill('Budget');
+  await list.getByRole('textbox', { name: 'Rename' }).press('Enter');
+  await expect(list.getByRole('button', { name: 'Budget', exact: true })).toBeFocused();
+  await list.getByRole('button', { name: 'New chat' }).click();
+  await expect(box).toBeFocused();
+});
+
+test('the first-run welcome shows on a fresh profile, leads to a real model, and not after the first conversation', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  const welcome = page.getByRole('heading', { name: 'Chat with GLM, right on this device' });
+  await expect(welcome).toBeVisible();
+  await expect(page.getByText('only knows about GLM Pocket itself')).toBeVisible();
+  await page.getByRole('button', { name: /^Get GLM-Edge 1.5B chat \(.+ download\)$/ }).click();
+  await expect(page.getByRole('heading', { name: 'GLM models' })).toBeFocused();
+  await page.getByRole('button', { name: 'Chat', exact: true }).click();
+  await page.getByRole('button', { name: 'Does GLM Pocket work offline?' }).click();
+  await expect(page.getByRole('article', { name: 'GLM' })).toContainText('offline', { timeout: 60_000 });
+  await page.reload();
+  await ready(page);
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await expect(page.getByRole('heading', { name: 'What would you like to know?' })).toBeVisible();
+  await expect(welcome).toHaveCount(0);
+});
