@@ -50,7 +50,12 @@ test.describe('on a phone', () => {
   test('the conversation drawer is modal: focus moves in and stays, Escape and a tap outside close it, focus comes back', async ({ page }) => {
     const violations: string[] = [];
     await page.exposeFunction('cspViolation', (text: string) => violations.push(text));
-    await page.addInitScript(() => addEventListener('securitypolicyviolation', (e) => (window as any).cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+    await page.addInitScript(() =>
+      addEventListener('securitypolicyviolation', (event) => {
+        const e = event as SecurityPolicyViolationEvent;
+        (window as any).cspViolation(`${e.violatedDirective} ${e.blockedURI}`);
+      }),
+    );
     await page.goto(app.url);
     await ready(page);
     await ask(page, 'Hello');
