@@ -1,6 +1,7 @@
 // The chat as a phone user meets it: a reply with a long code line and a wide table stays inside
 // the screen (its blocks scroll), the conversation drawer is a modal that traps and returns focus,
-// focus follows Send and the reply, and the welcome shows on a fresh profile only.
+// a long conversation opens at its end with a way back to it, focus follows Send and the reply,
+// and the welcome shows on a fresh profile only.
 import { expect, test } from '@playwright/test';
 import { ask, putConversation, ready, serveApp, setVisibility } from './helpers';
 import { RICH_REPLY } from './rich-reply';
@@ -92,6 +93,23 @@ test.describe('on a phone', () => {
     // The dialog library's styles and focus guards stay within the Content-Security-Policy.
     expect(violations).toEqual([]);
   });
+});
+
+test('a long conversation opens at its latest message; scrolled up, a button goes back to it', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  const messages = Array.from({ length: 30 }, (_, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), content: `Message ${i + 1}` }));
+  await putConversation(page, 'long', 'Long', messages);
+  await page.reload();
+  await ready(page);
+  const log = page.getByRole('log');
+  const toLatest = page.getByRole('button', { name: 'Scroll to the latest message' });
+  await expect(log.getByText('Message 30', { exact: true })).toBeInViewport();
+  await expect(toLatest).toHaveCount(0);
+  await log.evaluate((el) => el.scrollTo({ top: 0 }));
+  await toLatest.click();
+  await expect(log.getByText('Message 30', { exact: true })).toBeInViewport();
+  await expect(toLatest).toHaveCount(0);
 });
 
 test('focus lands on Stop after Send and back in the message box after the reply; the reply is announced once, when finished', async ({ page }) => {
