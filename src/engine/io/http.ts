@@ -1,5 +1,6 @@
 // HTTP with bounds, for every download (checkpoint imports and pack installs): a time limit on the
 // headers and on each silence between body bytes, and retries with backoff for transient failures.
+import { concatArrays } from '../../util/bytes';
 import { DownloadError } from '../errors';
 
 export interface HttpLimits {
@@ -105,13 +106,7 @@ export async function fetchBounded(url: string, init: RequestInit, options: Http
     } finally {
       cancel();
     }
-    const out = new Uint8Array(length);
-    let offset = 0;
-    for (const piece of pieces) {
-      out.set(piece, offset);
-      offset += piece.length;
-    }
-    return out;
+    return concatArrays(pieces, (n) => new Uint8Array(n));
   }
   return { response, read, cancel };
 }
