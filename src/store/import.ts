@@ -64,10 +64,6 @@ async function importCheckpoint(open: () => Promise<Checkpoint | GgufCheckpoint>
   return id;
 }
 
-/**
- * Imports a repository's safetensors checkpoint, or with `gguf` one of its GGUF files (tokenizer from
- * the repository when it has tokenizer.json, else from the GGUF metadata).
- */
 export interface HubImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** A GGUF file of the repository to import instead of its safetensors checkpoint. */
@@ -76,6 +72,10 @@ export interface HubImportOptions {
   http?: HttpOptions;
 }
 
+/**
+ * Imports a repository's safetensors checkpoint, or with `gguf` one of its GGUF files (tokenizer from
+ * the repository when it has tokenizer.json, else from the GGUF metadata).
+ */
 export async function importFromHub(location: HubLocation, format: WeightFormat, options: HubImportOptions = {}): Promise<string> {
   const { onProgress, gguf } = options;
   const { repo, revision, endpoint } = checkHubLocation(location);
