@@ -11,7 +11,7 @@ import { WEIGHT_FORMATS } from '../../../src/engine/formats/weights';
 import { writeGguf } from '../../../tools/gguf-writer';
 import { ggufBytes, parseGgufBytes, type GgufParts, type GgufValue } from '../../gguf-edit';
 import { fixtureDir } from '../../helpers';
-import { checkLogits, FUZZ_TIMEOUT_MS, fuzzOptions, outcome, Tally } from './fuzz-harness';
+import { exercise, FUZZ_TIMEOUT_MS, fuzzOptions, outcome, Tally } from './fuzz-harness';
 
 /** Two valid files: GLM-Edge in Q8_0, GLM-4-9B (biases, untied lm_head) in Q4_0 with an F16 tensor. */
 const bases: GgufParts[] = [];
@@ -111,13 +111,7 @@ test('mutated GGUF files end in a model whose logits are finite, or one typed er
       const opened = tally.count(await outcome(() => openGguf(files, 'model.gguf')));
       // Some accepted files go on: every part read in a format, a few loaded and run.
       if (!opened.ok || depth >= 10) return;
-      const source = ggufSource(opened.value, format);
-      if (depth > 0) {
-        await outcome(async () => Promise.all([source.readBase(), ...Array.from({ length: source.config.numLayers }, (_, layer) => source.readLayer(layer))]));
-        return;
-      }
-      tally.loaded++;
-      await outcome(() => checkLogits(source));
+      await exercise(ggufSource(opened.value, format), depth === 0, tally);
     }),
     fuzzOptions(CI_CASES),
   );

@@ -76,3 +76,16 @@ export async function checkLogits(source: ModelSource): Promise<void> {
     await model.release();
   }
 }
+
+/**
+ * What an accepted input goes on to: every part read (each must end in a part or one typed
+ * error), or with `load` loaded and run (finite logits).
+ */
+export async function exercise(source: ModelSource, load: boolean, tally: Tally): Promise<void> {
+  if (!load) {
+    await outcome(async () => Promise.all([source.readBase(), ...Array.from({ length: source.config.numLayers }, (_, layer) => source.readLayer(layer))]));
+    return;
+  }
+  tally.loaded++;
+  await outcome(() => checkLogits(source));
+}

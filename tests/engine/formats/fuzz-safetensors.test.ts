@@ -11,7 +11,7 @@ import { readSafetensorsHeader, type TensorEntry } from '../../../src/engine/for
 import { checkpointSource } from '../../../src/engine/formats/source';
 import { WEIGHT_FORMATS } from '../../../src/engine/formats/weights';
 import { fixtureDir } from '../../helpers';
-import { checkLogits, FUZZ_TIMEOUT_MS, fuzzOptions, outcome, Tally } from './fuzz-harness';
+import { exercise, FUZZ_TIMEOUT_MS, fuzzOptions, outcome, Tally } from './fuzz-harness';
 
 /** Cases in the default (CI) run. */
 const HEADER_CASES = 1500;
@@ -118,13 +118,7 @@ test('mutated safetensors headers end in a valid tensor index or a CheckpointErr
       if (depth >= 10) return;
       const opened = await outcome(() => openCheckpoint(checkpointFiles));
       if (!opened.ok) return;
-      const source = checkpointSource(opened.value, format);
-      if (depth > 0) {
-        await outcome(async () => Promise.all([source.readBase(), ...Array.from({ length: source.config.numLayers }, (_, layer) => source.readLayer(layer))]));
-        return;
-      }
-      tally.loaded++;
-      await outcome(() => checkLogits(source));
+      await exercise(checkpointSource(opened.value, format), depth === 0, tally);
     }),
     fuzzOptions(HEADER_CASES),
   );
