@@ -211,7 +211,8 @@ class Writer {
   }
 }
 
-type MetaValue = string | number | boolean | string[] | number[] | { float: number };
+/** A metadata value; a list of strings is typed string even when empty (llama.cpp refuses an empty merges list typed int32). */
+type MetaValue = string | number | boolean | string[] | { ints: number[] } | { float: number };
 
 function writeValue(w: Writer, value: MetaValue): void {
   if (typeof value === 'string') {
@@ -225,10 +226,14 @@ function writeValue(w: Writer, value: MetaValue): void {
     w.u32(value);
   } else if (Array.isArray(value)) {
     w.u32(9);
-    const strings = typeof value[0] === 'string';
-    w.u32(strings ? 8 : 5);
+    w.u32(8);
     w.u64(value.length);
-    for (const v of value) (strings ? w.string(v as string) : w.u32(v as number));
+    for (const v of value) w.string(v);
+  } else if ('ints' in value) {
+    w.u32(9);
+    w.u32(5);
+    w.u64(value.ints.length);
+    for (const v of value.ints) w.u32(v);
   } else {
     w.u32(6);
     w.f32(value.float);
@@ -305,7 +310,7 @@ export async function writeGguf(checkpointDir: string, file: string, spec: GgufS
     ['tokenizer.ggml.model', 'gpt2'],
     ['tokenizer.ggml.pre', spec.pre ?? 'gpt-2'],
     ['tokenizer.ggml.tokens', tokens],
-    ['tokenizer.ggml.token_type', types],
+    ['tokenizer.ggml.token_type', { ints: types }],
     ['tokenizer.ggml.merges', tokenizer.model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m))],
     ['tokenizer.ggml.eos_token_id', eos],
     ['tokenizer.ggml.padding_token_id', Number(raw.pad_token_id ?? eos)],

@@ -66,6 +66,19 @@ describe.each(CASES)('%s', (_, shape, type, format) => {
   });
 });
 
+test('string lists are typed string even when empty, as llama.cpp requires of tokenizer.ggml.merges (a byte-only tokenizer has none)', async () => {
+  const dir = await fixtureDir({ shape: 'glm-edge', seed: 141 });
+  const file = join(await mkdtemp(join(tmpdir(), 'glm-gguf-merges-')), 'model.gguf');
+  await writeGguf(dir, file, { type: 'F32' });
+  const { metadata } = parseGgufBytes(new Uint8Array(await readFile(file)));
+  const STRING = 8;
+  const ARRAY = 9;
+  const INT32 = 5;
+  expect(metadata.get('tokenizer.ggml.merges')).toEqual({ type: ARRAY, itemType: STRING, value: [] });
+  expect(metadata.get('tokenizer.ggml.tokens')).toMatchObject({ type: ARRAY, itemType: STRING });
+  expect(metadata.get('tokenizer.ggml.token_type')).toMatchObject({ type: ARRAY, itemType: INT32 });
+});
+
 test('the config comes from the metadata: both GLM shapes', async () => {
   for (const shape of ['glm-edge', 'glm-4-9b'] as const) {
     const { dir, checkpointDir } = await ggufFixture(shape, { type: 'Q8_0' });
