@@ -74,7 +74,7 @@ test('install shows progress, lists the pack, and the stored pack gives the chec
   });
   expect(progress.length).toBeGreaterThan(3);
   expect(progress[progress.length - 1]).toMatchObject({ bytesDone: manifest.totalBytes, bytesTotal: manifest.totalBytes });
-  expect(await testPacks(page)).toEqual([{ id: manifest.id, name: manifest.name, quant: 'q4', status: 'installed', totalBytes: manifest.totalBytes, storedBytes: manifest.totalBytes, sourceUrl: `${baseUrl}pack/`, config: manifest.config }]);
+  expect(await testPacks(page)).toEqual([{ id: manifest.id, name: manifest.name, format: 'q4', status: 'installed', totalBytes: manifest.totalBytes, storedBytes: manifest.totalBytes, sourceUrl: `${baseUrl}pack/`, config: manifest.config }]);
 
   faults.requests.length = 0;
   await engineCall(page, 'load', { location: { kind: 'pack', id: manifest.id }, backend: 'wasm', segmentSize: 1 });

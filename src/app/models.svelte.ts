@@ -50,7 +50,7 @@ export async function resolveBackend(): Promise<Backend> {
 
 /** The plan for loading an installed pack here (its out-of-memory retry included). */
 function loadPlan(pack: PackSummary, backend: Backend, device: BrowserDevice): LoadPlan {
-  return planLoad(modelSizes(parseGlmConfig(pack.config), pack.quant), device.facts, { backend, contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes(), stored: true });
+  return planLoad(modelSizes(parseGlmConfig(pack.config), pack.format), device.facts, { backend, contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes(), stored: true });
 }
 
 export async function loadPack(id: string, backend?: Backend): Promise<void> {
@@ -163,7 +163,7 @@ export interface PackCheck {
 export async function checkPack(url: string): Promise<PackCheck> {
   const base = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
   const manifest = await fetchManifest(base);
-  const sizes = modelSizes(parseGlmConfig(manifest.config), manifest.quant);
+  const sizes = modelSizes(parseGlmConfig(manifest.config), manifest.format);
   const plan = planLoad({ ...sizes, weightBytes: manifest.totalBytes }, (await browserDevice(true)).facts, { backend: await resolveBackend(), contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes() });
   return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, unfit: plan.unfit };
 }

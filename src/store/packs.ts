@@ -4,7 +4,7 @@
 import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
 import { ChunkMissingError, DownloadError, PackError } from '../engine/errors';
 import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/io/http';
-import { MANIFEST_FILE, packChunks, parseManifest, type PackManifest } from '../engine/formats/pack/manifest';
+import { MANIFEST_FILE, packChunks, parseManifest, storedManifest, type PackManifest } from '../engine/formats/pack/manifest';
 import { openPack, type PackSource } from '../engine/formats/pack/read';
 import type { PackFiles } from '../engine/io/files';
 import { sha256Hex } from '../engine/formats/pack/sha256';
@@ -41,7 +41,8 @@ const chunkKey = (id: string, file: string) => `${id}/${file}`;
 
 /** Every pack in the store, installed or half-installed. */
 export async function listPacks(): Promise<PackRecord[]> {
-  return (await values<PackRecord>(db().packs)).sort((a, b) => a.id.localeCompare(b.id));
+  const records = await values<PackRecord>(db().packs);
+  return records.map((r) => ({ ...r, manifest: storedManifest(r.manifest) })).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 async function storedChunkFiles(id: string): Promise<Set<string>> {

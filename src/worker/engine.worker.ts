@@ -80,7 +80,7 @@ const engine = new LocalEngine(host);
 async function summaries(): Promise<PackSummary[]> {
   const records = await listPacks();
   const sizes = await packSizes(records);
-  return records.map((r) => ({ id: r.id, name: r.manifest.name, quant: r.manifest.quant, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl, config: r.manifest.config }));
+  return records.map((r) => ({ id: r.id, name: r.manifest.name, format: r.manifest.format, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl, config: r.manifest.config }));
 }
 
 async function chat(request: ChatRequest): Promise<void> {

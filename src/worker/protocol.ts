@@ -21,7 +21,7 @@ export const DRILLS_WORKER_NAME = 'glm-pocket-engine+fault-drills';
 export interface PackSummary {
   id: string;
   name: string;
-  quant: WeightFormat;
+  format: WeightFormat;
   status: 'installing' | 'installed';
   totalBytes: number;
   storedBytes: number;

@@ -1,5 +1,6 @@
 // The IndexedDB pack store (fake-indexeddb in Node): install, resume, corruption, quota, delete, load.
 import 'fake-indexeddb/auto';
+import { createStore, set } from 'idb-keyval';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { openCheckpoint } from '../../src/engine/formats/checkpoint';
 import { DownloadError, PackError } from '../../src/engine/errors';
@@ -109,6 +110,14 @@ describe('pack store', () => {
     vi.stubGlobal('navigator', { storage: { estimate: async () => ({ quota: 1e9, usage: 0 }), persist } });
     await installPack(server.url);
     expect(persist).toHaveBeenCalledOnce();
+  });
+
+  test('a pack stored by an earlier version (manifest version 1: "quant") is listed in version 2\'s names', async () => {
+    const { kind, format, ...rest } = manifest;
+    const v1 = { ...rest, format: kind, version: 1, quant: format };
+    await set(manifest.id, { id: manifest.id, manifest: v1, sourceUrl: server.url, status: 'installed', updatedAt: 0 }, createStore('glm-pocket-packs', 'packs'));
+    const [listed] = await listPacks();
+    expect([listed.manifest.kind, listed.manifest.version, listed.manifest.format]).toEqual(['glm-pocket-pack', 2, 'q4']);
   });
 
   test('delete removes the pack and every chunk', async () => {

@@ -5,8 +5,10 @@ import { isPlainFileName } from '../../io/files';
 import type { PartDtype, TensorRecord } from '../parts';
 import { WEIGHT_FORMATS, type WeightFormat } from '../weights';
 
-export const PACK_FORMAT = 'glm-pocket-pack';
-export const PACK_VERSION = 1;
+/** What a manifest says it is (version 1 called this field "format"). */
+export const PACK_KIND = 'glm-pocket-pack';
+/** Version 2 names the weight format "format", like the rest of the engine (version 1: "quant"). */
+export const PACK_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface ChunkRef {
@@ -23,12 +25,12 @@ export interface PartEntry {
 }
 
 export interface PackManifest {
-  format: typeof PACK_FORMAT;
+  kind: typeof PACK_KIND;
   version: typeof PACK_VERSION;
   /** Stable id, used as the store key: e.g. "glm-edge-1.5b-chat-q4". */
   id: string;
   name: string;
-  quant: WeightFormat;
+  format: WeightFormat;
   config: Record<string, unknown>;
   generationConfig: Record<string, unknown> | null;
   tokenizer: { json: ChunkRef; config: Record<string, unknown> };
@@ -100,17 +102,30 @@ function partProblem(part: unknown, index: number, seen: Set<string>): string | 
   return null;
 }
 
-/** Validates a parsed manifest.json field by field; `where` names it in errors (a URL or a folder). */
+/** A version 1 manifest (packs installed or converted by earlier versions) in version 2's names. */
+function upgradeV1(json: Record<string, unknown>): Record<string, unknown> {
+  const { format: _kind, quant, ...rest } = json;
+  return { ...rest, kind: PACK_KIND, version: PACK_VERSION, format: quant };
+}
+
+/** A manifest the store kept (validated when it was installed), in version 2's names whatever version wrote it. */
+export function storedManifest(manifest: PackManifest): PackManifest {
+  const json = manifest as unknown as Record<string, unknown>;
+  return json.kind === PACK_KIND ? manifest : (upgradeV1(json) as unknown as PackManifest);
+}
+
+/** Validates a parsed manifest.json field by field (version 1 or 2, given as version 2); `where` names it in errors (a URL or a folder). */
 export function parseManifest(json: unknown, where: string): PackManifest {
   const fail = (problem: string): never => {
     throw new PackError(`${where}: ${problem}`);
   };
-  if (!isObject(json) || json.format !== PACK_FORMAT) fail(`not a GLM Pocket pack manifest (no "format": "${PACK_FORMAT}")`);
-  const m = json as unknown as PackManifest;
-  if (m.version !== PACK_VERSION) fail(`pack format version ${JSON.stringify(m.version)} is not supported by this version of GLM Pocket (it reads version ${PACK_VERSION}); convert the model again or update the app`);
+  const v1 = isObject(json) && json.format === PACK_KIND && json.version === 1;
+  if (!isObject(json) || (!v1 && json.kind !== PACK_KIND)) fail(`not a GLM Pocket pack manifest (no "kind": "${PACK_KIND}")`);
+  const m = (v1 ? upgradeV1(json as Record<string, unknown>) : json) as unknown as PackManifest;
+  if (m.version !== PACK_VERSION) fail(`pack format version ${JSON.stringify(m.version)} is not supported by this version of GLM Pocket (it reads versions 1 and ${PACK_VERSION}); convert the model again or update the app`);
   if (typeof m.id !== 'string' || !/^[\w.-]+$/.test(m.id)) fail('"id" must be letters, digits, dots, dashes or underscores');
   if (typeof m.name !== 'string') fail('"name" must be a string');
-  if (!WEIGHT_FORMATS.includes(m.quant)) fail(`unknown quantization ${JSON.stringify(m.quant)}`);
+  if (!WEIGHT_FORMATS.includes(m.format)) fail(`"format" is ${JSON.stringify(m.format)}, not a weight format (${WEIGHT_FORMATS.join(', ')})`);
   if (!isObject(m.config)) fail('"config" is missing');
   if (m.generationConfig !== null && !isObject(m.generationConfig)) fail('"generationConfig" must be an object or null');
   if (!isObject(m.tokenizer) || !isObject(m.tokenizer.config)) fail('"tokenizer" must hold "json" and "config"');

@@ -86,7 +86,7 @@ export async function openPack(files: PackFiles, verify = true): Promise<PackSou
   // broadcast a short norm without a word.
   for (const layer of [null, ...Array.from({ length: config.numLayers }, (_, i) => i)]) {
     const name = layer === null ? BASE_PART : layerPartName(layer);
-    const problem = partTableProblem(entry(name).tensors, expectedPartTensors(config, manifest.quant, layer));
+    const problem = partTableProblem(entry(name).tensors, expectedPartTensors(config, manifest.format, layer));
     if (problem) throw new PackError(`${where}: part ${name}: ${problem}`);
   }
   const tokenizerText = new TextDecoder().decode(await readChunk(files, manifest.tokenizer.json, verify));
@@ -99,7 +99,7 @@ export async function openPack(files: PackFiles, verify = true): Promise<PackSou
   return {
     manifest,
     config,
-    format: manifest.quant,
+    format: manifest.format,
     tokenizerJson,
     tokenizerConfig: manifest.tokenizer.config,
     readBase: (arena) => readPart(files, entry(BASE_PART), verify, arena),

@@ -7,7 +7,7 @@ import { ggufSource, type GgufCheckpoint } from '../gguf';
 import { BASE_PART, layerPartName, type Part } from '../parts';
 import { checkpointSource } from '../source';
 import type { WeightFormat } from '../weights';
-import { MANIFEST_FILE, PACK_FORMAT, PACK_VERSION, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
+import { MANIFEST_FILE, PACK_KIND, PACK_VERSION, type ChunkRef, type PackManifest, type PartEntry } from './manifest';
 import { sha256Hex } from './sha256';
 
 export interface PackSink {
@@ -70,11 +70,11 @@ export async function writePack(checkpoint: Checkpoint | GgufCheckpoint, format:
     options.onProgress?.(index + 1, partsTotal);
   }
   const manifest: PackManifest = {
-    format: PACK_FORMAT,
+    kind: PACK_KIND,
     version: PACK_VERSION,
     id: options.id,
     name: options.name ?? options.id,
-    quant: format,
+    format,
     config: checkpoint.rawConfig,
     generationConfig: checkpoint.rawGenerationConfig,
     tokenizer: { json: tokenizer, config: checkpoint.tokenizerConfig },

@@ -59,9 +59,22 @@ describe('packs', () => {
   test('an unknown format version is refused with the versions involved', async () => {
     const { packDir } = await packFixture({ shape: 'glm-edge', seed: 64 }, 'q4');
     const manifest = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8'));
-    manifest.version = 2;
+    manifest.version = 3;
     await writeFile(join(packDir, 'manifest.json'), JSON.stringify(manifest));
-    await expect(openPack(packFolder(packDir))).rejects.toThrow(/pack format version 2 is not supported .* reads version 1/);
+    await expect(openPack(packFolder(packDir))).rejects.toThrow(/pack format version 3 is not supported .* reads versions 1 and 2/);
+  });
+
+  test('a version 1 manifest ("format" as its kind, "quant" as its weight format) opens as version 2 and loads the same model', async () => {
+    const { packDir } = await packFixture({ shape: 'glm-edge', seed: 66 }, 'q8');
+    const current = JSON.parse(await readFile(join(packDir, 'manifest.json'), 'utf8'));
+    expect([current.kind, current.version, current.format]).toEqual(['glm-pocket-pack', 2, 'q8']);
+    const ids = [3, 1, 4, 1, 5];
+    const logits = await (await loadGlmModel(await openPack(packFolder(packDir)), { ort })).forward(ids, true);
+    const { kind, format, ...rest } = current;
+    await writeFile(join(packDir, 'manifest.json'), JSON.stringify({ ...rest, format: kind, version: 1, quant: format }));
+    const old = await openPack(packFolder(packDir));
+    expect([old.manifest.kind, old.manifest.version, old.manifest.format, old.format]).toEqual(['glm-pocket-pack', 2, 'q8', 'q8']);
+    expect(Array.from(await (await loadGlmModel(old, { ort })).forward(ids, true))).toEqual(Array.from(logits));
   });
 
   test('a manifest whose sizes do not add up is refused', async () => {
