@@ -3,6 +3,7 @@ import type { ChatMessage } from '../engine/generation/tokenizer';
 import { deleteConversation, listConversations, saveConversation, type Conversation } from '../store/conversations';
 import type { ChatResult } from '../engine/engine';
 import { engine } from './engine';
+import { withFreeIds } from './export';
 import { settings } from './settings.svelte';
 
 export interface Figures extends ChatResult {
@@ -81,6 +82,15 @@ export async function removeChat(id: string): Promise<void> {
   await deleteConversation(id);
   chat.list = await listConversations();
   if (chat.current?.id === id) chat.current = chat.list[0] ?? newConversation();
+}
+
+/** Saves imported conversations beside the ones here (a taken id gets a new one); returns how many. */
+export async function importChats(imported: Conversation[]): Promise<number> {
+  const taken = [...chat.list.map((c) => c.id), ...(chat.current ? [chat.current.id] : [])];
+  const fresh = withFreeIds(imported, taken, () => crypto.randomUUID());
+  for (const c of fresh) await saveConversation(c);
+  chat.list = await listConversations();
+  return fresh.length;
 }
 
 /** The page's memory as the browser reports it (Chromium, cross-origin isolated pages). */

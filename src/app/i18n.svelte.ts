@@ -125,6 +125,15 @@ const en = {
   themeSystem: 'Match the device',
   themeLight: 'Light',
   themeDark: 'Dark',
+  exportMarkdown: 'Export as Markdown',
+  exportAll: 'Export all conversations',
+  importConversations: 'Import conversations',
+  conversationsFile: 'Save every conversation as one file, or add the conversations from such a file. Conversations already here are kept.',
+  imported: 'Imported {count} conversations.',
+  importNotJson: 'This file is not a GLM Pocket export: it is not JSON. Choose a file made by "Export all conversations".',
+  importNotExport: 'This file is not a GLM Pocket export of conversations. Choose a file made by "Export all conversations".',
+  importNewerVersion: 'This export was made by a newer GLM Pocket. Update the app, then import it again.',
+  importBadConversation: 'This export is damaged: a conversation in it lacks its id, title, messages or dates. Nothing was imported.',
 };
 
 type Key = keyof typeof en;
@@ -251,6 +260,15 @@ const zh: Record<Key, string> = {
   themeSystem: '跟随设备',
   themeLight: '浅色',
   themeDark: '深色',
+  exportMarkdown: '导出为 Markdown',
+  exportAll: '导出全部对话',
+  importConversations: '导入对话',
+  conversationsFile: '把所有对话保存为一个文件，或者从这样的文件中添加对话。已有的对话会保留。',
+  imported: '已导入 {count} 个对话。',
+  importNotJson: '这个文件不是 GLM Pocket 的导出文件：它不是 JSON。请选择用"导出全部对话"生成的文件。',
+  importNotExport: '这个文件不是 GLM Pocket 的对话导出文件。请选择用"导出全部对话"生成的文件。',
+  importNewerVersion: '这个导出文件来自更新版本的 GLM Pocket。请更新应用后再导入。',
+  importBadConversation: '这个导出文件已损坏：其中有对话缺少 id、标题、消息或日期。没有导入任何内容。',
 };
 
 export type Language = 'en' | 'zh';
