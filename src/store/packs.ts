@@ -3,7 +3,7 @@
 // missing chunk, and marks the pack installed only when every chunk is stored.
 import { createStore, del, delMany, get, keys, set, values, type UseStore } from 'idb-keyval';
 import { ChunkMissingError, DownloadError, PackError } from '../engine/errors';
-import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type HttpOptions } from '../engine/io/http';
+import { fetchBounded, statusError, withRetries, type HttpOptions } from '../engine/io/http';
 import { MANIFEST_FILE, packChunks, parseManifest, storedManifest, type PackManifest } from '../engine/formats/pack/manifest';
 import { openPack, type PackSource } from '../engine/formats/pack/read';
 import type { PackFiles } from '../engine/io/files';
@@ -74,7 +74,7 @@ async function fetchPackFile(url: string, options: InstallOptions, onBytes?: (n:
     if (!response.ok) {
       answer.cancel();
       const message = `${url} answered HTTP ${response.status}${response.status === 404 ? ': no pack there' : ''}`;
-      throw isTransientStatus(response.status) ? new RetryableStatus(message, response.headers.get('retry-after')) : new DownloadError(message, false);
+      throw statusError(response, message);
     }
     if ((response.headers.get('content-type') ?? '').includes('text/html')) {
       answer.cancel();

@@ -3,7 +3,7 @@
 // Every request is bounded in time and retried when the failure is transient (src/engine/io/http.ts).
 import { CheckpointError, DownloadError } from '../errors';
 import { checkRelativeFilePath, type CheckpointFiles } from './files';
-import { fetchBounded, isTransientStatus, RetryableStatus, withRetries, type BoundedResponse, type HttpOptions } from './http';
+import { fetchBounded, statusError, withRetries, type BoundedResponse, type HttpOptions } from './http';
 
 export interface HttpFilesOptions extends HttpOptions {
   /** Sent with every request, e.g. { Authorization: 'Bearer ...' } for a gated repo. */
@@ -40,8 +40,7 @@ export function httpFiles(baseUrl: string, options: HttpFilesOptions = {}): Chec
     if (status === 401 || status === 403) {
       throw new CheckpointError(name, `the server at ${base} refused access (HTTP ${status}): the repository may be gated or need an access token`);
     }
-    if (isTransientStatus(status)) throw new RetryableStatus(`${url}: the server answered HTTP ${status}`, answer.response.headers.get('retry-after'));
-    throw new DownloadError(`${url}: the server answered HTTP ${status}`, false);
+    throw statusError(answer.response, `${url}: the server answered HTTP ${status}`);
   }
 
   async function size(name: string): Promise<number | null> {

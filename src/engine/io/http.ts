@@ -27,10 +27,6 @@ export interface HttpOptions {
 /** HTTP statuses worth a retry: the server or a proxy is busy or failed for now. */
 const TRANSIENT_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-export function isTransientStatus(status: number): boolean {
-  return TRANSIENT_STATUSES.has(status);
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)} s`;
 
 function stopped(url: string): DownloadError {
@@ -141,6 +137,11 @@ export class RetryableStatus extends DownloadError {
   ) {
     super(message);
   }
+}
+
+/** The DownloadError for a response that failed with its HTTP status: retried (with the server's Retry-After) when the status is transient. */
+export function statusError(response: Response, message: string): DownloadError {
+  return TRANSIENT_STATUSES.has(response.status) ? new RetryableStatus(message, response.headers.get('retry-after')) : new DownloadError(message, false);
 }
 
 /**
