@@ -10,6 +10,7 @@ import type { InstallProgress } from '../store/progress';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
 import { DEMO_PACK_ID, demoPackUrl } from './demo';
 import { engine } from './engine';
+import { packName } from './model-list';
 import { browserDevice, type BrowserDevice } from '../worker/device-facts';
 import { memoryBudgetBytes, settings, saveSettings } from './settings.svelte';
 import { verdictFor, type Verdict } from './verdict';
@@ -74,7 +75,7 @@ function loadPlan(pack: PackSummary, backend: Backend, device: BrowserDevice): L
 
 export async function loadPack(id: string, backend?: Backend): Promise<void> {
   const pack = models.packs.find((p) => p.id === id);
-  models.loading = pack?.name ?? id;
+  models.loading = pack ? packName(pack) : id;
   models.error = '';
   try {
     const load = (budgetBytes: number | undefined, chosen: Backend) =>
