@@ -202,7 +202,9 @@ for (const size of ['phone', 'desktop'] as const) {
         await modelsWithMirror(page);
         mirror.delayMs = 150;
         await row(page, EDGE).getByRole('button', { name: `Download: ${EDGE}` }).click();
-        await page.getByRole('region', { name: `Downloading ${EDGE}` }).getByRole('button', { name: 'Pause' }).click();
+        const bar = page.getByRole('region', { name: `Downloading ${EDGE}` });
+        await expect(bar).toContainText(/[1-9][\d.]* kB of/);
+        await bar.getByRole('button', { name: 'Pause' }).click();
         await expect(page.getByRole('region', { name: `${EDGE}: paused` })).toBeVisible();
         await page.getByRole('button', { name: 'Advanced' }).click();
         const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
