@@ -6,7 +6,7 @@ import type { PackSummary } from '../worker/protocol';
 import { CATALOG, type CatalogEntry } from './catalog';
 import { DEMO_PACK_ID } from './demo';
 import { downloadVerdict, recommendedIndex, RECOMMENDED_FORMAT, verdictFor, type Verdict } from './verdict';
-import { importedPackId } from '../store/import';
+import { hubImportId } from '../store/import';
 
 export interface ModelRow {
   /** The pack id (installed or unfinished) or the catalog repository. */
@@ -32,7 +32,7 @@ export interface ListFacts {
 
 /** The catalog model a pack was imported as, if any. */
 export function catalogEntryOf(pack: PackSummary): CatalogEntry | undefined {
-  return CATALOG.find((entry) => importedPackId(entry.repo, pack.format) === pack.id);
+  return CATALOG.find((entry) => hubImportId({ repo: entry.repo, format: pack.format }) === pack.id);
 }
 
 /** The name shown for a pack: the catalog's, with the weight format when it is not the recommended one. */

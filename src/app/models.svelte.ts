@@ -4,7 +4,7 @@ import { parseGlmConfig } from '../engine/formats/config';
 import { DEFAULT_ENDPOINT } from '../engine/io/hub';
 import { modelSizes, planLoad, type LoadPlan } from '../engine/runtime/fit';
 import type { WeightFormat } from '../engine/formats/weights';
-import { importedPackId, type HubImportRequest } from '../store/import';
+import { hubImportId, type HubImportRequest } from '../store/import';
 import { fetchManifest } from '../store/packs';
 import type { InstallProgress } from '../store/progress';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
@@ -159,16 +159,10 @@ export const hubEndpoint = {
   set: (endpoint: string) => (endpoint && endpoint !== DEFAULT_ENDPOINT ? localStorage.setItem(ENDPOINT_KEY, endpoint) : localStorage.removeItem(ENDPOINT_KEY)),
 };
 
-/** The pack id a Hugging Face import stores into (as the store names it). */
-export function hubPackId(request: HubImportRequest): string {
-  const stem = request.gguf?.replace(/\.gguf$/i, '');
-  return importedPackId(stem ? `${request.repo}--${stem}` : request.repo, request.format);
-}
-
 /** Imports (or resumes importing) a repository in the worker: Range requests, conversion, store. */
 export function importRepo(request: HubImportRequest, name = request.repo): Promise<boolean> {
   const full = { ...request, token: hubToken.get() || undefined };
-  return runDownload({ id: hubPackId(request), name, stoppable: true }, (onProgress, signal) => engine.importRepo(full, onProgress, signal));
+  return runDownload({ id: hubImportId(request), name, stoppable: true }, (onProgress, signal) => engine.importRepo(full, onProgress, signal));
 }
 
 /** Adds a folder picked on the device (a pack, or a checkpoint converted to `format`). */
@@ -199,6 +193,7 @@ export function resumeDownload(pack: PackSummary, name = pack.name): Promise<boo
   return Promise.resolve(false);
 }
 
+/** Removes a pack, installed or not, with everything it stored. */
 export async function deletePack(id: string): Promise<void> {
   await engine.deletePack(id);
   await refreshPacks();

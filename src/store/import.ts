@@ -73,8 +73,14 @@ interface ImportTarget {
 }
 
 /** The pack id an import of this repository and format is stored under. */
-export function importedPackId(repo: string, format: WeightFormat): string {
+function importedPackId(repo: string, format: WeightFormat): string {
   return `${repo.replace('/', '--')}-${format}`;
+}
+
+/** The pack id a Hugging Face import is stored under (a GGUF file's stem joins the repository's name). */
+export function hubImportId(request: Pick<HubImportRequest, 'repo' | 'format' | 'gguf'>): string {
+  const stem = request.gguf?.replace(/\.gguf$/i, '');
+  return importedPackId(stem ? `${request.repo}--${stem}` : request.repo, request.format);
 }
 
 /** Converts a checkpoint (safetensors or GGUF) into the store as pack `target.id`, resuming at the first part not yet stored. */
@@ -128,7 +134,7 @@ export async function importFromHub(location: HubLocation, format: WeightFormat,
   const name = stem ?? repo.split('/')[1];
   const files = hubFiles(location, options.http);
   const open = gguf ? () => openGguf(files, gguf) : () => openCheckpoint(files);
-  const id = importedPackId(stem ? `${repo}--${stem}` : repo, format);
+  const id = hubImportId({ repo, format, gguf });
   const source = `${endpoint}/${repo}@${revision}${gguf ? `/${gguf}` : ''}`;
   try {
     const hub: HubImportRequest = { repo, revision, endpoint, format, gguf };
