@@ -153,6 +153,7 @@ test('Cancel stops a download and deletes what it stored', async ({ page }) => {
   await row(page, NINE).getByRole('button', { name: `Download: ${NINE}` }).click();
   const bar = page.getByRole('region', { name: `Downloading ${NINE}` });
   await expect(bar).toContainText(/[1-9][\d.]* kB of/);
+  await expect(row(page, NINE)).toContainText('Downloading…');
   expect((await stored(page, NINE_ID)).chunks).toBeGreaterThan(0);
   await bar.getByRole('button', { name: 'Cancel download' }).click();
   await expect(bar).toHaveCount(0);

@@ -9,7 +9,7 @@ import { downloadVerdict, recommendedIndex, RECOMMENDED_FORMAT, verdictFor, type
 import { hubImportId } from '../store/import';
 
 export interface ModelRow {
-  /** The pack id (installed or unfinished) or the catalog repository. */
+  /** The pack id: of the pack in the store, or the one a download of the catalog model stores into. */
   key: string;
   name: string;
   /** The installed pack's size, or what a download stores. */
@@ -56,7 +56,7 @@ export function modelRows(facts: ListFacts): ModelRow[] {
     entry: catalogEntryOf(pack),
   }));
   const available: ModelRow[] = CATALOG.filter((entry) => !stored.some((row) => row.entry === entry)).map((entry) => ({
-    key: entry.repo,
+    key: hubImportId({ repo: entry.repo, format: RECOMMENDED_FORMAT }),
     name: entry.label,
     bytes: modelSizes(entry.config, RECOMMENDED_FORMAT).weightBytes,
     verdict: downloadVerdict(entry.config, facts.device, request),
