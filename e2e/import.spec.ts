@@ -47,6 +47,7 @@ async function importAndCompare(page: Page, repo: string, packName: string, refe
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Models' }).click();
   await expect(page.getByText(/GLM-Edge 1.5B chat/)).toBeVisible();
+  await page.getByRole('button', { name: 'Advanced' }).click();
   await page.getByLabel('Repository', { exact: true }).fill(repo);
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
   if (gguf) await page.getByLabel(/GGUF file in the repository/).fill(gguf);
@@ -73,6 +74,7 @@ test('a repository that does not exist gives a clear message', async ({ page }) 
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Advanced' }).click();
   await page.getByLabel('Repository', { exact: true }).fill('zai-org/missing');
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
   await page.getByRole('button', { name: 'Import' }).click();
@@ -89,12 +91,13 @@ test('a checkpoint folder and a pack folder picked on the device are added and r
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Advanced' }).click();
   const picker = page.getByLabel(/add a model folder from this device/);
   await picker.setInputFiles(checkpointDir);
   await expect(page.getByRole('listitem').filter({ hasText: 'my-glm (q4)' })).toBeVisible({ timeout: 60_000 });
   await picker.setInputFiles(packDir);
   const pack = page.getByRole('listitem').filter({ hasText: 'My pack' });
-  await expect(pack).toContainText('q8');
+  await expect(pack).toContainText('8-bit');
   await pack.getByRole('button', { name: 'Use' }).click();
   await expect(page.getByText('My pack ready')).toBeVisible({ timeout: 60_000 });
   const expectedModel = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(checkpointDir)), 'q8'), { ort });

@@ -1,5 +1,6 @@
 // The UI's two languages. The first choice follows navigator.language; the user can switch.
 import type { Unfit } from '../engine/runtime/fit';
+import type { SlowReason, Verdict } from './verdict';
 import type { PlanWhy } from '../engine/runtime/plan';
 import { formatBytes } from '../util/bytes';
 
@@ -40,7 +41,6 @@ const en = {
   updateNow: 'Update',
   installApp: 'Install app',
   iosInstall: 'To install: tap Share, then Add to Home Screen.',
-  installedModels: 'Installed models',
   storage: 'Storage: {used} used, {free} free',
   installFromUrl: 'Add a model from a pack URL',
   packUrl: 'Pack URL',
@@ -49,8 +49,7 @@ const en = {
   downloadAnyway: 'Download anyway',
   use: 'Use',
   inUse: 'In use',
-  incomplete: 'incomplete: {done} of {total}',
-  resume: 'Resume download',
+  resume: 'Resume',
   progress: '{done} of {total} · {rate}/s · {left} left',
   backendInUse: 'Running on {backend}{adapter}',
   floatWeights: 'quantized layers run as f32 on the CPU (faster, more memory)',
@@ -88,21 +87,40 @@ const en = {
   pausedBackground: 'Paused while GLM Pocket is in the background.',
   pausedCritical: 'Paused: the device reports critical load or heat.',
   slowedSerious: 'Slowed down: the device reports serious load or heat.',
-  catalog: 'GLM models',
-  catalogLine: '{quant}: {download} download, about {memory} of memory',
-  unfitStorage: 'does not fit: needs {need} of storage, {have} free',
-  unfitMemory: 'too big for this device: needs about {need} of memory, the device has {have}',
-  unfitBinding: 'too big for this GPU: a {need} buffer, the GPU binds at most {have}',
+  unfitStorage: 'it needs {need} of storage and {have} is free',
+  unfitMemory: 'it needs about {need} of memory and this device has {have}',
+  unfitBinding: 'this GPU takes at most {have} in one buffer and the model needs {need}',
   importRepo: 'Import from Hugging Face',
   repo: 'Repository',
   revision: 'Revision',
   endpoint: 'Endpoint (or a mirror)',
   token: 'Access token (optional, kept in this browser)',
   ggufFile: 'GGUF file in the repository (optional, e.g. glm-edge-1.5b-chat-Q4_0.gguf)',
-  quant: 'Quantization',
+  quant: 'Weight format',
   import: 'Import',
-  importing: 'Importing {repo}: part {done} of {total}',
   pickFolder: 'Or add a model folder from this device (a pack, or a Hugging Face checkpoint folder)',
+  recommended: 'Recommended',
+  verdictFits: 'Runs well on this device',
+  verdictSlow: 'May be slow: {reason}',
+  verdictUnfit: 'Will not fit: {reason}',
+  slowStreaming: 'it is bigger than your memory budget ({budget}), so parts of it are read from storage for every reply',
+  slowMemory: 'it needs about {need} of the {have} of memory this device has',
+  slowCpu: 'with no usable GPU it runs on the processor, which is slow for a model of this size',
+  downloadSize: '{size} download',
+  storedSize: '{size} on this device',
+  pause: 'Pause',
+  cancelDownload: 'Cancel download',
+  downloading: 'Downloading {name}',
+  inProgress: 'Downloading…',
+  loading: 'Loading…',
+  paused: '{name}: paused',
+  storedOf: '{done} of {total}',
+  addFolderAgain: 'stopped: add its folder again to finish it',
+  advanced: 'Advanced',
+  manageModels: 'Manage models',
+  deleteBody: 'This removes its {size} from this device. You can download it again later.',
+  minutesSeconds: '{m} min {s} s',
+  seconds: '{s} s',
   openConversations: 'Open conversations',
   close: 'Close',
   changeModel: 'Change model',
@@ -175,7 +193,6 @@ const zh: Record<Key, string> = {
   updateNow: '更新',
   installApp: '安装应用',
   iosInstall: '安装方法：点分享，再点添加到主屏幕。',
-  installedModels: '已安装的模型',
   storage: '存储：已用 {used}，可用 {free}',
   installFromUrl: '从模型包地址添加模型',
   packUrl: '模型包地址',
@@ -184,8 +201,7 @@ const zh: Record<Key, string> = {
   downloadAnyway: '仍然下载',
   use: '使用',
   inUse: '使用中',
-  incomplete: '未完成：{done} / {total}',
-  resume: '继续下载',
+  resume: '继续',
   progress: '{done} / {total} · {rate}/秒 · 剩余 {left}',
   backendInUse: '运行在 {backend}{adapter}',
   floatWeights: '量化层在 CPU 上以 f32 运行（更快，占用更多内存）',
@@ -223,21 +239,40 @@ const zh: Record<Key, string> = {
   pausedBackground: 'GLM Pocket 在后台时已暂停生成。',
   pausedCritical: '已暂停：设备报告负载或温度过高。',
   slowedSerious: '已放慢：设备报告负载或温度较高。',
-  catalog: 'GLM 模型',
-  catalogLine: '{quant}：下载 {download}，约需内存 {memory}',
-  unfitStorage: '放不下：需要 {need} 存储，可用 {have}',
-  unfitMemory: '本设备内存不够：约需 {need}，设备有 {have}',
-  unfitBinding: 'GPU 无法容纳：需要 {need} 的缓冲区，GPU 最多绑定 {have}',
+  unfitStorage: '需要 {need} 存储空间，只剩 {have}',
+  unfitMemory: '约需 {need} 内存，本设备只有 {have}',
+  unfitBinding: '此 GPU 单个缓冲区最多 {have}，模型需要 {need}',
   importRepo: '从 Hugging Face 导入',
   repo: '仓库',
   revision: '版本',
   endpoint: '地址（或镜像）',
   token: '访问令牌（可选，只保存在本浏览器）',
   ggufFile: '仓库中的 GGUF 文件（可选，例如 glm-edge-1.5b-chat-Q4_0.gguf）',
-  quant: '量化',
+  quant: '权重格式',
   import: '导入',
-  importing: '正在导入 {repo}：第 {done} / {total} 部分',
   pickFolder: '或者从本设备添加模型文件夹（模型包，或 Hugging Face 模型文件夹）',
+  recommended: '推荐',
+  verdictFits: '在本设备上运行流畅',
+  verdictSlow: '可能较慢：{reason}',
+  verdictUnfit: '无法运行：{reason}',
+  slowStreaming: '模型超出你的内存预算（{budget}），每次回答都要从存储读取一部分',
+  slowMemory: '约需 {need} 内存，本设备共有 {have}',
+  slowCpu: '没有可用的 GPU，只能在处理器上运行，这么大的模型会很慢',
+  downloadSize: '下载 {size}',
+  storedSize: '在本设备上占 {size}',
+  pause: '暂停',
+  cancelDownload: '取消下载',
+  downloading: '正在下载 {name}',
+  inProgress: '下载中…',
+  loading: '加载中…',
+  paused: '{name}：已暂停',
+  storedOf: '{done} / {total}',
+  addFolderAgain: '已中断：再次添加它的文件夹即可完成',
+  advanced: '高级',
+  manageModels: '管理模型',
+  deleteBody: '这会从本设备删除它占用的 {size}。以后可以再下载。',
+  minutesSeconds: '{m} 分 {s} 秒',
+  seconds: '{s} 秒',
   openConversations: '打开对话列表',
   close: '关闭',
   changeModel: '更换模型',
@@ -300,6 +335,36 @@ const UNFIT_KEYS = { storage: 'unfitStorage', memory: 'unfitMemory', 'gpu-bindin
 /** Why this device cannot run a model (planLoad's verdict), in the UI's language. */
 export function describeUnfit(unfit: Unfit): string {
   return t(UNFIT_KEYS[unfit.kind], { need: formatBytes(unfit.needBytes), have: formatBytes(unfit.haveBytes) });
+}
+
+/** A fit verdict (verdict.ts) as one line: runs well, may be slow or will not fit, with the reason. */
+export function describeVerdict(verdict: Verdict): string {
+  switch (verdict.kind) {
+    case 'fits':
+      return t('verdictFits');
+    case 'slow':
+      return t('verdictSlow', { reason: describeSlow(verdict.reason) });
+    case 'unfit':
+      return t('verdictUnfit', { reason: describeUnfit(verdict.unfit) });
+  }
+}
+
+function describeSlow(reason: SlowReason): string {
+  switch (reason.kind) {
+    case 'streaming':
+      return t('slowStreaming', { budget: formatBytes(reason.budgetBytes) });
+    case 'memory':
+      return t('slowMemory', { need: formatBytes(reason.needBytes), have: formatBytes(reason.haveBytes) });
+    case 'cpu':
+      return t('slowCpu');
+  }
+}
+
+/** A duration in seconds as minutes and seconds ("…" while unknown). */
+export function describeDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '…';
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? t('minutesSeconds', { m, s: Math.round(seconds % 60) }) : t('seconds', { s: Math.round(seconds) });
 }
 
 const CAP_KEYS = { default: 'capDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;
