@@ -1,9 +1,11 @@
 // A static file server for the built app: COOP/COEP so wasm threads get SharedArrayBuffer,
-// HTTP Range for model files, and extra folders mounted under URL prefixes (tests serve checkpoints).
+// HTTP Range for model files, text and wasm compressed (brotli or gzip) for clients that accept it,
+// hashed assets cached for good, and extra folders mounted under URL prefixes (tests serve checkpoints).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { constants, createBrotliCompress, createGzip } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,6 +18,32 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.webmanifest': 'application/manifest+json',
 };
+
+/** Types worth compressing: text and wasm (model chunks and images are already dense). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.webmanifest']);
+
+export type Encoding = 'br' | 'gzip';
+
+/** The encoding to answer with for an Accept-Encoding header: brotli, else gzip, else none. */
+export function pickEncoding(accept: string | undefined): Encoding | null {
+  const accepted = new Set(
+    (accept ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => !/^\s*q=0(\.0*)?\s*$/.test(q ?? ''))
+      .map(([name]) => name.trim().toLowerCase()),
+  );
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return null;
+}
+
+/** A compressing stream: brotli at quality 5 (close to 11's size on wasm, fast enough to run per request). */
+function compressor(encoding: Encoding, sizeBytes: number) {
+  return encoding === 'br'
+    ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: sizeBytes } })
+    : createGzip({ level: 6 });
+}
 
 export interface ServeOptions {
   root: string;
@@ -72,8 +100,16 @@ export function staticHandler(options: ServeOptions): (req: IncomingMessage, res
       createReadStream(file, { start, end }).pipe(res);
       return;
     }
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': size, 'Cache-Control': 'no-cache' });
+    // Vite names what it emits under assets/ by content hash: a new build has new names.
+    const hashed = /\/assets\/[^/]+-[\w-]{8,}\.\w+$/.test(file);
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache' };
+    const encoding = COMPRESSIBLE.has(extname(file)) ? pickEncoding(req.headers['accept-encoding']) : null;
+    if (COMPRESSIBLE.has(extname(file))) headers.Vary = 'Accept-Encoding';
+    if (encoding) headers['Content-Encoding'] = encoding;
+    else headers['Content-Length'] = size;
+    res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
+    else if (encoding) createReadStream(file).pipe(compressor(encoding, size)).pipe(res);
     else createReadStream(file).pipe(res);
   };
 }
