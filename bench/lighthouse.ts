@@ -22,7 +22,8 @@ const scores: Record<string, number[]> = Object.fromEntries(CATEGORIES.map((c) =
 const metrics: Record<string, number[]> = Object.fromEntries(METRICS.map((m) => [m, []]));
 const failing = new Map<string, string>();
 try {
-  for (let run = 0; run < runs; run++) {
+  // A run whose trace Lighthouse could not record (NO_NAVSTART on a loaded machine) is run again, at most twice.
+  for (let run = 0, retries = 0; run < runs; run++) {
     const chrome = await chromeLauncher.launch({
       chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
       chromeFlags: ['--headless=new', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -32,7 +33,12 @@ try {
       if (!result) throw new Error('Lighthouse returned no result');
       const { lhr } = result;
       if (process.env.LIGHTHOUSE_REPORT) await writeFile(process.env.LIGHTHOUSE_REPORT, JSON.stringify(lhr, null, 1));
-      if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+      if (lhr.runtimeError) {
+        if (++retries > 2) throw new Error(`Lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+        console.log(`run ${run + 1}: ${lhr.runtimeError.code}, running it again`);
+        run--;
+        continue;
+      }
       for (const c of CATEGORIES) {
         const category = lhr.categories[c];
         scores[c].push(Math.round((category.score ?? 0) * 100));

@@ -4,6 +4,7 @@ import { closeConversations, deleteConversation, listConversations, saveConversa
 import type { ChatResult } from '../engine/engine';
 import { followsApp, replySettings } from './chat-settings';
 import { engine } from './engine';
+import { loadMarkdown } from './markdown';
 import { withFreeIds } from './export';
 import { settings } from './settings.svelte';
 
@@ -35,8 +36,10 @@ function newConversation(): Conversation {
   return { id: crypto.randomUUID(), title: '', modelId: settings.modelId, messages: [], createdAt: now, updatedAt: now };
 }
 
+/** Reads the saved conversations and opens the latest; messages show once their Markdown renderer is loaded. */
 export async function startChat(): Promise<void> {
-  chat.list = await listConversations();
+  const [list] = await Promise.all([listConversations(), loadMarkdown()]);
+  chat.list = list;
   chat.current = chat.list[0] ?? newConversation();
 }
 
