@@ -1,5 +1,5 @@
 // The chat as a phone user meets it: a reply with a long code line and a wide table stays inside
-// the screen (its blocks scroll), the conversation drawer is a modal that traps and returns focus,
+// the screen on a phone and on a desktop (its blocks scroll), the conversation drawer is a modal that traps and returns focus,
 // a long conversation opens at its end with a way back to it, focus follows Send and the reply,
 // and the welcome shows on a fresh profile only.
 import { expect, test } from '@playwright/test';
@@ -8,10 +8,10 @@ import { RICH_REPLY } from './rich-reply';
 
 const app = serveApp();
 
-test.describe('on a phone', () => {
-  test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
-
-  test('a reply with a long code line and a wide table keeps every element inside the viewport', async ({ page }) => {
+for (const [size, viewport] of [['phone', { width: 412, height: 915 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+  test(`a reply with a long code line and a wide table keeps every element inside the viewport (${size})`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport, hasTouch: size === 'phone', isMobile: size === 'phone' });
+    const page = await context.newPage();
     await page.goto(app.url);
     await ready(page);
     await putConversation(page, 'rich', 'Rich reply', [{ role: 'user', content: 'Show me code and a table' }, { role: 'assistant', content: RICH_REPLY }]);
@@ -43,10 +43,15 @@ test.describe('on a phone', () => {
     });
     expect(layout).toEqual({ pageOverflow: 0, outside: [], codeScrolls: true, tableScrolls: true });
     const send = await page.getByRole('button', { name: 'Send' }).boundingBox();
-    expect(send!.x + send!.width).toBeLessThanOrEqual(412);
+    expect(send!.x + send!.width).toBeLessThanOrEqual(viewport.width);
     // The code block scrolls by keyboard too.
     await expect(reply.locator('pre')).toHaveAttribute('tabindex', '0');
+    await context.close();
   });
+}
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
 
   test('the conversation drawer is modal: focus moves in and stays, Escape and a tap outside close it, focus comes back', async ({ page }) => {
     const violations: string[] = [];
