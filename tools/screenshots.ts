@@ -24,6 +24,8 @@ try {
         const text = TEXT[language];
         const context = await browser.newContext({ ...SIZES[size], colorScheme, locale: text.locale });
         const page = await context.newPage();
+        // A busy machine's compute pressure would pause the reply (and show a notice in the picture).
+        await page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true })));
         await page.goto(url);
         await page.getByText(text.ready).waitFor({ timeout: 60_000 });
         await page.getByRole('button', { name: text.question }).click();
