@@ -100,6 +100,34 @@ test.describe('on a phone', () => {
   });
 });
 
+test('while a reply streams, no live region reads its text: the only announcement is that it finished', async ({ page }) => {
+  // Other programs loading this machine's cores must not pause the reply (a pause notice is a live region too).
+  await page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true })));
+  // Every text a live region (status, alert, log, aria-live) takes while the page runs, and how often the log changed.
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as any).liveTexts = []);
+    (window as any).logChanges = 0;
+    const live = '[role=status], [role=alert], [role=log], [aria-live]:not([aria-live=off])';
+    new MutationObserver(() => {
+      if (document.querySelector('[role=log]')) (window as any).logChanges++;
+      for (const region of document.querySelectorAll<HTMLElement>(live)) {
+        if (region.closest('[aria-live=off]')) continue;
+        const text = region.innerText.trim();
+        if (text && seen.at(-1) !== text && !seen.includes(text)) seen.push(text);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(app.url);
+  await ready(page);
+  await ask(page, 'How do I install the app on my iPhone?');
+  const reply = (await page.getByRole('article', { name: 'GLM' }).locator('.markdown').innerText()).trim();
+  const { liveTexts, logChanges } = await page.evaluate(() => ({ liveTexts: (window as any).liveTexts as string[], logChanges: (window as any).logChanges as number }));
+  expect(logChanges, 'the reply streamed in several pieces').toBeGreaterThan(5);
+  expect(liveTexts).toContain('GLM has answered.');
+  const words = reply.split(/\s+/).slice(0, 3).join(' ');
+  expect(liveTexts.filter((text) => text.includes(words)), `live regions that read "${words}…"`).toEqual([]);
+});
+
 test('a long conversation opens at its latest message; scrolled up, a button goes back to it', async ({ page }) => {
   await page.goto(app.url);
   await ready(page);
