@@ -3,14 +3,11 @@
 // a confirmation), deleting one message, Enter on a touch screen and on a keyboard, and clearing all
 // data back to a fresh profile.
 import { expect, test, type Page } from '@playwright/test';
-import { ask, putConversation, ready, serveApp, setVisibility } from './helpers';
+import { ask, ignoreComputePressure, putConversation, ready, serveApp, setVisibility } from './helpers';
 
 const app = serveApp();
 
-// Other programs loading this machine's cores must not pause the replies these tests wait for.
-test.beforeEach(({ page }) =>
-  page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true }))),
-);
+test.beforeEach(({ page }) => ignoreComputePressure(page));
 
 interface EngineCall {
   messages: { role: string; content: string }[];

@@ -3,10 +3,11 @@
 // a long conversation opens at its end with a way back to it, focus follows Send and the reply,
 // and the welcome shows on a fresh profile only.
 import { expect, test } from '@playwright/test';
-import { ask, putConversation, ready, serveApp, setVisibility } from './helpers';
+import { ask, ignoreComputePressure, putConversation, ready, serveApp, setVisibility } from './helpers';
 import { RICH_REPLY } from './rich-reply';
 
 const app = serveApp();
+test.beforeEach(({ page }) => ignoreComputePressure(page));
 
 for (const [size, viewport] of [['phone', { width: 412, height: 915 }], ['desktop', { width: 1280, height: 800 }]] as const) {
   test(`a reply with a long code line and a wide table keeps every element inside the viewport (${size})`, async ({ browser }) => {
@@ -101,8 +102,6 @@ test.describe('on a phone', () => {
 });
 
 test('while a reply streams, no live region reads its text: the only announcement is that it finished', async ({ page }) => {
-  // Other programs loading this machine's cores must not pause the reply (a pause notice is a live region too).
-  await page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true })));
   // Every text a live region (status, alert, log, aria-live) takes while the page runs, and how often the log changed.
   await page.addInitScript(() => {
     const seen: string[] = ((window as any).liveTexts = []);

@@ -6,16 +6,18 @@ import { engine } from './engine';
 /** The app's IndexedDB databases, for browsers that cannot list them (indexedDB.databases()). */
 const DATABASES = ['glm-pocket-chats', 'glm-pocket-packs', 'glm-pocket-chunks', 'glm-pocket-imports'];
 
-function deleteDatabase(name: string): Promise<void> {
+function deleteDatabase(name: string, onBlocked: () => void): Promise<void> {
   return new Promise((done, fail) => {
     const request = indexedDB.deleteDatabase(name);
-    // "blocked" only delays it: the deletion goes ahead once the last connection has closed.
+    // Blocked (another tab of the app holds it open), the deletion waits until that tab closes it.
+    request.onblocked = onBlocked;
     request.onsuccess = () => done();
     request.onerror = () => fail(request.error);
   });
 }
 
-export async function clearAllData(): Promise<void> {
+/** Clears everything and reloads; `onBlocked` is told when another tab keeps a database open (the clearing waits for it). */
+export async function clearAllData(onBlocked: () => void): Promise<void> {
   await closeChats();
   // The engine worker holds the pack stores open: ending it closes them (no restart, no model load).
   engine.onRestart = null;
@@ -23,7 +25,7 @@ export async function clearAllData(): Promise<void> {
   engine.restart('clearing all data');
   const listed = (await indexedDB.databases?.().catch(() => [])) ?? [];
   const names = new Set([...DATABASES, ...listed.map((d) => d.name).filter((n): n is string => !!n)]);
-  await Promise.all([...names].map(deleteDatabase));
+  await Promise.all([...names].map((name) => deleteDatabase(name, onBlocked)));
   localStorage.clear();
   sessionStorage.clear();
   // Offline, the app's offline copy stays (without it the reload would find nothing to open).

@@ -151,6 +151,7 @@ const en = {
   clearSettings: 'Your settings and the offline copy of the app',
   clearTotal: '{size} stored on this device in all. This cannot be undone.',
   clearing: 'Clearing all data…',
+  clearBlocked: 'GLM Pocket is open in another tab: close it to finish clearing.',
 };
 
 type Key = keyof typeof en;
@@ -303,6 +304,7 @@ const zh: Record<Key, string> = {
   clearSettings: '你的设置和应用的离线副本',
   clearTotal: '本设备上共保存了 {size}。此操作无法撤销。',
   clearing: '正在清除所有数据…',
+  clearBlocked: 'GLM Pocket 还在另一个标签页中打开：关闭它才能完成清除。',
 };
 
 export type Language = 'en' | 'zh';
