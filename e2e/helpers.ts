@@ -48,3 +48,10 @@ export const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
     document.dispatchEvent(new Event('visibilitychange'));
   }, state);
+
+/**
+ * Sets "ignore compute pressure" on a fresh profile, before the app reads its settings: other
+ * programs loading a shared test machine would otherwise pause the replies a test waits for.
+ */
+export const ignoreComputePressure = (page: Page) =>
+  page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true })));
