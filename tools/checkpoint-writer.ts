@@ -23,6 +23,12 @@ export interface CheckpointSpec {
   ropeParameters?: boolean;
   /** Defaults to 512. */
   maxPositionEmbeddings?: number;
+  /**
+   * Activation outliers as trained GLMs show them after RMSNorm: on `channels` hidden channels (spread
+   * evenly) every norm weight (input, post-attention, final) is `scale` times larger, the channels'
+   * scales spread from scale / 5 to scale (e.g. 100: 20-100x the other channels' activations).
+   */
+  outliers?: { channels: number; scale: number };
 }
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '[MASK]', '[gMASK]', '[sMASK]', '<sop>', '<eop>', '<|system|>', '<|user|>', '<|assistant|>', '<|observation|>'];
@@ -130,15 +136,22 @@ export async function writeGlmCheckpoint(dir: string, spec: CheckpointSpec): Pro
   const randn = normalSampler(spec.seed ?? 1);
 
   const tensors: Tensor[] = [];
-  const add = (name: string, shape: number[], std: number, mean = 0) => {
+  const add = (name: string, shape: number[], std: number, mean = 0, scaleValues?: (values: Float32Array) => void) => {
     const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mean + std * randn());
+    scaleValues?.(values);
     tensors.push({ name, shape, data: toBf16(values) });
   };
+  const outlierChannels = spec.outliers ? Array.from({ length: spec.outliers.channels }, (_, i) => Math.floor(((i + 0.5) * hidden) / spec.outliers!.channels)) : [];
+  const withOutliers = (values: Float32Array) => {
+    const { scale, channels } = spec.outliers!;
+    outlierChannels.forEach((channel, i) => (values[channel] *= scale * (0.2 + (0.8 * (i + 1)) / channels)));
+  };
+  const addNorm = (name: string) => add(name, [hidden], 0.1, 1, spec.outliers && withOutliers);
   // Weights large enough that logits have structure (greedy decoding is then not a coin toss).
   add('model.embed_tokens.weight', [vocabSize, hidden], 1);
   for (let i = 0; i < layers; i++) {
     const p = `model.layers.${i}.`;
-    add(`${p}input_layernorm.weight`, [hidden], 0.1, 1);
+    addNorm(`${p}input_layernorm.weight`);
     add(`${p}self_attn.q_proj.weight`, [heads * headDim, hidden], 1 / Math.sqrt(hidden));
     add(`${p}self_attn.k_proj.weight`, [kvHeads * headDim, hidden], 1 / Math.sqrt(hidden));
     add(`${p}self_attn.v_proj.weight`, [kvHeads * headDim, hidden], 1 / Math.sqrt(hidden));
@@ -148,11 +161,11 @@ export async function writeGlmCheckpoint(dir: string, spec: CheckpointSpec): Pro
       add(`${p}self_attn.v_proj.bias`, [kvHeads * headDim], 0.1);
     }
     add(`${p}self_attn.o_proj.weight`, [hidden, heads * headDim], 1 / Math.sqrt(hidden));
-    add(`${p}post_attention_layernorm.weight`, [hidden], 0.1, 1);
+    addNorm(`${p}post_attention_layernorm.weight`);
     add(`${p}mlp.gate_up_proj.weight`, [2 * intermediate, hidden], 1 / Math.sqrt(hidden));
     add(`${p}mlp.down_proj.weight`, [hidden, intermediate], 1 / Math.sqrt(intermediate));
   }
-  add('model.norm.weight', [hidden], 0.1, 1);
+  addNorm('model.norm.weight');
   if (!edge) add('lm_head.weight', [vocabSize, hidden], 1 / Math.sqrt(hidden));
 
   const eos = ['<|endoftext|>', '<|user|>', '<|observation|>'].map(specialTokenId);

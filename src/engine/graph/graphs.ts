@@ -33,7 +33,7 @@ const INT64_MAX = Number.MAX_SAFE_INTEGER;
  */
 function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBytes = Infinity): string {
   if (w.kind === 'quantized' && w.matrix.data.byteLength > maxBindingBytes) return splitLinear(g, name, x, w.matrix, maxBindingBytes);
-  if (w.kind !== 'quantized' && w.data.byteLength > maxBindingBytes) {
+  if ((w.kind === 'float' || w.kind === 'half') && w.data.byteLength > maxBindingBytes) {
     throw new RangeError(`${name} takes ${formatBytes(w.data.byteLength)} as ${w.kind === 'half' ? 'f16' : 'f32'}, more than this GPU binds at once (${formatBytes(maxBindingBytes)}): use a q4 or q8 model`);
   }
   switch (w.kind) {
@@ -48,6 +48,16 @@ function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBy
       const data = g.initializer(name, DataType.UINT8, [m.n, m.blocksPerRow, blockBytes(m.bits)], m.data);
       const scales = g.initializer(`${name}.scales`, FLOAT, [m.n * m.blocksPerRow], m.scales);
       return g.msOp('MatMulNBits', [x, data, scales], { K: m.k, N: m.n, bits: m.bits, block_size: BLOCK_SIZE });
+    }
+    case 'int8': {
+      // x quantized to uint8 with one scale and zero point for the tensor, MLAS's QGEMM (u8 x s8 ->
+      // int32), then back to floats by x's scale times each column's: the fastest of ORT's int8
+      // kernels on wasm for these shapes (bench/gemv.ts, docs/engine.md).
+      const m = w.matrix;
+      const [q, qScale, qZero] = g.ops('DynamicQuantizeLinear', [x], 3);
+      const product = g.op('MatMulInteger', [q, g.initializer(name, DataType.INT8, [m.k, m.n], m.data), qZero]);
+      const scales = g.op('Mul', [qScale, g.initializer(`${name}.scales`, FLOAT, [m.n], m.scales)]);
+      return g.op('Mul', [g.op('Cast', [product], { to: FLOAT }), scales]);
     }
   }
 }
@@ -65,7 +75,7 @@ function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxB
   return g.op('Concat', outputs, { axis: -1 });
 }
 
-/** Output features [first, first + count) of a linear weight: a view of quantized rows, a copy of float columns. */
+/** Output features [first, first + count) of a linear weight: a view of quantized rows, a copy of float or int8 columns. */
 function outputSlice(w: LinearWeight, first: number, count: number): LinearWeight {
   if (w.kind === 'quantized') {
     const m = w.matrix;
@@ -73,10 +83,16 @@ function outputSlice(w: LinearWeight, first: number, count: number): LinearWeigh
     const data = m.data.subarray(first * rowBytes, (first + count) * rowBytes);
     return { kind: 'quantized', matrix: { ...m, n: count, data, scales: m.scales.subarray(first * m.blocksPerRow, (first + count) * m.blocksPerRow) } };
   }
-  const columns = <T extends Float32Array | Uint16Array>(data: T, out: T): T => {
-    for (let row = 0; row < w.k; row++) out.set(data.subarray(row * w.n + first, row * w.n + first + count), row * count);
+  const k = w.kind === 'int8' ? w.matrix.k : w.k;
+  const n = w.kind === 'int8' ? w.matrix.n : w.n;
+  const columns = <T extends Float32Array | Uint16Array | Int8Array>(data: T, out: T): T => {
+    for (let row = 0; row < k; row++) out.set(data.subarray(row * n + first, row * n + first + count), row * count);
     return out;
   };
+  if (w.kind === 'int8') {
+    const m = w.matrix;
+    return { kind: 'int8', matrix: { k, n: count, data: columns(m.data, new Int8Array(k * count)), scales: m.scales.subarray(first, first + count) } };
+  }
   return w.kind === 'float'
     ? { kind: 'float', k: w.k, n: count, data: columns(w.data, new Float32Array(w.k * count)) }
     : { kind: 'half', k: w.k, n: count, data: columns(w.data, new Uint16Array(w.k * count)) };
