@@ -146,11 +146,14 @@ function printOps(events: ProfileEvent[], steps: number): void {
     const op = event.args.op_name ?? event.name;
     const entry = byOp.get(op) ?? { time: 0, calls: 0 };
     byOp.set(op, { time: entry.time + event.dur, calls: entry.calls + 1 });
-    if (op !== 'MatMul') continue;
+    // f32 MatMul, or int8 (ORT fuses DynamicQuantizeLinear + MatMulInteger + Cast + Mul into DynamicQuantizeMatMul).
+    const bytesPerWeight = op === 'MatMul' ? 4 : op === 'DynamicQuantizeMatMul' ? 1 : 0;
+    if (!bytesPerWeight) continue;
     const k = Object.values(event.args.input_type_shape![0])[0].at(-1)!;
     const n = Object.values(event.args.output_type_shape![0])[0].at(-1)!;
-    const shape = byMatMul.get(`${k}x${n}`) ?? { time: 0, calls: 0, bytes: k * n * 4 };
-    byMatMul.set(`${k}x${n}`, { ...shape, time: shape.time + event.dur, calls: shape.calls + 1 });
+    const key = `${op} ${k}x${n}`;
+    const shape = byMatMul.get(key) ?? { time: 0, calls: 0, bytes: k * n * bytesPerWeight };
+    byMatMul.set(key, { ...shape, time: shape.time + event.dur, calls: shape.calls + 1 });
   }
   const kernels = [...byOp.values()].reduce((sum, e) => sum + e.time, 0);
   print(`${''.padEnd(18)} kernel time per decode step (ORT profiler): ${(kernels / steps / 1000).toFixed(2)} ms`);
@@ -159,6 +162,6 @@ function printOps(events: ProfileEvent[], steps: number): void {
   }
   for (const [shape, { time, calls, bytes }] of [...byMatMul].sort((a, b) => a[1].bytes - b[1].bytes)) {
     const each = time / calls;
-    print(`${''.padEnd(20)}MatMul ${shape.padEnd(27)} ${(time / steps / 1000).toFixed(3).padStart(7)} ms  ${(each).toFixed(0).padStart(5)} us each, f32 weights read at ${(bytes / each / 1e3).toFixed(1)} GB/s`);
+    print(`${''.padEnd(20)}${shape.padEnd(34)} ${(time / steps / 1000).toFixed(3).padStart(7)} ms  ${(each).toFixed(0).padStart(5)} us each, weights read at ${(bytes / each / 1e3).toFixed(1)} GB/s`);
   }
 }

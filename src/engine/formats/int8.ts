@@ -1,6 +1,6 @@
 // q4/q8 linear weights as int8 with one scale per output column, the layout ORT's wasm QGEMM
 // kernels read (MatMulInteger's B [K, N] int8), converted as each session is created; and the
-// per-channel smoothing that keeps activation outliers from crushing the per-tensor activation scale.
+// input channels kept out of the int8 product because the norm before them makes them outliers.
 import { blockBytes, type QuantizedMatrix } from './quant';
 import type { LinearWeight } from './weights';
 
@@ -10,22 +10,36 @@ export interface Int8Matrix {
   n: number;
   data: Int8Array;
   scales: Float32Array;
+  /**
+   * Input channels multiplied in f32 instead (LLM.int8()'s decomposition): their rows of `data` are
+   * 0, `weight` [channels, N] holds them, and `mask` [K] (0 on them, else 1) clears them from the
+   * activations the kernel quantizes, so they do not set its one scale for the whole tensor.
+   */
+  outliers?: { channels: number[]; weight: Float32Array; mask: Float32Array };
+  /**
+   * The input's rows (tokens) differ in scale by orders of magnitude (attention's output, the MLP's
+   * silu(gate) * up: unlike a norm's output): each row is brought to max |x| = 1 before the
+   * kernel's one scale for the whole tensor, and scaled back after.
+   */
+  scaleRows?: boolean;
 }
 
 /** Rows converted together, so the transposed writes fill runs of bytes rather than single ones. */
 const ROW_TILE = 16;
 
 /**
- * A quantized [N, K] matrix as int8 [K, N] with per-column scales, each input channel k first
- * multiplied by `inputScales[k]` (the smoothing factor folded into the weight; see smoothingFactors).
- * The values are rounded once more, to 1/127 of their column's largest magnitude.
+ * A quantized [N, K] matrix as int8 [K, N] with per-column scales, the values rounded once more to
+ * 1/127 of their column's largest magnitude; the `outlierChannels` of K kept apart in f32.
  */
-export function toInt8(m: QuantizedMatrix, inputScales?: Float32Array): Int8Matrix {
+export function toInt8(m: QuantizedMatrix, outlierChannels: number[] = []): Int8Matrix {
   const { n, k } = m;
   const data = new Int8Array(k * n);
   const scales = new Float32Array(n);
   const bytes = blockBytes(m.bits);
   const zeroPoint = m.bits === 4 ? 8 : 128;
+  const outlierIndex = new Int32Array(k).fill(-1);
+  outlierChannels.forEach((channel, i) => (outlierIndex[channel] = i));
+  const outlierWeight = new Float32Array(outlierChannels.length * n);
   const tile = new Float32Array(ROW_TILE * k);
   for (let first = 0; first < n; first += ROW_TILE) {
     const rows = Math.min(ROW_TILE, n - first);
@@ -38,7 +52,11 @@ export function toInt8(m: QuantizedMatrix, inputScales?: Float32Array): Int8Matr
         const at = block * bytes;
         const inBlock = col & 31;
         const level = m.bits === 8 ? m.data[at + inBlock] : inBlock & 1 ? m.data[at + (inBlock >> 1)] >> 4 : m.data[at + (inBlock >> 1)] & 15;
-        const v = (level - zeroPoint) * m.scales[block] * (inputScales ? inputScales[col] : 1);
+        let v = (level - zeroPoint) * m.scales[block];
+        if (outlierIndex[col] >= 0) {
+          outlierWeight[outlierIndex[col] * n + row] = v;
+          v = 0;
+        }
         values[col] = v;
         if (Math.abs(v) > largest) largest = Math.abs(v);
       }
@@ -52,33 +70,34 @@ export function toInt8(m: QuantizedMatrix, inputScales?: Float32Array): Int8Matr
       for (let r = 0; r < rows; r++) data[out + r] = tile[r * k + col];
     }
   }
-  return { k, n, data, scales };
+  if (outlierChannels.length === 0) return { k, n, data, scales };
+  const mask = new Float32Array(k).fill(1);
+  for (const channel of outlierChannels) mask[channel] = 0;
+  return { k, n, data, scales, outliers: { channels: outlierChannels, weight: outlierWeight, mask } };
 }
 
-/** How much the largest norm channels are tamed: activation and weight each carry sqrt of the excess. */
-const SMOOTHING_POWER = 0.5;
+/** A channel whose norm weight is this many times the median magnitude is an outlier. */
+const OUTLIER_RATIO = 6;
+/** More outliers than this share of the channels is the norm's spread, not outliers. */
+const MAX_OUTLIER_SHARE = 1 / 16;
 
 /**
- * Per-channel factors s for the activations an RMSNorm weight g produces: channels whose |g| is far
- * above the median are where trained GLMs' outliers sit (20-100x). The norm weight becomes g / s and
- * the next projection's input channel k is multiplied by s[k], so the product is unchanged, and the
- * activation's range, which the kernel quantizes with one scale per tensor, shrinks by sqrt of the
- * excess. null when no channel stands out (the common case for random and most trained weights).
+ * The channels an RMSNorm weight makes outliers: trained GLMs carry a few hidden channels 20-100x
+ * larger than the rest after the norm, and the int8 kernel quantizes a whole activation tensor with
+ * one scale, so those channels would leave the others a handful of levels. Known from the weight
+ * alone, before any activation is seen.
  */
-export function smoothingFactors(normWeight: Float32Array): Float32Array | null {
+export function outlierChannels(normWeight: Float32Array): number[] {
   const magnitudes = Float32Array.from(normWeight, Math.abs).sort();
-  const median = magnitudes[magnitudes.length >> 1];
-  if (!(median > 0)) return null;
-  const factors = Float32Array.from(normWeight, (g) => Math.max(1, Math.abs(g) / median) ** SMOOTHING_POWER);
-  return factors.some((s) => s > 2) ? factors : null;
+  const threshold = OUTLIER_RATIO * magnitudes[magnitudes.length >> 1];
+  const channels: number[] = [];
+  normWeight.forEach((g, i) => Math.abs(g) > threshold && channels.push(i));
+  return channels.length <= normWeight.length * MAX_OUTLIER_SHARE ? channels : [];
 }
 
-/** g / s, a new array (the part's own bytes stay as stored). */
-export function smoothedNorm(normWeight: Float32Array, factors: Float32Array | null): Float32Array {
-  return factors ? normWeight.map((g, i) => g / factors[i]) : normWeight;
-}
-
-/** A q4/q8 linear weight as int8 (smoothed by the factors of the norm before it); others unchanged. */
-export function int8Linear(w: LinearWeight, inputScales?: Float32Array | null): LinearWeight {
-  return w.kind === 'quantized' ? { kind: 'int8', matrix: toInt8(w.matrix, inputScales ?? undefined) } : w;
+/** A q4/q8 linear weight as int8, the outlier channels of its input kept apart, its rows scaled if asked; others unchanged. */
+export function int8Linear(w: LinearWeight, input: { outliers?: number[]; scaleRows?: boolean }): LinearWeight {
+  if (w.kind !== 'quantized') return w;
+  const matrix = toInt8(w.matrix, input.outliers);
+  return { kind: 'int8', matrix: input.scaleRows ? { ...matrix, scaleRows: true } : matrix };
 }

@@ -12,7 +12,7 @@ import type { GlmConfig } from '../formats/config';
 import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from '../graph/graphs';
 import * as io from '../graph/io-names';
 import { readBasePart, readLayerPart, type LayerWeights } from '../formats/parts';
-import { int8Linear, smoothedNorm, smoothingFactors } from '../formats/int8';
+import { int8Linear, outlierChannels } from '../formats/int8';
 import { NO_INT8, type DeviceFacts, type Int8Plan } from './fit';
 import { planSegments, type Segment, type SegmentPlan } from './plan';
 import { estimateLayerBytes, largestLayerMatrixBytes, linearBytes, type ModelSource } from '../formats/source';
@@ -101,27 +101,24 @@ function externalWidened(w: LinearWeight, name: string, files: ExternalFile[]): 
 }
 
 /**
- * A layer's projections as int8, those after a norm smoothed by its factors (the norm weight divided,
- * the weight's input channels multiplied: int8.ts); the int8 arrays join the session's external files.
+ * A layer's projections as int8: qkv and gate_up keep the outlier channels of the norm before them
+ * in f32, o_proj and down_proj (whose inputs are not normalized) scale each token's row (int8.ts).
+ * The int8 arrays join the session's external files.
  */
 function int8Layer(w: LayerWeights, prefix: string, files: ExternalFile[]): LayerWeights {
-  const attnFactors = smoothingFactors(w.inputLayernorm);
-  const mlpFactors = smoothingFactors(w.postAttentionLayernorm);
-  const convert = (weight: LinearWeight, factors: Float32Array | null, name: string) => externalInt8(weight, factors, prefix + name, files);
+  const convert = (weight: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string) => externalInt8(weight, input, prefix + name, files);
   return {
     ...w,
-    inputLayernorm: smoothedNorm(w.inputLayernorm, attnFactors),
-    qkvProj: convert(w.qkvProj, attnFactors, 'qkv'),
-    oProj: convert(w.oProj, null, 'o'),
-    postAttentionLayernorm: smoothedNorm(w.postAttentionLayernorm, mlpFactors),
-    gateUpProj: convert(w.gateUpProj, mlpFactors, 'gate_up'),
-    downProj: convert(w.downProj, null, 'down'),
+    qkvProj: convert(w.qkvProj, { outliers: outlierChannels(w.inputLayernorm) }, 'qkv'),
+    oProj: convert(w.oProj, { scaleRows: true }, 'o'),
+    gateUpProj: convert(w.gateUpProj, { outliers: outlierChannels(w.postAttentionLayernorm) }, 'gate_up'),
+    downProj: convert(w.downProj, { scaleRows: true }, 'down'),
   };
 }
 
 /** int8Linear(), with the int8 bytes registered as an external file. */
-function externalInt8(w: LinearWeight, factors: Float32Array | null, name: string, files: ExternalFile[]): LinearWeight {
-  const converted = int8Linear(w, factors);
+function externalInt8(w: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string, files: ExternalFile[]): LinearWeight {
+  const converted = int8Linear(w, input);
   if (converted.kind === 'int8') files.push({ name, bytes: new Uint8Array(converted.matrix.data.buffer, converted.matrix.data.byteOffset, converted.matrix.data.byteLength) });
   return converted;
 }
@@ -208,9 +205,8 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
   if (!lmHead) throw new Error(`part ${base.name}: lm_head.weight is missing`);
   const headFiles: ExternalFile[] = [base];
-  const headFactors = int8.head ? smoothingFactors(baseWeights.norm) : null;
-  const headWeight = int8.head ? externalInt8(lmHead, headFactors, 'lm_head.int8', headFiles) : floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
-  const headSession = await create(buildHeadGraph(config, smoothedNorm(baseWeights.norm, headFactors), headWeight, headFiles, maxBindingBytes), headFiles);
+  const headWeight = int8.head ? externalInt8(lmHead, { outliers: outlierChannels(baseWeights.norm) }, 'lm_head.int8', headFiles) : floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
+  const headSession = await create(buildHeadGraph(config, baseWeights.norm, headWeight, headFiles, maxBindingBytes), headFiles);
   progress();
 
   const sessions: (Ort.InferenceSession | null)[] = [];

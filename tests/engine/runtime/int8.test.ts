@@ -12,18 +12,25 @@ import { loadReferenceWeights, referenceLogits } from '../../reference/glm-refer
 const IDS = [5, 9, 17, 200, 33, 101, 7, 64, 250, 12, 88, 140];
 const OUTLIERS = { channels: 4, scale: 100 };
 
-/** Share of positions whose most likely token is the reference's. */
-function topOneAgreement(logits: ArrayLike<number>, reference: ArrayLike<number>, vocab: number): number {
-  const argmax = (a: ArrayLike<number>, row: number) => {
+/** Per position: the rank, among the reference's logits, of the engine's most likely token (0: the same top-1). */
+function topOneRanks(logits: ArrayLike<number>, reference: ArrayLike<number>, vocab: number): number[] {
+  return Array.from({ length: logits.length / vocab }, (_, row) => {
     let best = row * vocab;
-    for (let i = row * vocab; i < (row + 1) * vocab; i++) if (a[i] > a[best]) best = i;
-    return best;
-  };
-  const rows = logits.length / vocab;
-  let same = 0;
-  for (let r = 0; r < rows; r++) if (argmax(logits, r) === argmax(reference, r)) same++;
-  return same / rows;
+    for (let i = row * vocab; i < (row + 1) * vocab; i++) if (logits[i] > logits[best]) best = i;
+    let rank = 0;
+    for (let i = row * vocab; i < (row + 1) * vocab; i++) if (reference[i] > reference[best]) rank++;
+    return rank;
+  });
 }
+
+/**
+ * Bounds (measured: cosine 0.9996-0.9998, top-1 0.75-1 with every miss the reference's second
+ * token, on these random models, whose logits are often nearly tied). Without keeping the outlier
+ * channels apart (int8.ts) the outlier models fall to cosine 0.75-0.89, top-1 0.17-0.75.
+ */
+const COSINE_BOUND = 0.999;
+const TOP1_BOUND = 0.75;
+const MISS_RANK_BOUND = 3;
 
 const FIXTURES: [string, CheckpointSpec][] = [
   ['GLM-Edge shape', { shape: 'glm-edge', seed: 11 }],
@@ -41,8 +48,28 @@ describe.each(FIXTURES)('%s', (_, spec) => {
     expect(model.int8).toEqual({ head: true, layers: checkpoint.config.numLayers });
     const logits = await model.forward(IDS, true);
     const similarity = cosine(logits, stored);
-    const agreement = topOneAgreement(logits, stored, checkpoint.config.vocabSize);
-    console.log(`${spec.shape}${spec.outliers ? ' outliers' : ''} ${format} int8: cosine ${similarity.toFixed(5)}, top-1 ${agreement.toFixed(2)}`);
+    const ranks = topOneRanks(logits, stored, checkpoint.config.vocabSize);
+    const agreement = ranks.filter((r) => r === 0).length / ranks.length;
+    console.log(`${spec.shape}${spec.outliers ? ' outliers' : ''} ${format} int8: cosine ${similarity.toFixed(5)}, top-1 ${agreement.toFixed(2)}, ranks of the misses ${ranks.filter((r) => r > 0).join(',') || '-'}`);
+    expect(similarity).toBeGreaterThan(COSINE_BOUND);
+    expect(agreement).toBeGreaterThanOrEqual(TOP1_BOUND);
+    expect(Math.max(...ranks)).toBeLessThan(MISS_RANK_BOUND);
     await model.release();
   });
 });
+
+test('a mixed plan (lm_head and the first layer int8, the rest q4) in one-layer segments, decoding with the KV cache, stays within the bounds', async () => {
+  const checkpoint = await fixtureCheckpoint({ shape: 'glm-4-9b', seed: 12, outliers: OUTLIERS });
+  const V = checkpoint.config.vocabSize;
+  const stored = flatten(referenceLogits(checkpoint.config, await loadReferenceWeights(checkpoint, (w, rows, cols) => dequantize(quantize(w, rows, cols, 4))), IDS));
+  const model = await loadGlmModel(checkpointSource(checkpoint, 'q4'), { ort, segmentSize: 1, int8: { head: true, layers: 1 } });
+  expect(model.int8).toEqual({ head: true, layers: 1 });
+  const prefill = await model.forward(IDS.slice(0, -2), true);
+  const steps = [await model.forward(IDS.slice(-2, -1)), await model.forward(IDS.slice(-1))];
+  const logits = new Float32Array([...prefill, ...steps[0], ...steps[1]]);
+  expect(cosine(logits, stored)).toBeGreaterThan(COSINE_BOUND);
+  expect(cosine(steps[1], stored.subarray((IDS.length - 1) * V))).toBeGreaterThan(COSINE_BOUND);
+  expect(Math.max(...topOneRanks(logits, stored, V))).toBeLessThan(MISS_RANK_BOUND);
+  await model.release();
+});
+
