@@ -26,7 +26,7 @@ export interface LoadRequest<Location> {
   maxSequenceLength?: number;
   /** Plans for a smaller GPU binding limit than the adapter's, e.g. a phone's 128 MiB on a desktop. */
   bindingLimitBytes?: number;
-  /** wasm only: run q4/q8 linear layers as f32 (faster, more memory); by default when it fits (planLoad). */
+  /** wasm only: run q4/q8 linear layers widened to f32 instead of the int8 plan (for comparisons: 4x int8's memory). */
   floatWeightsOnCpu?: boolean;
   /** WebGPU only: keep the KV cache in fixed-capacity GPU buffers written in place (default true). */
   kvInPlace?: boolean;
@@ -180,7 +180,7 @@ export class LocalEngine<Location> implements Engine<Location> {
         segmentSize: request.segmentSize,
         memoryBudgetBytes: plan.budgetBytes,
         prepackWeights: request.prepackWeights,
-        floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? plan.floatWeightsOnCpu),
+        floatWeightsOnCpu: request.backend === 'wasm' && request.floatWeightsOnCpu === true,
         int8: plan.int8,
         kvInPlace: request.kvInPlace,
         sessionOptions: { executionProviders: [request.backend] },

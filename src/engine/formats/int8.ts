@@ -1,7 +1,7 @@
 // q4/q8 linear weights as int8 with one scale per output column, the layout ORT's wasm QGEMM
 // kernels read (MatMulInteger's B [K, N] int8), converted as each session is created; and the
 // input channels kept out of the int8 product because the norm before them makes them outliers.
-import { blockBytes, type QuantizedMatrix } from './quant';
+import { BLOCK_SIZE, blockBytes, type QuantizedMatrix } from './quant';
 import type { LinearWeight } from './weights';
 
 /** B [K, N] int8 (symmetric, zero point 0) and one scale per output column N. */
@@ -27,6 +27,26 @@ export interface Int8Matrix {
 /** Rows converted together, so the transposed writes fill runs of bytes rather than single ones. */
 const ROW_TILE = 16;
 
+/** Row `row` of a quantized matrix as floats into `out` (blocksPerRow * 32 long: the padding too). */
+function dequantizeRow(m: QuantizedMatrix, row: number, out: Float32Array): void {
+  const bytes = blockBytes(m.bits);
+  for (let block = 0; block < m.blocksPerRow; block++) {
+    const index = row * m.blocksPerRow + block;
+    const scale = m.scales[index];
+    const at = index * bytes;
+    const first = block * BLOCK_SIZE;
+    if (m.bits === 8) {
+      for (let j = 0; j < BLOCK_SIZE; j++) out[first + j] = (m.data[at + j] - 128) * scale;
+    } else {
+      for (let j = 0; j < bytes; j++) {
+        const byte = m.data[at + j];
+        out[first + 2 * j] = ((byte & 15) - 8) * scale;
+        out[first + 2 * j + 1] = ((byte >> 4) - 8) * scale;
+      }
+    }
+  }
+}
+
 /**
  * A quantized [N, K] matrix as int8 [K, N] with per-column scales, the values rounded once more to
  * 1/127 of their column's largest magnitude; the `outlierChannels` of K kept apart in f32.
@@ -35,31 +55,21 @@ export function toInt8(m: QuantizedMatrix, outlierChannels: number[] = []): Int8
   const { n, k } = m;
   const data = new Int8Array(k * n);
   const scales = new Float32Array(n);
-  const bytes = blockBytes(m.bits);
-  const zeroPoint = m.bits === 4 ? 8 : 128;
-  const outlierIndex = new Int32Array(k).fill(-1);
-  outlierChannels.forEach((channel, i) => (outlierIndex[channel] = i));
   const outlierWeight = new Float32Array(outlierChannels.length * n);
-  const tile = new Float32Array(ROW_TILE * k);
+  const width = m.blocksPerRow * BLOCK_SIZE;
+  const tile = new Float32Array(ROW_TILE * width);
   for (let first = 0; first < n; first += ROW_TILE) {
     const rows = Math.min(ROW_TILE, n - first);
     for (let r = 0; r < rows; r++) {
       const row = first + r;
-      const values = tile.subarray(r * k, (r + 1) * k);
+      const values = tile.subarray(r * width, (r + 1) * width);
+      dequantizeRow(m, row, values);
+      outlierChannels.forEach((channel, i) => {
+        outlierWeight[i * n + row] = values[channel];
+        values[channel] = 0;
+      });
       let largest = 0;
-      for (let col = 0; col < k; col++) {
-        const block = row * m.blocksPerRow + (col >> 5);
-        const at = block * bytes;
-        const inBlock = col & 31;
-        const level = m.bits === 8 ? m.data[at + inBlock] : inBlock & 1 ? m.data[at + (inBlock >> 1)] >> 4 : m.data[at + (inBlock >> 1)] & 15;
-        let v = (level - zeroPoint) * m.scales[block];
-        if (outlierIndex[col] >= 0) {
-          outlierWeight[outlierIndex[col] * n + row] = v;
-          v = 0;
-        }
-        values[col] = v;
-        if (Math.abs(v) > largest) largest = Math.abs(v);
-      }
+      for (let col = 0; col < k; col++) largest = Math.max(largest, Math.abs(values[col]));
       const scale = largest / 127;
       scales[row] = scale;
       const inverse = scale === 0 ? 0 : 1 / scale;
@@ -67,7 +77,7 @@ export function toInt8(m: QuantizedMatrix, outlierChannels: number[] = []): Int8
     }
     for (let col = 0; col < k; col++) {
       const out = col * n + first;
-      for (let r = 0; r < rows; r++) data[out + r] = tile[r * k + col];
+      for (let r = 0; r < rows; r++) data[out + r] = tile[r * width + col];
     }
   }
   if (outlierChannels.length === 0) return { k, n, data, scales };

@@ -51,7 +51,7 @@ function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBy
       return g.msOp('MatMulNBits', [x, data, scales], { K: m.k, N: m.n, bits: m.bits, block_size: BLOCK_SIZE });
     }
     case 'int8':
-      return int8Linear(g, name, x, w.matrix);
+      return int8Product(g, name, x, w.matrix);
   }
 }
 
@@ -61,7 +61,7 @@ function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBy
  * DynamicQuantizeMatMul); outlier channels cleared from x first and multiplied in f32, then added;
  * with scaleRows, each token's row divided by its largest magnitude first and multiplied by it after.
  */
-function int8Linear(g: Graph, name: string, x: string, m: Int8Matrix): string {
+export function int8Product(g: Graph, name: string, x: string, m: Int8Matrix): string {
   const o = m.outliers;
   let inliers = o ? g.op('Mul', [x, g.initializer(`${name}.inlier_mask`, FLOAT, [m.k], o.mask)]) : x;
   // Rows brought to max |x| = 1 (+ a tiny floor for an all-zero row): [1, S, 1].

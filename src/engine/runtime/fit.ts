@@ -34,8 +34,6 @@ export interface ModelSizes {
    * lm_head (a quantized lm_head is split across bindings, the embedding lookup runs on the CPU).
    */
   largestTensorBytes: number;
-  /** Weights once q4/q8 linear layers are widened to f32 for the CPU (the quantized table stays for the lookup). */
-  widenedBytes: number;
   /** q4/q8 on the CPU: one layer converted to int8 (formats/int8.ts); 0 for float formats. */
   int8LayerBytes: number;
   /** q4/q8 on the CPU: the stored table (the lookup reads it), the final norm and lm_head as int8; 0 for float formats. */
@@ -55,7 +53,6 @@ export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes 
     weightBytes: baseBytes + config.numLayers * layerBytes,
     kvBytesPerToken: 2 * config.numLayers * config.numKvHeads * config.headDim * 4,
     largestTensorBytes: quantized ? largestLayerMatrixBytes(config, format) : Math.max(largestLayerMatrixBytes(config, format), lmHeadBytes(format)),
-    widenedBytes: quantized ? baseBytes + lmHeadBytes('f32') + config.numLayers * estimateLayerBytes(config, 'f32') : 0,
     int8LayerBytes: quantized ? estimateLayerBytes(config, 'int8') : 0,
     int8BaseBytes: quantized ? lmHeadBytes(format) + 4 * config.hiddenSize + lmHeadBytes('int8') : 0,
   };
@@ -63,10 +60,6 @@ export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes 
 
 /** Activations and the runtime, on top of the weights and the KV cache. */
 const RUNTIME_SHARE = 0.15;
-/** wasm's 32-bit heap holds at most 4 GiB; widened weights stay well under it. */
-const MAX_WIDENED_BYTES = 2 * 1024 ** 3;
-/** Widened weights may take at most this share of the device's memory. */
-const WIDENED_MEMORY_SHARE = 1 / 4;
 /** int8 weights stay under this, leaving the 4 GiB wasm heap room for the KV cache and activations. */
 const MAX_INT8_BYTES = 3 * 1024 ** 3;
 /** int8 weights may take at most this share of the device's memory. */
@@ -93,8 +86,6 @@ export interface LoadPlan {
   unfit: Unfit | null;
   /** Weights plus the KV cache at the context length, plus a share for activations and the runtime. */
   memoryBytes: number;
-  /** wasm: widen q4/q8 linear layers to f32 (faster, more memory) where that fits. */
-  floatWeightsOnCpu: boolean;
   /** wasm, q4/q8: which weights run on ORT's int8 kernels; the rest run MatMulNBits. */
   int8: Int8Plan;
   /** Bytes of weights the plan keeps loaded (int8 layers counted as int8). */
@@ -105,18 +96,11 @@ export interface LoadPlan {
   retry: FitRequest;
 }
 
-/** Whether widening q4/q8 weights to f32 fits the heap, the budget and a quarter of the device's memory. */
-function widenedFits(sizes: ModelSizes, device: DeviceFacts, request: FitRequest): boolean {
-  if (request.backend !== 'wasm' || sizes.widenedBytes === 0) return false;
-  const total = sizes.widenedBytes * (request.prepackWeights === false ? 1 : 2);
-  const caps = [MAX_WIDENED_BYTES, request.budgetBytes ?? Infinity, device.memoryBytes ? device.memoryBytes * WIDENED_MEMORY_SHARE : Infinity];
-  return total <= Math.min(...caps);
-}
-
 /**
  * On the CPU, q4/q8 linear layers run MatMulNBits (no SIMD kernel on wasm: 0.2-0.5 GB/s) or, converted
- * to int8 at load, ORT's QGEMM (as fast as f32 MatMul, 1.6x the q4 bytes). lm_head (read every
- * token, the largest matrix) goes int8 first, then the first `layers` decoder layers.
+ * to int8 at load, ORT's QGEMM (as fast as f32 MatMul at a quarter of its bytes, 1.6x the q4 bytes;
+ * it replaced widening q4 to f32, docs/engine.md). lm_head (read every token, the largest matrix)
+ * goes int8 first, then the first `layers` decoder layers.
  */
 export interface Int8Plan {
   head: boolean;
@@ -142,8 +126,7 @@ export function int8ResidentBytes(sizes: ModelSizes, int8: Int8Plan): number {
 }
 
 export function planLoad(sizes: ModelSizes, device: DeviceFacts, request: FitRequest): LoadPlan {
-  const floatWeightsOnCpu = widenedFits(sizes, device, request);
-  const int8 = floatWeightsOnCpu ? NO_INT8 : planInt8(sizes, device, request);
+  const int8 = planInt8(sizes, device, request);
   const residentBytes = Math.min(int8ResidentBytes(sizes, int8), request.budgetBytes ?? Infinity);
   const memoryBytes = Math.round((residentBytes + sizes.kvBytesPerToken * request.contextTokens) * (1 + RUNTIME_SHARE));
   let unfit: Unfit | null = null;
@@ -157,7 +140,6 @@ export function planLoad(sizes: ModelSizes, device: DeviceFacts, request: FitReq
   return {
     unfit,
     memoryBytes,
-    floatWeightsOnCpu,
     int8,
     residentBytes,
     budgetBytes: request.budgetBytes,

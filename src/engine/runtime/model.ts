@@ -43,9 +43,9 @@ export interface LoadOptions {
   prepackWeights?: boolean;
   /**
    * Widens q4/q8 linear layers (lm_head included) to f32 as their sessions are created: the same
-   * values, read by ORT's f32 MatMul instead of MatMulNBits, ~10x faster decoding on the wasm
-   * backend for 8x (q4) or 4x (q8) the weights' memory. The segment plan counts the widened size.
-   * For the CPU only: WebGPU's 4-bit kernels are fast. planLoad() (fit.ts) decides.
+   * values, read by ORT's f32 MatMul instead of MatMulNBits, for 8x (q4) or 4x (q8) the weights'
+   * memory. The segment plan counts the widened size. For comparisons with the int8 path, which
+   * decodes as fast at a quarter of the memory and which the plan chooses instead (docs/engine.md).
    */
   floatWeightsOnCpu?: boolean;
   /**
@@ -153,8 +153,10 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const plan = planSegments({
     numLayers: config.numLayers,
     ...sizes,
-    // A layer converted to int8 is held twice while its segment is created: as read, and as int8.
-    ...(int8Layers > 0 && { loadingLayerBytes: sizes.layerBytes + estimateLayerBytes(config, 'int8') }),
+    // While its segment's session is created, a layer converted to int8 is held as read and as int8
+    // in JS, both again in the wasm heap (ORT copies external data in), and int8 once more as the
+    // kernel's packed copy: segments of int8 layers are sized by all of it, to bound the load peak.
+    ...(int8Layers > 0 && { loadingLayerBytes: 2 * sizes.layerBytes + 3 * estimateLayerBytes(config, 'int8') }),
     budgetBytes: options.memoryBudgetBytes,
     device: options.device,
     segmentSize: options.segmentSize,
