@@ -168,7 +168,6 @@ export class LocalEngine<Location> implements Engine<Location> {
         backend: request.backend,
         contextTokens: maxSequenceLength,
         budgetBytes: request.memoryBudgetBytes,
-        prepackWeights: request.prepackWeights,
         stored: true,
       });
       await this.loaded?.model.release();

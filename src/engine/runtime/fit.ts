@@ -73,8 +73,6 @@ export interface FitRequest {
   contextTokens: number;
   /** The user's memory budget for weights; beyond it, layers stream from storage. */
   budgetBytes?: number;
-  /** ORT keeps a pre-packed copy of f32 weights on the CPU unless told not to (default true). */
-  prepackWeights?: boolean;
   /** The model is already in storage (a load, not a download). */
   stored?: boolean;
 }
