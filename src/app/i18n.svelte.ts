@@ -53,6 +53,7 @@ const en = {
   progress: '{done} of {total} · {rate}/s · {left} left',
   backendInUse: 'Running on {backend}{adapter}',
   floatWeights: 'quantized layers run as f32 on the CPU (faster, more memory)',
+  int8Layers: 'the output layer and {int8} of {layers} layers run as int8 on the CPU (fast); any others run the q4/q8 kernel (several times slower)',
   shortPasses: "this GPU's attention kernel failed a check on long passes: prompts go through in passes of {tokens} tokens",
   plainAttention: "this GPU's fused attention kernel failed a check: attention runs as plain operators",
   planAsked: '{layers} layers per segment, as asked',
@@ -105,7 +106,7 @@ const en = {
   verdictUnfit: 'Will not fit: {reason}',
   slowStreaming: 'it is bigger than your memory budget ({budget}), so parts of it are read from storage for every reply',
   slowMemory: 'it needs about {need} of the {have} of memory this device has',
-  slowCpu: 'with no usable GPU it runs on the processor, which is slow for a model of this size',
+  slowCpu: 'on the processor, {slow} of its {layers} layers run on the slow 4-bit kernel (more would not fit in memory as 8-bit)',
   downloadSize: '{size} download',
   storedSize: '{size} on this device',
   pause: 'Pause',
@@ -223,6 +224,7 @@ const zh: Record<Key, string> = {
   progress: '{done} / {total} · {rate}/秒 · 剩余 {left}',
   backendInUse: '运行在 {backend}{adapter}',
   floatWeights: '量化层在 CPU 上以 f32 运行（更快，占用更多内存）',
+  int8Layers: '输出层和 {layers} 层中的 {int8} 层在 CPU 上以 int8 运行（快）；其余以 q4/q8 内核运行（慢数倍）',
   shortPasses: '此 GPU 的注意力内核在长输入上未通过校验：提示词按每次 {tokens} 个 token 分段处理',
   plainAttention: '此 GPU 的融合注意力内核未通过校验：注意力改用普通算子运行',
   planAsked: '每段 {layers} 层（按设置）',
@@ -275,7 +277,7 @@ const zh: Record<Key, string> = {
   verdictUnfit: '无法运行：{reason}',
   slowStreaming: '模型超出你的内存预算（{budget}），每次回答都要从存储读取一部分',
   slowMemory: '约需 {need} 内存，本设备共有 {have}',
-  slowCpu: '没有可用的 GPU，只能在处理器上运行，这么大的模型会很慢',
+  slowCpu: '在处理器上运行时，{layers} 层中有 {slow} 层只能用较慢的 4 位算子（内存放不下更多 8 位层）',
   downloadSize: '下载 {size}',
   storedSize: '在本设备上占 {size}',
   pause: '暂停',
@@ -392,7 +394,7 @@ function describeSlow(reason: SlowReason): string {
     case 'memory':
       return t('slowMemory', { need: formatBytes(reason.needBytes), have: formatBytes(reason.haveBytes) });
     case 'cpu':
-      return t('slowCpu');
+      return t('slowCpu', { slow: String(reason.slowLayers), layers: String(reason.layers) });
   }
 }
 

@@ -11,8 +11,8 @@ export type SlowReason =
   | { kind: 'streaming'; weightBytes: number; budgetBytes: number }
   /** It takes more than half of the device's memory: the browser may reclaim the tab, the system swaps. */
   | { kind: 'memory'; needBytes: number; haveBytes: number }
-  /** On the CPU with quantized layers too big to widen to f32: ORT's wasm MatMulNBits is compute-bound (docs: 0.3-0.6 tokens/s for 1.5B). */
-  | { kind: 'cpu' };
+  /** On the CPU with layers left on ORT's 4-bit kernel (more int8 does not fit): it is compute-bound, 0.3-0.6 tokens/s for 1.5B (docs/benchmarks.md). */
+  | { kind: 'cpu'; slowLayers: number; layers: number };
 
 export type Verdict = { kind: 'fits' } | { kind: 'slow'; reason: SlowReason } | { kind: 'unfit'; unfit: Unfit };
 
@@ -37,7 +37,9 @@ export function verdictFor(sizes: ModelSizes, device: DeviceFacts, request: FitR
     return { kind: 'slow', reason: { kind: 'memory', needBytes: plan.memoryBytes, haveBytes: device.memoryBytes } };
   }
   const quantized = sizes.format === 'q4' || sizes.format === 'q8';
-  if (request.backend === 'wasm' && quantized && !plan.floatWeightsOnCpu) return { kind: 'slow', reason: { kind: 'cpu' } };
+  if (request.backend === 'wasm' && quantized && plan.int8.layers < sizes.numLayers) {
+    return { kind: 'slow', reason: { kind: 'cpu', slowLayers: sizes.numLayers - plan.int8.layers, layers: sizes.numLayers } };
+  }
   return { kind: 'fits' };
 }
 

@@ -29,10 +29,13 @@ describe('fit verdict', () => {
     expect(downloadVerdict(edge.config, SMALL_PHONE, { backend: 'webgpu', ...context })).toEqual({ kind: 'fits' });
   });
 
-  test('on the CPU, 4-bit layers too big to widen to f32 make a model slow', () => {
-    expect(downloadVerdict(edge.config, VM, { backend: 'wasm', ...context })).toEqual({ kind: 'slow', reason: { kind: 'cpu' } });
+  test('on the CPU a model runs well when every layer fits as int8, and may be slow when a memory budget leaves layers on the 4-bit kernel', () => {
+    expect(downloadVerdict(edge.config, VM, { backend: 'wasm', ...context })).toEqual({ kind: 'fits' });
+    const budgeted = downloadVerdict(edge.config, VM, { backend: 'wasm', ...context, budgetBytes: 1200 * MiB });
+    expect(budgeted).toMatchObject({ kind: 'slow', reason: { kind: 'cpu', layers: 28 } });
+    if (budgeted.kind === 'slow' && budgeted.reason.kind === 'cpu') expect(budgeted.reason.slowLayers).toBeGreaterThan(0);
     // The same model on the VM's (software) GPU has no such limit.
-    expect(downloadVerdict(edge.config, VM, { backend: 'webgpu', ...context })).toEqual({ kind: 'fits' });
+    expect(downloadVerdict(edge.config, VM, { backend: 'webgpu', ...context, budgetBytes: 1200 * MiB })).toEqual({ kind: 'fits' });
   });
 
   test('a download larger than the free storage will not fit; once stored, storage is not asked again', () => {
@@ -61,6 +64,6 @@ describe('recommended model', () => {
     expect(recommendedIndex(verdicts(PHONE, 'webgpu'))).toBe(CATALOG.indexOf(edge));
     expect(recommendedIndex(verdicts(VM, 'wasm')), 'both slow on the CPU: the smaller').toBe(CATALOG.indexOf(edge));
     expect(recommendedIndex(verdicts({ ...PHONE, freeStorageBytes: 100 * MiB }, 'webgpu'))).toBe(-1);
-    expect(recommendedIndex([{ weightBytes: 2, verdict: { kind: 'slow', reason: { kind: 'cpu' } } }, { weightBytes: 3, verdict: { kind: 'fits' } }])).toBe(1);
+    expect(recommendedIndex([{ weightBytes: 2, verdict: { kind: 'slow', reason: { kind: 'cpu', slowLayers: 20, layers: 28 } } }, { weightBytes: 3, verdict: { kind: 'fits' } }])).toBe(1);
   });
 });

@@ -11,6 +11,8 @@ export interface PlanInput {
   device?: DeviceFacts;
   /** Forces the layers per segment (the CLI's --segment-size). */
   segmentSize?: number;
+  /** Bytes one layer takes while its segment is created, when more than layerBytes (read, plus its int8 conversion). */
+  loadingLayerBytes?: number;
 }
 
 export interface Segment {
@@ -60,7 +62,7 @@ export function planSegments(input: PlanInput): SegmentPlan {
   if (device.maxBufferSize) caps.push([device.maxBufferSize, 'gpu-buffer']);
   if (budgetBytes) caps.push([budgetBytes / 4, 'budget']);
   const [segmentCap, cap] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
-  const layersPerSegment = input.segmentSize ?? Math.max(1, Math.min(numLayers, Math.floor(segmentCap / Math.max(1, layerBytes))));
+  const layersPerSegment = input.segmentSize ?? Math.max(1, Math.min(numLayers, Math.floor(segmentCap / Math.max(1, input.loadingLayerBytes ?? layerBytes))));
   const ranges = splitLayers(numLayers, layersPerSegment);
 
   const total = baseBytes + numLayers * layerBytes;
