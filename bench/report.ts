@@ -25,6 +25,8 @@ export interface Summary {
   rendererBytes: number;
   gpuBytes: number;
   samples: number;
+  /** Median 1-minute load average of the machine at the end of the runs. */
+  loadAverage?: number;
 }
 
 const key = (s: Summary) => `${s.model}|${s.format}|${s.backend}`;
@@ -57,7 +59,9 @@ export function markdownTables(summaries: Summary[]): string {
     }
   }
   const checks = groups(summaries).map((g) => `${g[0].model} ${g[0].format}: ${g[0].sameTokens}`);
-  return `${rows.join('\n')}\n\nGreedy tokens identical between GLM Pocket and transformers.js (wasm, first tokens after a 128-token prompt): ${[...new Set(checks)].join('; ')}.`;
+  const loads = summaries.map((s) => s.loadAverage).filter((l): l is number => l !== undefined);
+  const load = loads.length ? ` Machine load average (1 minute, median per row): ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}.` : '';
+  return `${rows.join('\n')}\n\nGreedy tokens identical between GLM Pocket and transformers.js (wasm, first tokens after a 128-token prompt): ${[...new Set(checks)].join('; ')}.${load}`;
 }
 
 /** Decode tokens/s per configuration, one bar per runtime. */

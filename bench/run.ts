@@ -10,7 +10,7 @@
 // same backend (llama.cpp returns no ids here: its runs are not compared).
 import { createServer } from 'node:http';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from '@playwright/test';
@@ -108,7 +108,8 @@ function request(variant: Variant, packId: string, gguf: string, numLayers: numb
   return variant === 'pocket-single' ? { ...base, segmentSize: numLayers } : base;
 }
 
-async function runOnce(profile: string, url: string, variant: Variant, req: RunRequest): Promise<RunResult & { rendererBytes: number; gpuBytes: number }> {
+/** One run in a fresh browser, with its processes' peak memory and the machine's 1-minute load average as it ended (the machine may be shared). */
+async function runOnce(profile: string, url: string, variant: Variant, req: RunRequest): Promise<RunResult & { rendererBytes: number; gpuBytes: number; loadAverage: number }> {
   const { page, close } = await openPage(profile, url);
   try {
     const result = await page.evaluate(
@@ -119,7 +120,7 @@ async function runOnce(profile: string, url: string, variant: Variant, req: RunR
       { variant, req },
     );
     const peaks = await memoryPeaks();
-    return { ...(result as RunResult), rendererBytes: peaks.rendererBytes, gpuBytes: peaks.gpuBytes };
+    return { ...(result as RunResult), rendererBytes: peaks.rendererBytes, gpuBytes: peaks.gpuBytes, loadAverage: loadavg()[0] };
   } finally {
     await close();
   }
@@ -138,6 +139,15 @@ const browserVersion = await (async () => {
   await context.close();
   return version;
 })();
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${browserVersion} headless`;
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+
+/** The results so far to --out and --markdown: written after each configuration, so a run stopped part way keeps what it measured. */
+async function writeResults(): Promise<void> {
+  if (values.out) await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, command, results: summaries }, null, 2));
+  if (values.markdown) await writeFile(values.markdown, `${markdownTables(summaries)}\n`);
+}
 
 try {
   for (const name of list(values.models!)) {
@@ -173,7 +183,7 @@ try {
             console.log(
               `${packId} ${backend.padEnd(8)} ${variant.padEnd(15)} rep ${rep + 1}: load ${(r.loadMs / 1000).toFixed(2)} s, ` +
                 p.map((x) => `ttft(${x.promptTokens}) ${x.timeToFirstTokenMs.toFixed(0)} ms`).join(', ') +
-                `, decode ${p[0].decodeTokensPerSecond.toFixed(1)} tok/s, renderer ${formatBytes(r.rendererBytes)}, gpu ${formatBytes(r.gpuBytes)}`,
+                `, decode ${p[0].decodeTokensPerSecond.toFixed(1)} tok/s, renderer ${formatBytes(r.rendererBytes)}, gpu ${formatBytes(r.gpuBytes)}, load average ${r.loadAverage.toFixed(1)}`,
             );
           }
         }
@@ -199,8 +209,10 @@ try {
             rendererBytes: m((r) => r.rendererBytes),
             gpuBytes: m((r) => r.gpuBytes),
             samples: s.length,
+            loadAverage: m((r) => r.loadAverage),
           });
         }
+        await writeResults();
       }
     }
   }
@@ -208,10 +220,6 @@ try {
   server.close();
 }
 
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${browserVersion} headless`;
-const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-const tables = markdownTables(summaries);
-console.log(`\n${machine}\n${command}\n\n${tables}`);
-if (values.out) await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, command, results: summaries }, null, 2));
-if (values.markdown) await writeFile(values.markdown, `${tables}\n`);
+console.log(`\n${machine}\n${command}\n\n${markdownTables(summaries)}`);
+await writeResults();
 if (values.svg) await writeFile(values.svg, chartSvg(summaries));
