@@ -59,6 +59,7 @@ const en = {
   planAsked: '{layers} layers per segment, as asked',
   planCapped: '{layers} layers per segment, set by {cap}',
   capDefault: 'the 256 MiB default',
+  capGpuDefault: 'the 64 MiB default on a GPU',
   capDeviceMemory: "the device's memory ({mib} MiB a segment)",
   capGpuBuffer: 'the GPU buffer limit',
   capBudget: 'the memory budget',
@@ -230,6 +231,7 @@ const zh: Record<Key, string> = {
   planAsked: '每段 {layers} 层（按设置）',
   planCapped: '每段 {layers} 层，由{cap}决定',
   capDefault: '256 MiB 默认值',
+  capGpuDefault: 'GPU 上的 64 MiB 默认值',
   capDeviceMemory: '设备内存（每段 {mib} MiB）',
   capGpuBuffer: 'GPU 缓冲区上限',
   capBudget: '内存预算',
@@ -405,7 +407,7 @@ export function describeDuration(seconds: number): string {
   return m > 0 ? t('minutesSeconds', { m, s: Math.round(seconds % 60) }) : t('seconds', { s: Math.round(seconds) });
 }
 
-const CAP_KEYS = { default: 'capDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;
+const CAP_KEYS = { default: 'capDefault', 'gpu-default': 'capGpuDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;
 
 /** Why the engine split the model into segments as it did, in the UI's language. */
 export function describePlan(why: PlanWhy): string {

@@ -160,6 +160,7 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
     budgetBytes: options.memoryBudgetBytes,
     device: options.device,
     segmentSize: options.segmentSize,
+    onGpu,
   });
   const extra = options.prepackWeights === false ? { session: { disable_prepacking: '1' } } : undefined;
   // On WebGPU, hidden states and the KV cache stay in GPU buffers from one session to the next:
