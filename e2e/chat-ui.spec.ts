@@ -192,7 +192,7 @@ test('the first-run welcome shows on a fresh profile, leads to a real model, and
   await expect(welcome).toBeVisible();
   await expect(page.getByText('only knows about GLM Pocket itself')).toBeVisible();
   await page.getByRole('button', { name: /^Get GLM-Edge 1.5B chat \(.+ download\)$/ }).click();
-  await expect(page.getByRole('heading', { name: 'GLM models' })).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeFocused();
   await page.getByRole('button', { name: 'Chat', exact: true }).click();
   await page.getByRole('button', { name: 'Does GLM Pocket work offline?' }).click();
   await expect(page.getByRole('article', { name: 'GLM' })).toContainText('offline', { timeout: 60_000 });
