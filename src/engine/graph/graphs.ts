@@ -123,11 +123,38 @@ function skipRmsNorm(g: Graph, name: string, x: string, residual: string, weight
 // ---------------------------------------------------------------- embedding
 
 /** input_ids [1, S] int64 -> hidden_states [1, S, H]. */
-export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = []): Uint8Array {
+/**
+ * input_ids [1, S] -> hidden_states [1, S, H]. A quantized table larger than maxPartBytes is held as
+ * several initializers of at most that size, each looked up for the ids in its rows.
+ */
+export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = [], maxPartBytes = Infinity): Uint8Array {
   const g = new Graph('glm_embedding', externals);
   const ids = g.input(io.INPUT_IDS, DataType.INT64, [1, 'S']);
-  g.output(embed(g, ids, embedTokens), io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
+  const hidden = embedTokens.kind === 'quantized' && embedTokens.matrix.data.byteLength > maxPartBytes ? splitRowLookup(g, ids, embedTokens, maxPartBytes) : embed(g, ids, embedTokens);
+  g.output(hidden, io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
   return g.encode();
+}
+
+/** The sum over table parts of each part's rows for the ids it holds (zero for the others). */
+function splitRowLookup(g: Graph, ids: string, w: Extract<EmbeddingWeight, { kind: 'quantized' }>, maxPartBytes: number): string {
+  const m = w.matrix;
+  const rowBytes = m.blocksPerRow * blockBytes(m.bits);
+  const rowsPerPart = Math.max(1, Math.floor(maxPartBytes / rowBytes));
+  const name = 'model.embed_tokens.weight';
+  const zero = g.initializer(`${name}.zero`, DataType.INT64, [], BigInt64Array.of(0n));
+  const nothing = g.scalarFloat(`${name}.nothing`, 0);
+  const lastAxis = g.int64(`${name}.axis_rows`, [-1]);
+  let sum: string | null = null;
+  for (let first = 0, part = 0; first < m.n; first += rowsPerPart, part++) {
+    const rows = Math.min(rowsPerPart, m.n - first);
+    const local = g.op('Sub', [ids, g.initializer(`${name}.first${part}`, DataType.INT64, [], BigInt64Array.of(BigInt(first)))]);
+    const held = g.op('And', [g.op('GreaterOrEqual', [local, zero]), g.op('Less', [local, g.initializer(`${name}.rows${part}`, DataType.INT64, [], BigInt64Array.of(BigInt(rows)))])]);
+    const matrix = { ...m, n: rows, data: m.data.subarray(first * rowBytes, (first + rows) * rowBytes), scales: m.scales.subarray(first * m.blocksPerRow, (first + rows) * m.blocksPerRow) };
+    const looked = quantizedRowLookup(g, `${name}.part${part}`, g.op('Where', [held, local, zero]), { kind: 'quantized', matrix });
+    const kept = g.op('Where', [g.op('Unsqueeze', [held, lastAxis]), looked, nothing]);
+    sum = sum ? g.op('Add', [sum, kept]) : kept;
+  }
+  return sum!;
 }
 
 function embed(g: Graph, ids: string, embedTokens: EmbeddingWeight): string {
