@@ -56,9 +56,19 @@ async function settle(page: Page): Promise<void> {
     undefined,
     { timeout: 120_000 },
   );
-  await page.evaluate(() => (globalThis as any).glmPocketEngine.unload());
+  await withLimit(page.evaluate(() => (globalThis as any).glmPocketEngine.unload()), 60_000, 'the app did not free its demo model within a minute');
   // Let the page's start-up garbage go before the idle figure.
   await page.waitForTimeout(2000);
+}
+
+/** Longest a step may take before the run stops with an error naming it (a step that hangs). */
+const STEP_LIMIT_MS = 10 * 60_000;
+
+/** `work`, or an error saying `message` once `ms` have passed without an answer. */
+async function withLimit<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 /** Runs `work` (in the page) and reports the renderer's resident memory before and its peak during. */
@@ -66,7 +76,7 @@ async function measure(step: string, work: () => Promise<unknown>): Promise<Samp
   const idleRendererBytes = await rendererResidentBytes();
   await resetPeaks();
   const started = performance.now();
-  await work();
+  await withLimit(work(), STEP_LIMIT_MS, `${step}: no answer after ${STEP_LIMIT_MS / 60_000} minutes`);
   const seconds = (performance.now() - started) / 1000;
   const peaks = await memoryPeaks();
   const sample = { step, idleRendererBytes, peakRendererBytes: peaks.rendererBytes, peakGpuBytes: peaks.gpuBytes, peakBrowserBytes: peaks.browserBytes, seconds };

@@ -122,9 +122,8 @@ function skipRmsNorm(g: Graph, name: string, x: string, residual: string, weight
 
 // ---------------------------------------------------------------- embedding
 
-/** input_ids [1, S] int64 -> hidden_states [1, S, H]. */
 /**
- * input_ids [1, S] -> hidden_states [1, S, H]. A quantized table larger than maxPartBytes is held as
+ * input_ids [1, S] int64 -> hidden_states [1, S, H]. A quantized table larger than maxPartBytes is held as
  * several initializers of at most that size, each looked up for the ids in its rows.
  */
 export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = [], maxPartBytes = Infinity): Uint8Array {
