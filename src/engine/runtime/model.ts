@@ -209,7 +209,8 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   let done = 0;
   const progress = () => options.onProgress?.(++done, total);
 
-  const largestSegment = Math.max(...plan.segments.map((s) => s.layerCount)) * source.layerBytes(0); // as read, before widening
+  const segmentLayers = Math.max(...plan.segments.map((s) => s.layerCount));
+  const largestSegment = segmentLayers * source.layerBytes(0); // as read, before widening
   // The base part (the embedding table, usually larger than a segment) is read into a buffer of its
   // own, freed once the embedding and head sessions hold what they need; the segments share another.
   const padding = 64 * 16;
@@ -236,7 +237,8 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   progress();
 
   const sessions: (Ort.InferenceSession | null)[] = [];
-  const largestConverted = int8Layers > 0 ? Math.max(...plan.segments.map((s) => Math.max(0, Math.min(s.firstLayer + s.layerCount, int8Layers) - s.firstLayer))) * estimateLayerBytes(config, 'int8') : 0;
+  // The int8 layers are the first ones: a segment holds at most this many of them.
+  const largestConverted = Math.min(int8Layers, segmentLayers) * estimateLayerBytes(config, 'int8');
   const kernels: CpuKernels = { floatWeights, int8Layers, converted: new Arena(largestConverted + 4 * padding) };
   baseArena.release();
   let arena: Arena | null = new Arena(largestSegment + padding);

@@ -34,7 +34,7 @@ export interface SegmentPlan {
   why: PlanWhy;
 }
 
-/** What set the segment size: the 256 MiB default, the 64 MiB GPU default, the device's memory, the GPU's buffer limit, the budget. */
+/** What set the segment size: the 256 MiB default, the 32 MiB GPU default, the device's memory, the GPU's buffer limit, the budget. */
 export type SegmentCap = 'default' | 'gpu-default' | 'device-memory' | 'gpu-buffer' | 'budget';
 
 export type PlanWhy =
