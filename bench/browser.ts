@@ -1,6 +1,6 @@
 // Shared by the browser benchmarks and some browser tests: Debian's Chromium through Playwright, and the resident
 // memory high-water marks (VmHWM) of the browser's processes, found as descendants of this process.
-import { chromium, type BrowserContext } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 
 /**
@@ -25,6 +25,27 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+/** `work`, or an error saying `message` once `ms` have passed without an answer. */
+export async function withLimit<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `work` in `page`, bounded: an error naming `step` when it takes over `ms`, or at once when the page's
+ * renderer crashes (out of memory, for one), whose pending evaluate would otherwise never settle.
+ */
+export async function inPage<T>(page: Page, step: string, ms: number, work: () => Promise<T>): Promise<T> {
+  let onCrash: (() => void) | undefined;
+  const crashed = new Promise<never>((_, reject) => page.once('crash', (onCrash = () => reject(new Error(`${step}: the page crashed`)))));
+  try {
+    return await withLimit(Promise.race([work(), crashed]), ms, `${step}: no answer after ${(ms / 60_000).toFixed(0)} minutes`);
+  } finally {
+    if (onCrash) page.off('crash', onCrash);
+  }
 }
 
 interface ProcessInfo {

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { formatBytes } from '../src/util/bytes';
 import { listen, staticHandler } from '../tools/serve';
-import { launchProfile, median, memoryPeaks, rendererResidentBytes, resetPeaks } from './browser';
+import { launchProfile, median, memoryPeaks, rendererResidentBytes, resetPeaks, withLimit } from './browser';
 import { benchCheckpoint } from './models';
 
 const { values } = parseArgs({
@@ -63,13 +63,6 @@ async function settle(page: Page): Promise<void> {
 
 /** Longest a step may take before the run stops with an error naming it (a step that hangs). */
 const STEP_LIMIT_MS = 10 * 60_000;
-
-/** `work`, or an error saying `message` once `ms` have passed without an answer. */
-async function withLimit<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
-}
 
 /** Runs `work` (in the page) and reports the renderer's resident memory before and its peak during. */
 async function measure(step: string, work: () => Promise<unknown>): Promise<Sample> {

@@ -23,7 +23,7 @@ import { exportTransformersJs } from '../tools/export';
 import { writeGguf } from '../tools/gguf-writer';
 import { folderFiles, folderSink } from '../tools/node-files';
 import { listen, staticHandler } from '../tools/serve';
-import { launchProfile, median, memoryPeaks } from './browser';
+import { inPage, launchProfile, median, memoryPeaks } from './browser';
 import { benchCheckpoint, MODELS, promptIds } from './models';
 import type { RunRequest, RunResult } from './page/main';
 import { chartSvg, markdownTables, type Summary } from './report';
@@ -46,8 +46,11 @@ const { values } = parseArgs({
     out: { type: 'string' },
     markdown: { type: 'string' },
     svg: { type: 'string' },
+    /** Minutes one run (a load and its prompts) may take before the benchmark stops with an error naming it. */
+    'run-limit': { type: 'string', default: '60' },
   },
 });
+const RUN_LIMIT_MS = Number(values['run-limit']) * 60_000;
 
 type Format = 'q4' | 'q8' | 'f32';
 type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'pocket-kv-growing' | 'transformers.js' | 'llama.cpp';
@@ -112,12 +115,16 @@ function request(variant: Variant, packId: string, gguf: string, numLayers: numb
 async function runOnce(profile: string, url: string, variant: Variant, req: RunRequest): Promise<RunResult & { rendererBytes: number; gpuBytes: number; loadAverage: number }> {
   const { page, close } = await openPage(profile, url);
   try {
-    const result = await page.evaluate(
-      ({ variant, req }) => {
-        const bench = (globalThis as any).bench;
-        return variant === 'transformers.js' ? bench.transformersJs(req) : variant === 'llama.cpp' ? bench.llamaCpp(req) : bench.pocket(req);
-      },
-      { variant, req },
+    const step = `${req.model} ${req.backend}-${req.threads} ${variant}`;
+    console.log(`${step}: running`);
+    const result = await inPage(page, step, RUN_LIMIT_MS, () =>
+      page.evaluate(
+        ({ variant, req }) => {
+          const bench = (globalThis as any).bench;
+          return variant === 'transformers.js' ? bench.transformersJs(req) : variant === 'llama.cpp' ? bench.llamaCpp(req) : bench.pocket(req);
+        },
+        { variant, req },
+      ),
     );
     const peaks = await memoryPeaks();
     return { ...(result as RunResult), rendererBytes: peaks.rendererBytes, gpuBytes: peaks.gpuBytes, loadAverage: loadavg()[0] };
@@ -158,7 +165,7 @@ try {
       // Install the pack into IndexedDB (untimed), and check GLM Pocket and transformers.js choose the same greedy tokens.
       {
         const { page, close } = await openPage(profile, url);
-        await page.evaluate((u) => (globalThis as any).bench.pocketInstall(u), new URL(`packs/${packId}/`, url).href);
+        await inPage(page, `${packId}: install`, RUN_LIMIT_MS, () => page.evaluate((u) => (globalThis as any).bench.pocketInstall(u), new URL(`packs/${packId}/`, url).href));
         await close();
       }
       let sameTokens = 'not compared';
