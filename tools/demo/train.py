@@ -1,7 +1,9 @@
 # Demo model, step 2 of 3: train the tiny GLM chat model on the tokenized corpus and write it as a
 # Hugging Face GLM checkpoint (model_type "glm", bf16 safetensors, tied embeddings, GLM-Edge shape).
-# One-off tool (Debian's python3-torch: /usr/bin/python3 tools/demo/train.py); records its seed,
-# corpus hash, steps and final loss in models/glm-pocket-demo/training.json.
+# One-off tool (Debian's python3-torch: /usr/bin/python3 tools/demo/train.py). Trains on the corpus's
+# training split only; every EVAL_EVERY steps it measures the held-out split (families training never
+# sees) and keeps the weights with the best held-out rate, stopping when PATIENCE checks bring nothing
+# better. Records seed, corpus hash, steps and the held-out rate in models/glm-pocket-demo/training.json.
 # The model code follows transformers' modeling_glm: RMSNorm, interleaved rotary, GQA, fused gate_up.
 import json, math, os, random, struct, sys, time
 
@@ -12,10 +14,15 @@ import torch.nn.functional as F
 MODEL_DIR = "models/glm-pocket-demo"
 DATASET = "tools/demo/build/dataset.json"
 SEED = 1234
-STEPS = int(os.environ.get("STEPS", "1500"))
+STEPS = int(os.environ.get("STEPS", "800"))
+EVAL_EVERY = int(os.environ.get("EVAL_EVERY", "100"))
+PATIENCE = int(os.environ.get("PATIENCE", "4"))
+MAX_SECONDS = float(os.environ.get("MAX_SECONDS", "1450"))  # a last check, then stop
 BATCH = 32
 LR = 3e-3
-DIMS = dict(hidden=192, layers=4, heads=4, kv_heads=2, intermediate=512, rope_theta=10000.0, eps=1e-5)
+DROPOUT = float(os.environ.get("DROPOUT", "0.15"))
+DIMS = dict(hidden=int(os.environ.get("HIDDEN", "192")), layers=int(os.environ.get("LAYERS", "4")), heads=4, kv_heads=2,
+            intermediate=int(os.environ.get("INTERMEDIATE", "576")), rope_theta=10000.0, eps=1e-5)
 
 
 class RMSNorm(nn.Module):
@@ -47,6 +54,7 @@ class Layer(nn.Module):
         self.post_attention_layernorm = RMSNorm(h, d["eps"])
         self.gate_up_proj = nn.Linear(h, 2 * d["intermediate"], bias=False)
         self.down_proj = nn.Linear(d["intermediate"], h, bias=False)
+        self.dropout = nn.Dropout(DROPOUT)  # training only: the checkpoint has no dropout
 
     def forward(self, x, cos, sin, mask):
         B, T, _ = x.shape
@@ -59,9 +67,9 @@ class Layer(nn.Module):
         k, v = k.repeat_interleave(groups, dim=1), v.repeat_interleave(groups, dim=1)
         scores = (q @ k.transpose(-1, -2)) / math.sqrt(self.head_dim) + mask
         context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(B, T, -1)
-        x = x + self.o_proj(context)
+        x = x + self.dropout(self.o_proj(context))
         gate, up = self.gate_up_proj(self.post_attention_layernorm(x)).chunk(2, dim=-1)
-        return x + self.down_proj(F.silu(gate) * up)
+        return x + self.dropout(self.down_proj(F.silu(gate) * up))
 
 
 class GlmDemo(nn.Module):
@@ -111,22 +119,53 @@ def write_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
+def batch(picked, pad_id):
+    T = max(len(s["ids"]) for s in picked)
+    ids = torch.full((len(picked), T), pad_id, dtype=torch.long)
+    weight = torch.zeros(len(picked), T - 1)
+    for b, s in enumerate(picked):
+        ids[b, : len(s["ids"])] = torch.tensor(s["ids"])
+        weight[b, s["replyStart"] - 1 : len(s["ids"]) - 1] = 1.0  # predict the reply and its eos
+    return ids, weight
+
+
 def batches(samples, rng, pad_id):
+    """Batches of similar lengths (shuffled, then sorted within windows of 16 batches): little padding."""
     while True:
-        picked = rng.sample(samples, BATCH)
-        T = max(len(s["ids"]) for s in picked)
-        ids = torch.full((BATCH, T), pad_id, dtype=torch.long)
-        weight = torch.zeros(BATCH, T - 1)
-        for b, s in enumerate(picked):
-            ids[b, : len(s["ids"])] = torch.tensor(s["ids"])
-            weight[b, s["replyStart"] - 1 : len(s["ids"]) - 1] = 1.0  # predict the reply and its eos
-        yield ids, weight
+        order = samples[:]
+        rng.shuffle(order)
+        window = 16 * BATCH
+        chunks = []
+        for i in range(0, len(order) - window + 1, window):
+            part = sorted(order[i : i + window], key=lambda s: len(s["ids"]))
+            chunks += [part[j : j + BATCH] for j in range(0, window, BATCH)]
+        rng.shuffle(chunks)
+        for picked in chunks:
+            yield batch(picked, pad_id)
+
+
+def held_out_rate(model, samples, pad_id):
+    """The share of samples whose whole reply greedy decoding reproduces: with the reply fed back
+    (teacher forcing), the most likely token is the reply's own at every position, eos included."""
+    model.eval()
+    passed, by_topic = 0, {}
+    with torch.no_grad():
+        for i in range(0, len(samples), 64):
+            chunk = samples[i : i + 64]
+            ids, weight = batch(chunk, pad_id)
+            right = (model(ids[:, :-1]).argmax(-1) == ids[:, 1:]) | (weight == 0)
+            for s, ok in zip(chunk, right.all(-1).tolist()):
+                passed += ok
+                t = by_topic.setdefault(s["topic"], [0, 0])
+                t[0], t[1] = t[0] + ok, t[1] + 1
+    model.train()
+    return passed / len(samples), by_topic
 
 
 def main():
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(int(os.environ.get("THREADS", os.cpu_count() or 1)))
     data = json.load(open(DATASET))
     vocab, specials = data["vocabSize"], data["specialIds"]
     model = GlmDemo(DIMS, vocab)
@@ -135,8 +174,12 @@ def main():
             nn.init.normal_(p, std=0.02)
     params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01, betas=(0.9, 0.95))
-    started, losses = time.time(), []
-    stream = batches(data["samples"], rng, specials["<|endoftext|>"])
+    pad = specials["<|endoftext|>"]
+    train = [s for s in data["samples"] if s["split"] == "train"]
+    held = [s for s in data["samples"] if s["split"] == "heldout"]
+    started, losses, checks = time.time(), [], []
+    best = (-1.0, 0, None, None)  # rate, step, state, per-topic
+    stream = batches(train, rng, pad)
     for step in range(1, STEPS + 1):
         lr = LR * min(1.0, step / 100) * 0.5 * (1 + math.cos(math.pi * step / STEPS))
         for g in opt.param_groups:
@@ -152,6 +195,22 @@ def main():
         losses.append(loss.item())
         if step % 50 == 0 or step == 1:
             print(f"step {step}/{STEPS} loss {sum(losses[-50:]) / len(losses[-50:]):.4f} lr {lr:.5f} {time.time() - started:.0f}s", flush=True)
+        out_of_time = time.time() - started > MAX_SECONDS
+        if step % EVAL_EVERY == 0 or step == STEPS or out_of_time:
+            rate, by_topic = held_out_rate(model, held, pad)
+            checks.append({"step": step, "held_out_rate": round(rate, 4)})
+            weakest = sorted(by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])[:4]
+            print(f"  held-out {rate * 100:.1f}% at step {step}; weakest {', '.join(f'{k} {v[0]}/{v[1]}' for k, v in weakest)}", flush=True)
+            if rate > best[0]:
+                best = (rate, step, {k: v.detach().clone() for k, v in model.state_dict().items()}, by_topic)
+            if out_of_time:
+                print(f"  past {MAX_SECONDS:.0f}s: stopping, keeping step {best[1]}", flush=True)
+                break
+            elif len(checks) - 1 - [c["step"] for c in checks].index(best[1]) >= PATIENCE:
+                print(f"  no better held-out rate in {PATIENCE} checks: stopping, keeping step {best[1]}", flush=True)
+                break
+    model.load_state_dict(best[2])
+    model.eval()
 
     os.makedirs(MODEL_DIR, exist_ok=True)
     state = hf_state(model)
@@ -167,10 +226,12 @@ def main():
     }
     json.dump(config, open(f"{MODEL_DIR}/config.json", "w"), indent=2)
     json.dump({"eos_token_id": eos, "pad_token_id": specials["<|endoftext|>"]}, open(f"{MODEL_DIR}/generation_config.json", "w"), indent=2)
-    final = sum(losses[-50:]) / len(losses[-50:])
-    json.dump({"seed": SEED, "corpus_sha256": data["corpusSha256"], "steps": STEPS, "batch": BATCH, "learning_rate": LR,
-               "final_loss": round(final, 5), "parameters": params, "train_seconds": round(time.time() - started),
-               "conversations": len(data["samples"]), "torch": torch.__version__}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
+    json.dump({"seed": SEED, "corpus_seed": data["corpusSeed"], "corpus_sha256": data["corpusSha256"],
+               "train_conversations": len(train), "held_out_conversations": len(held),
+               "held_out_rate": round(best[0], 4), "held_out_rate_by_topic": {k: round(v[0] / v[1], 3) for k, v in sorted(best[3].items())},
+               "kept_step": best[1], "checks": checks, "batch": BATCH, "learning_rate": LR, "dropout": DROPOUT,
+               "train_loss_at_stop": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
+               "train_seconds": round(time.time() - started), "torch": torch.__version__}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
 
     # Reference logits of the saved (bf16) weights, for the engine's cross-check against PyTorch.
     with torch.no_grad():
@@ -179,7 +240,7 @@ def main():
         ids = data["samples"][0]["ids"][:12]
         logits = model(torch.tensor([ids]))[0]
     json.dump({"ids": ids, "logits": [[round(v, 5) for v in row] for row in logits.tolist()]}, open("tests/fixtures/demo-reference-logits.json", "w"))
-    print(f"saved {MODEL_DIR}: {params} parameters, final loss {final:.4f}")
+    print(f"saved {MODEL_DIR}: {params} parameters, held-out rate {best[0] * 100:.1f}% (step {best[1]})")
 
 
 if __name__ == "__main__":
