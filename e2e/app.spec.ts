@@ -154,7 +154,7 @@ test('settings persist, and the models page lists the demo with its size and bac
   await expect(page.getByLabel('System prompt')).toHaveValue('Answer briefly.');
 
   await page.getByRole('button', { name: 'Models' }).click();
-  await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('q4 · 1.24 MB');
+  await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('q4 · 1.47 MB');
   await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
   await expect(page.getByText(/Storage: .* used, .* free/)).toBeVisible();
   await page.getByLabel('Pack URL').fill(`${app.url}no-such-pack/`);

@@ -16,7 +16,7 @@ test('the demo model installs on first load and answers a question', async ({ pa
   });
   await page.goto(app.url);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
-  expect(statuses.some((s) => /Installing the demo model: [\d.]+ [kM]B of 1.24 MB/.test(s)), 'install progress was shown').toBe(true);
+  expect(statuses.some((s) => /Installing the demo model: [\d.]+ [kM]B of 1.47 MB/.test(s)), 'install progress was shown').toBe(true);
 
   await page.getByRole('textbox', { name: 'Message' }).fill('How do I install the app on my iPhone?');
   await page.getByRole('button', { name: 'Send' }).click();

@@ -3,7 +3,8 @@
 # One-off tool (Debian's python3-torch: /usr/bin/python3 tools/demo/train.py). Trains on the corpus's
 # training split only; every EVAL_EVERY steps it measures the held-out split (families training never
 # sees) and keeps the weights with the best held-out rate, stopping when PATIENCE checks bring nothing
-# better. Records seed, corpus hash, steps and the held-out rate in models/glm-pocket-demo/training.json.
+# better; INIT continues from an earlier checkpoint. Records seed, corpus hash, steps and the held-out
+# rate in models/glm-pocket-demo/training.json.
 # The model code follows transformers' modeling_glm: RMSNorm, interleaved rotary, GQA, fused gate_up.
 import json, math, os, random, struct, sys, time
 
@@ -19,7 +20,12 @@ EVAL_EVERY = int(os.environ.get("EVAL_EVERY", "100"))
 PATIENCE = int(os.environ.get("PATIENCE", "4"))
 MAX_SECONDS = float(os.environ.get("MAX_SECONDS", "1450"))  # a last check, then stop
 BATCH = 32
-LR = 3e-3
+LR = float(os.environ.get("LR", "3e-3"))
+INIT = os.environ.get("INIT")  # a model.safetensors of this shape to continue training from
+FIRST_TOKEN_WEIGHT = float(os.environ.get("FIRST_TOKEN_WEIGHT", "4"))  # the reply's first token decides which answer follows; the rest recites it
+# The share of batches cut after the reply's first tokens: which answer to give is what must generalise,
+# and short batches teach it at a third of the cost; the others keep the whole replies recited.
+SHORT_BATCHES, SHORT_REPLY_TOKENS = float(os.environ.get("SHORT_BATCHES", "0.75")), 4
 DROPOUT = float(os.environ.get("DROPOUT", "0.15"))
 DIMS = dict(hidden=int(os.environ.get("HIDDEN", "192")), layers=int(os.environ.get("LAYERS", "4")), heads=4, kv_heads=2,
             intermediate=int(os.environ.get("INTERMEDIATE", "576")), rope_theta=10000.0, eps=1e-5)
@@ -93,7 +99,8 @@ class GlmDemo(nn.Module):
         return self.norm(x) @ self.embed_tokens.weight.T  # tied lm_head
 
 
-def hf_state(model):
+def hf_params(model):
+    """The model's parameters under their Hugging Face GLM names."""
     out = {"model.embed_tokens.weight": model.embed_tokens.weight, "model.norm.weight": model.norm.weight}
     for i, l in enumerate(model.layers):
         p = f"model.layers.{i}."
@@ -103,7 +110,11 @@ def hf_state(model):
         out[p + "post_attention_layernorm.weight"] = l.post_attention_layernorm.weight
         out[p + "mlp.gate_up_proj.weight"] = l.gate_up_proj.weight
         out[p + "mlp.down_proj.weight"] = l.down_proj.weight
-    return {k: v.detach().to(torch.bfloat16).contiguous() for k, v in out.items()}
+    return out
+
+
+def hf_state(model):
+    return {k: v.detach().to(torch.bfloat16).contiguous() for k, v in hf_params(model).items()}
 
 
 def write_safetensors(path, tensors):
@@ -119,13 +130,35 @@ def write_safetensors(path, tensors):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
-def batch(picked, pad_id):
+def read_safetensors(path):
+    raw = open(path, "rb").read()
+    size = struct.unpack("<Q", raw[:8])[0]
+    header, base = json.loads(raw[8 : 8 + size]), 8 + size
+    out = {}
+    for name, t in header.items():
+        if name != "__metadata__":
+            start, end = t["data_offsets"]
+            out[name] = torch.frombuffer(bytearray(raw[base + start : base + end]), dtype=torch.int16).view(torch.bfloat16).float().reshape(t["shape"])
+    return out
+
+
+def load_hf_state(model, path):
+    tensors = read_safetensors(path)
+    with torch.no_grad():
+        for name, p in hf_params(model).items():
+            p.copy_(tensors[name])
+
+
+def batch(picked, pad_id, reply_tokens=None):
+    if reply_tokens is not None:
+        picked = [{**s, "ids": s["ids"][: s["replyStart"] + reply_tokens]} for s in picked]
     T = max(len(s["ids"]) for s in picked)
     ids = torch.full((len(picked), T), pad_id, dtype=torch.long)
     weight = torch.zeros(len(picked), T - 1)
     for b, s in enumerate(picked):
         ids[b, : len(s["ids"])] = torch.tensor(s["ids"])
         weight[b, s["replyStart"] - 1 : len(s["ids"]) - 1] = 1.0  # predict the reply and its eos
+        weight[b, s["replyStart"] - 1] = FIRST_TOKEN_WEIGHT
     return ids, weight
 
 
@@ -141,7 +174,7 @@ def batches(samples, rng, pad_id):
             chunks += [part[j : j + BATCH] for j in range(0, window, BATCH)]
         rng.shuffle(chunks)
         for picked in chunks:
-            yield batch(picked, pad_id)
+            yield batch(picked, pad_id, SHORT_REPLY_TOKENS if SHORT_BATCHES and rng.random() < SHORT_BATCHES else None)
 
 
 def held_out_rate(model, samples, pad_id):
@@ -172,6 +205,8 @@ def main():
     for name, p in model.named_parameters():
         if p.dim() == 2:
             nn.init.normal_(p, std=0.02)
+    if INIT:
+        load_hf_state(model, INIT)
     params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01, betas=(0.9, 0.95))
     pad = specials["<|endoftext|>"]
@@ -226,12 +261,15 @@ def main():
     }
     json.dump(config, open(f"{MODEL_DIR}/config.json", "w"), indent=2)
     json.dump({"eos_token_id": eos, "pad_token_id": specials["<|endoftext|>"]}, open(f"{MODEL_DIR}/generation_config.json", "w"), indent=2)
+    # A continued run records the run it continued, so the record covers the whole training.
+    before = json.load(open(os.path.join(os.path.dirname(INIT), "training.json"))) if INIT else None
     json.dump({"seed": SEED, "corpus_seed": data["corpusSeed"], "corpus_sha256": data["corpusSha256"],
                "train_conversations": len(train), "held_out_conversations": len(held),
                "held_out_rate": round(best[0], 4), "held_out_rate_by_topic": {k: round(v[0] / v[1], 3) for k, v in sorted(best[3].items())},
                "kept_step": best[1], "checks": checks, "batch": BATCH, "learning_rate": LR, "dropout": DROPOUT,
                "train_loss_at_stop": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
-               "train_seconds": round(time.time() - started), "torch": torch.__version__}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
+               "train_seconds": round(time.time() - started), "first_token_weight": FIRST_TOKEN_WEIGHT, "short_batches": SHORT_BATCHES,
+               "continued_from": before, "torch": torch.__version__}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
 
     # Reference logits of the saved (bf16) weights, for the engine's cross-check against PyTorch.
     with torch.no_grad():
