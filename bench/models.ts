@@ -24,11 +24,16 @@ export async function benchCheckpoint(cache: string, name: string): Promise<stri
   return dir;
 }
 
-/** Prompt ids drawn from a seeded generator over the ordinary (non-special) ids. */
+/**
+ * Prompt ids drawn from a seeded generator over the printable ASCII byte tokens (33-126, without
+ * "<" and "[", which begin GLM's special tokens): ids llama.cpp can be given as text, since wllama
+ * takes no ids.
+ */
 export function promptIds(length: number, seed: number): number[] {
+  const bytes = Array.from({ length: 94 }, (_, i) => 33 + i).filter((b) => b !== 60 && b !== 91);
   let state = seed;
   return Array.from({ length }, () => {
     state = (state * 1103515245 + 12345) % 2 ** 31;
-    return 300 + (state % 50000);
+    return bytes[state % bytes.length];
   });
 }

@@ -40,8 +40,8 @@ async function decodeRate(model: GlmModel, prompt: number[]): Promise<number> {
 
 const checkpoint = await openCheckpoint(folderFiles(await benchCheckpoint(values.cache!, values.model!)));
 const source = checkpointSource(checkpoint, values.format as WeightFormat);
-// Widened to f32 where the app would widen it (the same plan); the segment plans are what differ.
-const floatWeightsOnCpu = planLoad(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512 }).floatWeightsOnCpu;
+// The int8 kernels where the app would use them (the same plan); the segment plans are what differ.
+const int8 = planLoad(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512 }).int8;
 const numLayers = checkpoint.config.numLayers;
 const plans: [string, number | undefined][] = [
   ['default plan', undefined],
@@ -53,7 +53,7 @@ const plans: [string, number | undefined][] = [
 // loads the plans in the opposite order, to tell a plan's cost from its place.
 const models: GlmModel[] = new Array(plans.length);
 const loadOrder = plans.map((_, i) => (values['reverse-load'] ? plans.length - 1 - i : i));
-for (const i of loadOrder) models[i] = await loadGlmModel(source, { ort, segmentSize: plans[i][1], floatWeightsOnCpu, maxSequenceLength: 512 });
+for (const i of loadOrder) models[i] = await loadGlmModel(source, { ort, segmentSize: plans[i][1], int8, maxSequenceLength: 512 });
 const prompt = promptIds(64, 7);
 const rates: number[][] = plans.map(() => []);
 for (let rep = 0; rep < Number(values.reps); rep++) {
@@ -72,7 +72,7 @@ function pairedRatio(a: number[], b: number[]): { median: number; low: number; h
 
 const single = rates[plans.length - 1];
 const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
-console.log(`${values.model} ${values.format}${floatWeightsOnCpu ? ' (as f32 MatMul)' : ''}, wasm ${values.threads} thread(s), ${values.tokens} tokens after a 64-token prompt, ${values.reps} runs each, in rotated alternation, loaded ${values['reverse-load'] ? 'last to first' : 'first to last'}`);
+console.log(`${values.model} ${values.format}${int8.head ? ` (lm_head and ${int8.layers} layers as int8)` : ''}, wasm ${values.threads} thread(s), ${values.tokens} tokens after a 64-token prompt, ${values.reps} runs each, in rotated alternation, loaded ${values['reverse-load'] ? 'last to first' : 'first to last'}`);
 for (const [i, [label]] of plans.entries()) {
   const m = median(rates[i]);
   const spread = `${Math.min(...rates[i]).toFixed(1)}-${Math.max(...rates[i]).toFixed(1)}`;

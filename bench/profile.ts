@@ -4,7 +4,7 @@
 // profiler splits the kernel time of a decode step by operator, and the MatMuls by weight shape
 // with the rate they read their weights at. Figures only.
 // Usage: npx tsx bench/profile.ts [--model DIR (a checkpoint; default: bench's edge model)]
-//          [--prompt 64] [--tokens 64] [--threads 1] [--formats q4-nbits,q4-f32,f32] [--ops]
+//          [--prompt 64] [--tokens 64] [--threads 1] [--formats q4-nbits,q4-f32,q4-int8,f32] [--ops]
 import * as ort from 'onnxruntime-web';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -68,21 +68,24 @@ const create = ort.InferenceSession.create.bind(ort.InferenceSession) as (...arg
   return session;
 };
 
-const FORMATS: Record<string, [string, WeightFormat, boolean]> = {
-  'q4-nbits': ['q4, MatMulNBits', 'q4', false],
-  'q4-f32': ['q4 widened to f32', 'q4', true],
-  f32: ['f32', 'f32', false],
+/** label, format, kernels of the q4 layers: MatMulNBits, widened to f32, or converted to int8. */
+const FORMATS: Record<string, [string, WeightFormat, 'nbits' | 'f32' | 'int8']> = {
+  'q4-nbits': ['q4, MatMulNBits', 'q4', 'nbits'],
+  'q4-f32': ['q4 widened to f32', 'q4', 'f32'],
+  'q4-int8': ['q4 as int8', 'q4', 'int8'],
+  f32: ['f32', 'f32', 'nbits'],
 };
 
 const checkpoint = await openCheckpoint(folderFiles(values.model!));
 const params = parameterCount(checkpoint.config);
 for (const name of values.formats!.split(',')) {
-  const [label, format, floatWeightsOnCpu] = FORMATS[name] ?? [];
+  const [label, format, kernels] = FORMATS[name] ?? [];
   if (!label) throw new Error(`unknown format ${name}: one of ${Object.keys(FORMATS).join(', ')}`);
   created.length = 0;
   const model = await loadGlmModel(checkpointSource(checkpoint, format), {
     ort,
-    floatWeightsOnCpu,
+    floatWeightsOnCpu: kernels === 'f32',
+    int8: { head: kernels === 'int8', layers: kernels === 'int8' ? checkpoint.config.numLayers : 0 },
     maxSequenceLength: Math.max(512, Number(values.prompt) + Number(values.tokens)),
     ...(values.ops && { sessionOptions: { enableProfiling: true } }),
   });
@@ -96,7 +99,7 @@ for (const name of values.formats!.split(',')) {
   while (!first.done) first = await steps.next();
   const total = performance.now() - start;
   const perToken = total / (tokens - 1);
-  const bytesPerToken = format === 'q4' && !floatWeightsOnCpu ? params * 0.625 : params * 4;
+  const bytesPerToken = params * (format !== 'q4' ? 4 : { nbits: 0.625, f32: 4, int8: 1 }[kernels!]);
   print(
     `${label.padEnd(18)} ${(1000 / perToken).toFixed(1).padStart(6)} tok/s: ${perToken.toFixed(2)} ms/token, ` +
       `${((inRun / total) * 100).toFixed(1)}% in session.run, ${(((total - inRun) / total) * 100).toFixed(1)}% in the engine's JS; ` +
@@ -143,11 +146,14 @@ function printOps(events: ProfileEvent[], steps: number): void {
     const op = event.args.op_name ?? event.name;
     const entry = byOp.get(op) ?? { time: 0, calls: 0 };
     byOp.set(op, { time: entry.time + event.dur, calls: entry.calls + 1 });
-    if (op !== 'MatMul') continue;
+    // f32 MatMul, or int8 (ORT fuses DynamicQuantizeLinear + MatMulInteger + Cast + Mul into DynamicQuantizeMatMul).
+    const bytesPerWeight = op === 'MatMul' ? 4 : op === 'DynamicQuantizeMatMul' ? 1 : 0;
+    if (!bytesPerWeight) continue;
     const k = Object.values(event.args.input_type_shape![0])[0].at(-1)!;
     const n = Object.values(event.args.output_type_shape![0])[0].at(-1)!;
-    const shape = byMatMul.get(`${k}x${n}`) ?? { time: 0, calls: 0, bytes: k * n * 4 };
-    byMatMul.set(`${k}x${n}`, { ...shape, time: shape.time + event.dur, calls: shape.calls + 1 });
+    const key = `${op} ${k}x${n}`;
+    const shape = byMatMul.get(key) ?? { time: 0, calls: 0, bytes: k * n * bytesPerWeight };
+    byMatMul.set(key, { ...shape, time: shape.time + event.dur, calls: shape.calls + 1 });
   }
   const kernels = [...byOp.values()].reduce((sum, e) => sum + e.time, 0);
   print(`${''.padEnd(18)} kernel time per decode step (ORT profiler): ${(kernels / steps / 1000).toFixed(2)} ms`);
@@ -156,6 +162,6 @@ function printOps(events: ProfileEvent[], steps: number): void {
   }
   for (const [shape, { time, calls, bytes }] of [...byMatMul].sort((a, b) => a[1].bytes - b[1].bytes)) {
     const each = time / calls;
-    print(`${''.padEnd(20)}MatMul ${shape.padEnd(27)} ${(time / steps / 1000).toFixed(3).padStart(7)} ms  ${(each).toFixed(0).padStart(5)} us each, f32 weights read at ${(bytes / each / 1e3).toFixed(1)} GB/s`);
+    print(`${''.padEnd(20)}${shape.padEnd(34)} ${(time / steps / 1000).toFixed(3).padStart(7)} ms  ${(each).toFixed(0).padStart(5)} us each, weights read at ${(bytes / each / 1e3).toFixed(1)} GB/s`);
   }
 }

@@ -1,4 +1,4 @@
-// Tables and a chart for bench/run.ts: medians per configuration, ratios against transformers.js.
+// Tables and a chart for bench/run.ts: medians per configuration, ratios against transformers.js and llama.cpp.
 // Run directly to redraw them from a results file: npx tsx bench/report.ts docs/benchmarks.json [--svg FILE]
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ export interface Summary {
   rendererBytes: number;
   gpuBytes: number;
   samples: number;
+  /** Median 1-minute load average of the machine at the end of the runs. */
+  loadAverage?: number;
 }
 
 const key = (s: Summary) => `${s.model}|${s.format}|${s.backend}`;
@@ -37,27 +39,34 @@ function groups(summaries: Summary[]): Summary[][] {
 
 export function markdownTables(summaries: Summary[]): string {
   const rows = [
-    '| model | format | backend | runtime | segments | load | TTFT (prompt) | prefill tok/s | decode tok/s | decode vs transformers.js | tokens = transformers.js | renderer peak | GPU process peak |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| model | format | backend | runtime | segments | load | TTFT (prompt) | prefill tok/s | decode tok/s | decode vs transformers.js | decode vs llama.cpp | TTFT vs llama.cpp | tokens = transformers.js | renderer peak | GPU process peak |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   for (const group of groups(summaries)) {
     const peer = group.find((s) => s.variant === 'transformers.js');
+    const llama = group.find((s) => s.variant === 'llama.cpp');
     for (const s of group) {
-      const ratio = peer && s !== peer ? `${(s.decodeTokensPerSecond / peer.decodeTokensPerSecond).toFixed(2)}x` : '';
+      const vsLlama = llama && s !== llama;
+      const layout = s.variant === 'llama.cpp' ? `GGUF ${s.format === 'q4' ? 'Q4_0' : 'Q8_0'}` : `${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''}`;
       rows.push(
-        `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend}${s.adapter ? ` (${s.adapter})` : ''} | ${s.variant} | ${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
+        `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend}${s.adapter ? ` (${s.adapter})` : ''} | ${s.variant} | ${layout} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
           `${s.prompts.map((p) => `${p.timeToFirstTokenMs.toFixed(0)} ms (${p.promptTokens})`).join('<br>')} | ${s.prompts.map((p) => p.prefillTokensPerSecond.toFixed(0)).join('<br>')} | ` +
-          `${s.decodeTokensPerSecond.toFixed(1)} | ${ratio} | ${s === peer ? '' : (s.tokensAsPeer ?? '')} | ${formatBytes(s.rendererBytes)} | ${formatBytes(s.gpuBytes)} |`,
+          `${s.decodeTokensPerSecond.toFixed(1)} | ${peer && s !== peer ? ratio(s.decodeTokensPerSecond, peer.decodeTokensPerSecond) : ''} | ` +
+          `${vsLlama ? ratio(s.decodeTokensPerSecond, llama.decodeTokensPerSecond) : ''} | ${vsLlama ? s.prompts.map((p, i) => ratio(p.timeToFirstTokenMs, llama.prompts[i].timeToFirstTokenMs)).join('<br>') : ''} | ` +
+          `${s === peer ? '' : (s.tokensAsPeer ?? '')} | ${formatBytes(s.rendererBytes)} | ${formatBytes(s.gpuBytes)} |`,
       );
     }
   }
   const checks = groups(summaries).map((g) => `${g[0].model} ${g[0].format}: ${g[0].sameTokens}`);
-  return `${rows.join('\n')}\n\nGreedy tokens identical between GLM Pocket and transformers.js (wasm, first tokens after a 128-token prompt): ${[...new Set(checks)].join('; ')}.`;
+  const loads = summaries.map((s) => s.loadAverage).filter((l): l is number => l !== undefined);
+  const load = loads.length ? ` Machine load average (1 minute, median per row): ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}.` : '';
+  return `${rows.join('\n')}\n\nGreedy tokens identical between GLM Pocket and transformers.js (wasm, first tokens after a 128-token prompt): ${[...new Set(checks)].join('; ')}.${load}`;
 }
 
 /** Decode tokens/s per configuration, one bar per runtime. */
 export function chartSvg(summaries: Summary[]): string {
-  const colors: Record<string, string> = { 'pocket-default': '#1f6f5c', 'pocket-layer': '#3f9580', 'pocket-single': '#8fcab9', 'pocket-kv-growing': '#b5ddd1', 'transformers.js': '#d9822b' };
+  const colors: Record<string, string> = { 'pocket-default': '#1f6f5c', 'pocket-layer': '#3f9580', 'pocket-single': '#8fcab9', 'pocket-kv-growing': '#b5ddd1', 'transformers.js': '#d9822b', 'llama.cpp': '#6b5fb5' };
   const all = groups(summaries);
   const max = Math.max(...summaries.map((s) => s.decodeTokensPerSecond), 1);
   const rowHeight = 18;

@@ -1,6 +1,6 @@
 // axe (WCAG 2.2 AA rules, target-size included) on every main screen at phone and desktop sizes,
-// light and dark, English and Chinese: the welcome, a chat with a rich reply, the conversation
-// drawer, the Models page and Settings.
+// light and dark, English and Chinese: the welcome, a chat with a rich reply, its settings dialog,
+// the conversation drawer, the Models page, Settings and its clear-all-data confirmation.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { putConversation, ready, serveApp } from './helpers';
@@ -20,8 +20,8 @@ async function violations(page: Page, screen: string): Promise<string[]> {
 
 const SIZES = { phone: { width: 412, height: 915 }, desktop: { width: 1280, height: 800 } } as const;
 const TEXT = {
-  en: { ready: 'GLM Pocket demo ready', models: 'Models', settings: 'Settings', drawer: 'Open conversations' },
-  zh: { ready: 'GLM Pocket demo 已就绪', models: '模型', settings: '设置', drawer: '打开对话列表' },
+  en: { ready: 'GLM Pocket demo ready', models: 'Models', settings: 'Settings', drawer: 'Open conversations', customize: 'Customize this chat', clear: 'Clear all data' },
+  zh: { ready: 'GLM Pocket demo 已就绪', models: '模型', settings: '设置', drawer: '打开对话列表', customize: '自定义此对话', clear: '清除所有数据' },
 } as const;
 
 for (const size of ['phone', 'desktop'] as const) {
@@ -41,6 +41,11 @@ for (const size of ['phone', 'desktop'] as const) {
           await ready(page, text.ready);
           await expect(page.locator('code.hljs')).toHaveCount(1);
           found.push(...(await violations(page, 'chat')));
+          await page.getByRole('button', { name: text.customize, exact: true }).click();
+          await expect(page.getByRole('dialog')).toBeVisible();
+          found.push(...(await violations(page, 'chat settings')));
+          await page.keyboard.press('Escape');
+          await expect(page.getByRole('dialog')).toBeHidden();
 
           if (size === 'phone') {
             await page.getByRole('button', { name: text.drawer }).click();
@@ -52,6 +57,10 @@ for (const size of ['phone', 'desktop'] as const) {
           found.push(...(await violations(page, 'models')));
           await page.getByRole('button', { name: text.settings, exact: true }).click();
           found.push(...(await violations(page, 'settings')));
+          await page.getByRole('button', { name: text.clear }).click();
+          await expect(page.getByRole('alertdialog')).toBeVisible();
+          found.push(...(await violations(page, 'clear all data')));
+          await page.keyboard.press('Escape');
           expect(found).toEqual([]);
         });
       });

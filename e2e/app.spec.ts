@@ -133,7 +133,8 @@ test.describe('in Chinese', () => {
     await expect(page.getByRole('button', { name: '发送' })).toBeVisible();
     // The engine's facts (backend, segment plan) are worded in Chinese too, with one separator each.
     await page.getByRole('button', { name: '模型', exact: true }).click();
-    await expect(page.getByText(/^运行在 WebAssembly · 每段 \d+ 层，由256 MiB 默认值决定 · 量化层在 CPU 上以 f32 运行/)).toBeVisible();
+    await page.getByRole('button', { name: '高级' }).click();
+    await expect(page.getByText(/^运行在 WebAssembly · 每段 \d+ 层，由256 MiB 默认值决定 · 输出层和 \d+ 层中的 \d+ 层在 CPU 上以 int8 运行/)).toBeVisible();
     await page.getByRole('button', { name: '设置', exact: true }).click();
     await page.getByLabel('语言').selectOption('en');
     await page.getByRole('button', { name: 'Chat', exact: true }).click();
@@ -154,9 +155,10 @@ test('settings persist, and the models page lists the demo with its size and bac
   await expect(page.getByLabel('System prompt')).toHaveValue('Answer briefly.');
 
   await page.getByRole('button', { name: 'Models' }).click();
-  await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('q4 · 1.47 MB');
+  await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('1.47 MB on this device · 4-bit');
   await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
   await expect(page.getByText(/Storage: .* used, .* free/)).toBeVisible();
+  await page.getByRole('button', { name: 'Advanced' }).click();
   await page.getByLabel('Pack URL').fill(`${app.url}no-such-pack/`);
   await page.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('manifest.json answered HTTP 404: no pack there');

@@ -1,17 +1,18 @@
 // The chat as a phone user meets it: a reply with a long code line and a wide table stays inside
-// the screen (its blocks scroll), the conversation drawer is a modal that traps and returns focus,
+// the screen on a phone and on a desktop (its blocks scroll), the conversation drawer is a modal that traps and returns focus,
 // a long conversation opens at its end with a way back to it, focus follows Send and the reply,
 // and the welcome shows on a fresh profile only.
 import { expect, test } from '@playwright/test';
-import { ask, putConversation, ready, serveApp, setVisibility } from './helpers';
+import { ask, ignoreComputePressure, putConversation, ready, serveApp, setVisibility } from './helpers';
 import { RICH_REPLY } from './rich-reply';
 
 const app = serveApp();
+test.beforeEach(({ page }) => ignoreComputePressure(page));
 
-test.describe('on a phone', () => {
-  test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
-
-  test('a reply with a long code line and a wide table keeps every element inside the viewport', async ({ page }) => {
+for (const [size, viewport] of [['phone', { width: 412, height: 915 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+  test(`a reply with a long code line and a wide table keeps every element inside the viewport (${size})`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport, hasTouch: size === 'phone', isMobile: size === 'phone' });
+    const page = await context.newPage();
     await page.goto(app.url);
     await ready(page);
     await putConversation(page, 'rich', 'Rich reply', [{ role: 'user', content: 'Show me code and a table' }, { role: 'assistant', content: RICH_REPLY }]);
@@ -43,10 +44,15 @@ test.describe('on a phone', () => {
     });
     expect(layout).toEqual({ pageOverflow: 0, outside: [], codeScrolls: true, tableScrolls: true });
     const send = await page.getByRole('button', { name: 'Send' }).boundingBox();
-    expect(send!.x + send!.width).toBeLessThanOrEqual(412);
+    expect(send!.x + send!.width).toBeLessThanOrEqual(viewport.width);
     // The code block scrolls by keyboard too.
     await expect(reply.locator('pre')).toHaveAttribute('tabindex', '0');
+    await context.close();
   });
+}
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
 
   test('the conversation drawer is modal: focus moves in and stays, Escape and a tap outside close it, focus comes back', async ({ page }) => {
     const violations: string[] = [];
@@ -93,6 +99,32 @@ test.describe('on a phone', () => {
     // The dialog library's styles and focus guards stay within the Content-Security-Policy.
     expect(violations).toEqual([]);
   });
+});
+
+test('while a reply streams, no live region reads its text: the only announcement is that it finished', async ({ page }) => {
+  // Every text a live region (status, alert, log, aria-live) takes while the page runs, and how often the log changed.
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as any).liveTexts = []);
+    (window as any).logChanges = 0;
+    const live = '[role=status], [role=alert], [role=log], [aria-live]:not([aria-live=off])';
+    new MutationObserver(() => {
+      if (document.querySelector('[role=log]')) (window as any).logChanges++;
+      for (const region of document.querySelectorAll<HTMLElement>(live)) {
+        if (region.closest('[aria-live=off]')) continue;
+        const text = region.innerText.trim();
+        if (text && seen.at(-1) !== text && !seen.includes(text)) seen.push(text);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(app.url);
+  await ready(page);
+  await ask(page, 'How do I install the app on my iPhone?');
+  const reply = (await page.getByRole('article', { name: 'GLM' }).locator('.markdown').innerText()).trim();
+  const { liveTexts, logChanges } = await page.evaluate(() => ({ liveTexts: (window as any).liveTexts as string[], logChanges: (window as any).logChanges as number }));
+  expect(logChanges, 'the reply streamed in several pieces').toBeGreaterThan(5);
+  expect(liveTexts).toContain('GLM has answered.');
+  const words = reply.split(/\s+/).slice(0, 3).join(' ');
+  expect(liveTexts.filter((text) => text.includes(words)), `live regions that read "${words}…"`).toEqual([]);
 });
 
 test('a long conversation opens at its latest message; scrolled up, a button goes back to it', async ({ page }) => {
@@ -160,7 +192,7 @@ test('the first-run welcome shows on a fresh profile, leads to a real model, and
   await expect(welcome).toBeVisible();
   await expect(page.getByText('only knows about GLM Pocket itself')).toBeVisible();
   await page.getByRole('button', { name: /^Get GLM-Edge 1.5B chat \(.+ download\)$/ }).click();
-  await expect(page.getByRole('heading', { name: 'GLM models' })).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeFocused();
   await page.getByRole('button', { name: 'Chat', exact: true }).click();
   await page.getByRole('button', { name: 'Does GLM Pocket work offline?' }).click();
   await expect(page.getByRole('article', { name: 'GLM' })).toContainText('offline', { timeout: 60_000 });

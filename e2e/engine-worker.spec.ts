@@ -14,15 +14,24 @@ import { startServer } from '../tools/serve';
 import { checkpointSource } from '../src/engine/formats/source';
 import { generateAll } from '../src/engine/generation/generate';
 import { relativeError } from '../src/util/compare';
+import type { Backend } from '../src/engine/runtime/fit';
+import { loadAsOnCpu } from './helpers';
 
 const IDS = [5, 9, 17, 200, 33];
 let server: Server;
 let baseUrl: string;
-let nodeLogits: Float32Array;
+/** The Node engine's logits on wasm and as WebGPU runs the model (no int8). */
+const nodeLogits: Partial<Record<Backend, Float32Array>> = {};
 let fixturesDir: string;
 
-/** A fixture checkpoint as q4, loaded by the engine in Node (the reference the worker is held to). */
-const nodeModel = async (name: string) => loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, name))), 'q4'), { ort });
+/**
+ * A fixture checkpoint as q4, loaded by the engine in Node (the reference the worker is held to) as
+ * the app plans it for `backend`: on wasm with the plan's int8 layers, on WebGPU without.
+ */
+const nodeModel = async (name: string, backend: Backend = 'wasm') => {
+  const source = checkpointSource(await openCheckpoint(folderFiles(join(fixturesDir, name))), 'q4');
+  return backend === 'wasm' ? loadAsOnCpu(source) : loadGlmModel(source, { ort });
+};
 
 test.beforeAll(async () => {
   const fixtures = await mkdtemp(join(tmpdir(), 'glm-e2e-'));
@@ -31,8 +40,7 @@ test.beforeAll(async () => {
   await writeGlmCheckpoint(join(fixtures, 'big-vocab'), { shape: 'glm-4-9b', seed: 42, vocabSize: 4096 });
   ({ server, url: baseUrl } = await startServer({ root: 'dist', mounts: { '/fixtures/': fixtures } }));
   ort.env.wasm.numThreads = 1;
-  const model = await nodeModel('edge');
-  nodeLogits = await model.forward(IDS, true);
+  for (const backend of ['wasm', 'webgpu'] as const) nodeLogits[backend] = await (await nodeModel('edge', backend)).forward(IDS, true);
 });
 
 test.afterAll(() => server?.close());
@@ -57,8 +65,8 @@ for (const [backend, tolerance] of [
       },
       { ids: IDS, backend },
     );
-    expect(logits).toHaveLength(nodeLogits.length);
-    expect(relativeError(logits, nodeLogits)).toBeLessThan(tolerance);
+    expect(logits).toHaveLength(nodeLogits[backend]!.length);
+    expect(relativeError(logits, nodeLogits[backend]!)).toBeLessThan(tolerance);
   });
 }
 
@@ -85,12 +93,12 @@ test('on one wasm thread, a stop ends a reply early, and a load during a reply s
   // Both replies ended early and without an error; the load went through after the second.
   for (const { replied } of [result.stopped, result.reloaded]) expect(typeof replied === 'number' && replied < 400, `reply: ${replied}`).toBe(true);
   expect(result.reloaded.interruption).toBe('fulfilled');
-  expect(relativeError(result.logits, nodeLogits)).toBeLessThan(1e-5);
+  expect(relativeError(result.logits, nodeLogits.wasm!)).toBeLessThan(1e-5);
 });
 
 test('on WebGPU with a binding limit below lm_head, the split lm_head gives the Node engine\'s logits, and the context fits a layer\'s KV cache in one binding', async ({ page }) => {
   const ids = [7, 700, 3000];
-  const whole = await nodeModel('big-vocab');
+  const whole = await nodeModel('big-vocab', 'webgpu');
   const expected = await whole.forward(ids, true);
   await page.goto(baseUrl);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible();
@@ -111,7 +119,7 @@ test('on WebGPU, the KV cache written in place (and grown past its first 256 pos
   const prompt = Array.from({ length: 250 }, (_, i) => (i * 37 + 11) % 272);
   const steps = [3, 141, 59, 26, 5, 35, 89, 79, 32];
   const second = [100, 200, 7];
-  const model = await nodeModel('edge');
+  const model = await nodeModel('edge', 'webgpu');
   const expected = [await model.forward(prompt)];
   for (const id of steps) expected.push(await model.forward([id]));
   model.reset();
@@ -149,7 +157,7 @@ test('on WebGPU, the KV cache written in place (and grown past its first 256 pos
 test('on WebGPU, a prompt that repeats the cached conversation reuses the cache and gives the tokens of a fresh sequence', async ({ page }) => {
   const options = { maxNewTokens: 6, greedy: true, stopIds: [] };
   const first = Array.from({ length: 40 }, (_, i) => (i * 13 + 5) % 272);
-  const model = await nodeModel('edge');
+  const model = await nodeModel('edge', 'webgpu');
   const fresh = async (prompt: number[]) => (await generateAll(model, prompt, { ...options, reuseCache: false })).ids;
   const firstReply = await fresh(first);
   const next = [...first, ...firstReply, 7, 8, 9];

@@ -31,7 +31,7 @@ test('all conversations export as one file that a fresh profile imports; importi
   const downloaded = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export all conversations' }).click();
   const file = (await (await downloaded).path())!;
-  expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ format: 'glm-pocket-conversations', version: 1 });
+  expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ format: 'glm-pocket-conversations', version: 2 });
 
   const fresh = await (await browser.newContext()).newPage();
   await fresh.goto(app.url);

@@ -271,6 +271,7 @@ test('running out of memory while loading falls back to streaming on the CPU, an
   await expect(page.getByText(/Memory ran out while loading GLM Pocket demo: it now runs on the CPU/)).toBeVisible();
   await ready(page);
   await page.getByRole('button', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Advanced' }).click();
   await expect(page.getByText(/segments are read from storage on every forward pass/)).toBeVisible();
   await page.getByRole('button', { name: 'Chat', exact: true }).click();
   await ask(page, 'How do I delete a model?');

@@ -1,7 +1,11 @@
 // Steps the app's browser tests share: serving the built app, waiting for the demo model, asking a question.
 import { expect, test, type Page } from '@playwright/test';
 import type { Server } from 'node:http';
+import * as ort from 'onnxruntime-web';
 import { startServer } from '../tools/serve';
+import { loadGlmModel, type GlmModel } from '../src/engine/runtime/model';
+import { modelSizes, planLoad } from '../src/engine/runtime/fit';
+import type { ModelSource } from '../src/engine/formats/source';
 
 /** Serves the built app (dist/) to the tests of the calling file; `app.url` is its address once they run. */
 export function serveApp(): { url: string } {
@@ -48,3 +52,15 @@ export const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
     document.dispatchEvent(new Event('visibilitychange'));
   }, state);
+
+/**
+ * Sets "ignore compute pressure" on a fresh profile, before the app reads its settings: other
+ * programs loading a shared test machine would otherwise pause the replies a test waits for.
+ */
+export const ignoreComputePressure = (page: Page) =>
+  page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true })));
+
+/** A model loaded by the engine in Node as the app plans it on the CPU (planLoad's int8 layers): what the app's wasm logits are held to. */
+export function loadAsOnCpu(source: ModelSource): Promise<GlmModel> {
+  return loadGlmModel(source, { ort, int8: planLoad(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512 }).int8 });
+}

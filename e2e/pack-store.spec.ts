@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import * as ort from 'onnxruntime-web';
 import { openCheckpoint } from '../src/engine/formats/checkpoint';
-import { loadGlmModel } from '../src/engine/runtime/model';
+import { loadAsOnCpu } from './helpers';
 import type { PackManifest } from '../src/engine/formats/pack/manifest';
 import { checkpointSource } from '../src/engine/formats/source';
 import { packFixture, packHandler, newFaults } from '../tests/pack-fixtures';
@@ -26,7 +26,7 @@ test.beforeAll(async () => {
   const app = staticHandler({ root: 'dist' });
   ({ server, url: baseUrl } = await listen(createServer((req, res) => ((req.url ?? '').startsWith('/pack/') ? pack(req, res) : app(req, res)))));
   ort.env.wasm.numThreads = 1;
-  const model = await loadGlmModel(checkpointSource(await openCheckpoint(folderFiles(fixture.checkpointDir)), 'q4'), { ort });
+  const model = await loadAsOnCpu(checkpointSource(await openCheckpoint(folderFiles(fixture.checkpointDir)), 'q4'));
   expectedLogits = Array.from(await model.forward(IDS, true));
 });
 test.afterAll(() => server?.close());

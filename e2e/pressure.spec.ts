@@ -45,6 +45,7 @@ async function openWithBusyModel(page: Page, settings: Record<string, unknown> =
   await page.goto(baseUrl);
   await ready(page);
   await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await page.getByRole('button', { name: 'Advanced' }).click();
   await page.getByLabel('Repository', { exact: true }).fill('zai-org/busy-glm');
   await page.getByLabel('Endpoint (or a mirror)').fill(`${baseUrl}hub`);
   await page.getByRole('button', { name: 'Import' }).click();

@@ -23,6 +23,14 @@ export interface CheckpointSpec {
   ropeParameters?: boolean;
   /** Defaults to 512. */
   maxPositionEmbeddings?: number;
+  /**
+   * Activation outliers as trained GLMs show them after RMSNorm: on `channels` hidden channels (spread
+   * evenly) every norm weight (input, post-attention, final) is up to `scale` times larger (the
+   * channels' factors spread from scale / 5 to scale: 20-100x for 100), and the weights reading
+   * those channels (q/k/v, gate_up, lm_head or the tied table) smaller by the same factor, as trained
+   * weights compensate: the model computes what it would without them, its activations carry them.
+   */
+  outliers?: { channels: number; scale: number };
 }
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '[MASK]', '[gMASK]', '[sMASK]', '<sop>', '<eop>', '<|system|>', '<|user|>', '<|assistant|>', '<|observation|>'];
@@ -130,30 +138,43 @@ export async function writeGlmCheckpoint(dir: string, spec: CheckpointSpec): Pro
   const randn = normalSampler(spec.seed ?? 1);
 
   const tensors: Tensor[] = [];
-  const add = (name: string, shape: number[], std: number, mean = 0) => {
+  const add = (name: string, shape: number[], std: number, mean = 0, scaleValues?: (values: Float32Array) => void) => {
     const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => mean + std * randn());
+    scaleValues?.(values);
     tensors.push({ name, shape, data: toBf16(values) });
   };
+  // Outlier channel -> its factor; a norm weight is multiplied by it, the input columns of [rows, hidden] weights after it divided.
+  const outliers = new Map<number, number>();
+  for (let i = 0; i < (spec.outliers?.channels ?? 0); i++) {
+    const { channels, scale } = spec.outliers!;
+    outliers.set(Math.floor(((i + 0.5) * hidden) / channels), scale * (0.2 + (0.8 * (i + 1)) / channels));
+  }
+  const addNorm = (name: string) => add(name, [hidden], 0.1, 1, (values) => outliers.forEach((factor, channel) => (values[channel] *= factor)));
+  const addReader = (name: string, rows: number, std: number) =>
+    add(name, [rows, hidden], std, 0, (values) => {
+      for (let r = 0; r < rows; r++) outliers.forEach((factor, channel) => (values[r * hidden + channel] /= factor));
+    });
   // Weights large enough that logits have structure (greedy decoding is then not a coin toss).
-  add('model.embed_tokens.weight', [vocabSize, hidden], 1);
+  if (edge) addReader('model.embed_tokens.weight', vocabSize, 1);
+  else add('model.embed_tokens.weight', [vocabSize, hidden], 1);
   for (let i = 0; i < layers; i++) {
     const p = `model.layers.${i}.`;
-    add(`${p}input_layernorm.weight`, [hidden], 0.1, 1);
-    add(`${p}self_attn.q_proj.weight`, [heads * headDim, hidden], 1 / Math.sqrt(hidden));
-    add(`${p}self_attn.k_proj.weight`, [kvHeads * headDim, hidden], 1 / Math.sqrt(hidden));
-    add(`${p}self_attn.v_proj.weight`, [kvHeads * headDim, hidden], 1 / Math.sqrt(hidden));
+    addNorm(`${p}input_layernorm.weight`);
+    addReader(`${p}self_attn.q_proj.weight`, heads * headDim, 1 / Math.sqrt(hidden));
+    addReader(`${p}self_attn.k_proj.weight`, kvHeads * headDim, 1 / Math.sqrt(hidden));
+    addReader(`${p}self_attn.v_proj.weight`, kvHeads * headDim, 1 / Math.sqrt(hidden));
     if (!edge) {
       add(`${p}self_attn.q_proj.bias`, [heads * headDim], 0.1);
       add(`${p}self_attn.k_proj.bias`, [kvHeads * headDim], 0.1);
       add(`${p}self_attn.v_proj.bias`, [kvHeads * headDim], 0.1);
     }
     add(`${p}self_attn.o_proj.weight`, [hidden, heads * headDim], 1 / Math.sqrt(hidden));
-    add(`${p}post_attention_layernorm.weight`, [hidden], 0.1, 1);
-    add(`${p}mlp.gate_up_proj.weight`, [2 * intermediate, hidden], 1 / Math.sqrt(hidden));
+    addNorm(`${p}post_attention_layernorm.weight`);
+    addReader(`${p}mlp.gate_up_proj.weight`, 2 * intermediate, 1 / Math.sqrt(hidden));
     add(`${p}mlp.down_proj.weight`, [hidden, intermediate], 1 / Math.sqrt(intermediate));
   }
-  add('model.norm.weight', [hidden], 0.1, 1);
-  if (!edge) add('lm_head.weight', [vocabSize, hidden], 1 / Math.sqrt(hidden));
+  addNorm('model.norm.weight');
+  if (!edge) addReader('lm_head.weight', vocabSize, 1 / Math.sqrt(hidden));
 
   const eos = ['<|endoftext|>', '<|user|>', '<|observation|>'].map(specialTokenId);
   const rope = { rope_theta: 10000, partial_rotary_factor: partial };

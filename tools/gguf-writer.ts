@@ -1,9 +1,10 @@
-// Writes a Hugging Face GLM checkpoint as a llama.cpp-style GGUF file (arch "chatglm", llama.cpp's
-// tensor names and metadata keys), for tests of the GGUF import. Block types are encoded as
-// llama.cpp's reference quantizers do; each encoder also returns the values its levels stand for,
-// computed from the levels directly, so tests have a reference that does not decode the bytes.
-import { writeFile } from 'node:fs/promises';
-import { openCheckpoint, readTensor } from '../src/engine/formats/checkpoint';
+// Writes a Hugging Face GLM checkpoint as a GGUF file that llama.cpp loads (arch "chatglm", its tensor
+// names and metadata keys, as convert_hf_to_gguf.py writes GlmForCausalLM: q/k/v apart, gate_up fused
+// as ffn_up, no row permutation since GLM's rotary pairs are llama.cpp's "norm" ones), for tests and
+// the benchmark's llama.cpp peer. Block types are encoded as llama.cpp's reference quantizers do; each
+// encoder also returns the values its levels stand for, so tests have a reference that does not decode the bytes.
+import { open } from 'node:fs/promises';
+import { openCheckpoint, readTensor, type Checkpoint } from '../src/engine/formats/checkpoint';
 import { floatsToHalves, halfToFloat } from '../src/engine/formats/half';
 import { concatArrays } from '../src/util/bytes';
 import { folderFiles } from './node-files';
@@ -180,6 +181,9 @@ function encodeQ6K(values: Float32Array): { bytes: Uint8Array; values: Float32Ar
   return { bytes, values: out };
 }
 
+const ALIGNMENT = 32;
+const padding = (bytes: number) => (ALIGNMENT - (bytes % ALIGNMENT)) % ALIGNMENT;
+
 class Writer {
   private chunks: Uint8Array[] = [];
   length = 0;
@@ -203,8 +207,9 @@ class Writer {
   bytes(b: Uint8Array): void {
     this.push(b);
   }
-  pad(alignment: number): void {
-    this.push(new Uint8Array((alignment - (this.length % alignment)) % alignment));
+  /** Zeros up to the next multiple of ALIGNMENT. */
+  pad(): void {
+    this.push(new Uint8Array(padding(this.length)));
   }
   result(): Uint8Array {
     return concatArrays(this.chunks, (n) => new Uint8Array(n));
@@ -268,17 +273,32 @@ export interface GgufSpec {
   pre?: string;
   /** Extra GGUF tensors (name -> [cols, rows]), F32 zeros. */
   extraTensors?: Record<string, [number, number]>;
+  /** false: return no values (a real-size model's would be four bytes a weight). */
+  keepValues?: boolean;
 }
 
-/**
- * Writes `checkpointDir` as a GGUF file. Returns, per Hugging Face tensor name, the values the
- * stored tensor stands for (the reference for tests).
- */
-export async function writeGguf(checkpointDir: string, file: string, spec: GgufSpec): Promise<Map<string, Float32Array>> {
-  const checkpoint = await openCheckpoint(folderFiles(checkpointDir));
+/** Values per block and bytes per block of each type. */
+const BLOCKS: Record<GgufType, [number, number]> = {
+  F32: [1, 4],
+  F16: [1, 2],
+  BF16: [1, 2],
+  Q8_0: [32, 34],
+  Q4_0: [32, 18],
+  Q4_1: [32, 20],
+  Q5_0: [32, 22],
+  Q5_1: [32, 24],
+  Q2_K: [256, 84],
+  Q4_K: [256, 144],
+  Q5_K: [256, 176],
+  Q6_K: [256, 210],
+};
+
+/** general.file_type: llama.cpp's LLAMA_FTYPE for a file whose 2-D tensors are mostly `type`. */
+const FILE_TYPES: Record<GgufType, number> = { F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q8_0: 7, Q5_0: 8, Q5_1: 9, Q2_K: 10, Q4_K: 15, Q5_K: 17, Q6_K: 18, BF16: 32 };
+
+/** The metadata llama.cpp's chatglm loader and its BPE vocabulary read, as convert_hf_to_gguf.py writes them for GlmForCausalLM. */
+function metadata(checkpoint: Checkpoint, spec: GgufSpec, arch: string): [string, MetaValue][] {
   const c = checkpoint.config;
-  const raw = checkpoint.rawConfig;
-  const arch = spec.arch ?? 'chatglm';
   const tokenizer = checkpoint.tokenizerJson as { model: { vocab: Record<string, number>; merges: (string | [string, string])[] }; added_tokens: { id: number; content: string; special: boolean }[] };
   const tokens: string[] = new Array(c.vocabSize).fill('');
   const types: number[] = new Array(c.vocabSize).fill(1);
@@ -297,7 +317,8 @@ export async function writeGguf(checkpointDir: string, file: string, spec: GgufS
   const meta: [string, MetaValue][] = [
     ['general.architecture', arch],
     ['general.name', 'test'],
-    ['general.alignment', 32],
+    ['general.alignment', ALIGNMENT],
+    ['general.file_type', FILE_TYPES[spec.type]],
     [`${arch}.context_length`, c.maxPositionEmbeddings],
     [`${arch}.embedding_length`, c.hiddenSize],
     [`${arch}.feed_forward_length`, c.intermediateSize],
@@ -312,46 +333,70 @@ export async function writeGguf(checkpointDir: string, file: string, spec: GgufS
     ['tokenizer.ggml.tokens', tokens],
     ['tokenizer.ggml.token_type', { ints: types }],
     ['tokenizer.ggml.merges', tokenizer.model.merges.map((m) => (Array.isArray(m) ? m.join(' ') : m))],
+    // GLM's prompts start with their own [gMASK]<sop> (the chat template), never a BOS.
+    ['tokenizer.ggml.add_bos_token', false],
     ['tokenizer.ggml.eos_token_id', eos],
-    ['tokenizer.ggml.padding_token_id', Number(raw.pad_token_id ?? eos)],
+    ['tokenizer.ggml.padding_token_id', Number(checkpoint.rawConfig.pad_token_id ?? eos)],
   ];
   if (c.eosTokenIds[1] !== undefined) meta.push(['tokenizer.ggml.eot_token_id', c.eosTokenIds[1]]);
   if (typeof checkpoint.tokenizerConfig.chat_template === 'string') meta.push(['tokenizer.chat_template', checkpoint.tokenizerConfig.chat_template]);
+  return meta;
+}
 
-  const encoded: { name: string; dims: number[]; type: GgufType; bytes: Uint8Array }[] = [];
-  const references = new Map<string, Float32Array>();
-  for (const [name, entry] of checkpoint.tensors) {
-    const values = await readTensor(checkpoint, name);
-    const type = entry.shape.length === 2 ? (spec.types?.[name] ?? spec.type) : 'F32';
-    const e = encodeTensor(values, type);
-    references.set(name, e.values);
-    encoded.push({ name: ggufTensorName(name), dims: [...entry.shape].reverse(), type, bytes: e.bytes });
-  }
-  for (const [name, dims] of Object.entries(spec.extraTensors ?? {})) encoded.push({ name, dims, type: 'F32', bytes: new Uint8Array(4 * dims[0] * dims[1]) });
+/**
+ * Writes `checkpointDir` as a GGUF file, one tensor in memory at a time. Returns, per Hugging Face
+ * tensor name, the values the stored tensor stands for (the reference for tests), unless
+ * `spec.keepValues` is false.
+ */
+export async function writeGguf(checkpointDir: string, file: string, spec: GgufSpec): Promise<Map<string, Float32Array>> {
+  const checkpoint = await openCheckpoint(folderFiles(checkpointDir));
+  const arch = spec.arch ?? 'chatglm';
+  const meta = metadata(checkpoint, spec, arch);
+  const tensors = [...checkpoint.tensors].map(([name, entry]) => {
+    const type: GgufType = entry.shape.length === 2 ? (spec.types?.[name] ?? spec.type) : 'F32';
+    return { name, ggufName: ggufTensorName(name), dims: [...entry.shape].reverse(), type };
+  });
+  const extras = Object.entries(spec.extraTensors ?? {}).map(([name, dims]) => ({ name, ggufName: name, dims, type: 'F32' as GgufType }));
+  const all = [...tensors, ...extras];
 
   const w = new Writer();
   w.bytes(new TextEncoder().encode('GGUF'));
   w.u32(3);
-  w.u64(encoded.length);
+  w.u64(all.length);
   w.u64(meta.length);
   for (const [key, value] of meta) {
     w.string(key);
     writeValue(w, value);
   }
   let offset = 0;
-  for (const t of encoded) {
-    w.string(t.name);
+  for (const t of all) {
+    const [values, bytes] = BLOCKS[t.type];
+    const size = (t.dims.reduce((a, b) => a * b, 1) / values) * bytes;
+    w.string(t.ggufName);
     w.u32(t.dims.length);
     for (const d of t.dims) w.u64(d);
     w.u32(TYPE_IDS[t.type]);
     w.u64(offset);
-    offset += t.bytes.length + ((32 - (t.bytes.length % 32)) % 32);
+    offset += size + padding(size);
   }
-  w.pad(32);
-  for (const t of encoded) {
-    w.bytes(t.bytes);
-    w.pad(32);
+  w.pad();
+
+  const references = new Map<string, Float32Array>();
+  const out = await open(file, 'w');
+  try {
+    await out.write(w.result());
+    for (const t of tensors) {
+      const e = encodeTensor(await readTensor(checkpoint, t.name), t.type);
+      if (spec.keepValues !== false) references.set(t.name, e.values);
+      await out.write(e.bytes);
+      await out.write(new Uint8Array(padding(e.bytes.length)));
+    }
+    for (const t of extras) {
+      const bytes = 4 * t.dims[0] * t.dims[1];
+      await out.write(new Uint8Array(bytes + padding(bytes)));
+    }
+  } finally {
+    await out.close();
   }
-  await writeFile(file, w.result());
   return references;
 }

@@ -1,11 +1,13 @@
-// The benchmark page: GLM Pocket (its engine worker, packs from IndexedDB) and transformers.js
-// (the same weights as one exported graph) behind the same calls, driven by bench/run.ts.
+// The benchmark page: GLM Pocket (its engine worker, packs from IndexedDB), transformers.js (the same
+// weights as one exported graph) and llama.cpp (wllama, the same weights as a chatglm GGUF) behind the
+// same calls, driven by bench/run.ts.
 import { AutoModelForCausalLM, BaseStreamer, env, Tensor } from '@huggingface/transformers';
+import { Wllama, type RawCompletionChunk } from '@wllama/wllama';
 import type { Backend } from '../../src/worker/protocol';
 import { EngineClient } from '../../src/worker/client';
 
 export interface RunRequest {
-  /** Pack id (GLM Pocket) or model folder under /models/tjs/ (transformers.js). */
+  /** Pack id (GLM Pocket), model folder under /models/tjs/ (transformers.js) or GGUF file under /gguf/ (llama.cpp). */
   model: string;
   backend: Backend;
   threads: number;
@@ -99,5 +101,52 @@ async function transformersJs(request: RunRequest): Promise<RunResult> {
   return { loadMs, prompts };
 }
 
-Object.assign(globalThis, { bench: { pocketInstall, pocket, transformersJs } });
+/**
+ * Prompt ids as text llama.cpp tokenizes back into them: wllama takes no ids. The benchmark models'
+ * vocabulary is byte-level BPE without merges, so a printable ASCII byte's token id is the byte.
+ */
+function asciiPrompt(ids: number[]): string {
+  if (ids.some((id) => id < 33 || id > 126)) throw new Error('llama.cpp prompts must be printable ASCII byte tokens');
+  return String.fromCharCode(...ids);
+}
+
+/** Byte tokens 128-255 alone are not UTF-8, which wllama's JSON results cannot carry: never sampled. */
+const NOT_UTF8 = Array.from({ length: 128 }, (_, i) => [128 + i, false]);
+
+async function llamaCpp(request: RunRequest): Promise<RunResult> {
+  const start = performance.now();
+  const wllama = new Wllama({ default: new URL('./wllama/wasm/wllama.wasm', location.href).href }, { allowOffline: true, suppressNativeLog: true });
+  wllama.setCompat(null); // the default fetches a compat build from a CDN
+  const blob = await (await fetch(new URL(`./gguf/${request.model}`, location.href))).blob();
+  const maxSequenceLength = Math.max(...request.prompts.map((p) => p.ids.length + p.newTokens));
+  await wllama.loadModel([blob], { n_ctx: maxSequenceLength, n_threads: request.threads, n_gpu_layers: 0 });
+  const loadMs = performance.now() - start;
+  const prompts: PromptResult[] = [];
+  for (const prompt of request.prompts) {
+    const n = prompt.ids.length;
+    const times: number[] = [];
+    let promptTokens = 0;
+    const begin = performance.now();
+    await wllama.createCompletion({
+      prompt: asciiPrompt(prompt.ids),
+      max_tokens: prompt.newTokens,
+      temperature: 0,
+      ignore_eos: true,
+      cache_prompt: false,
+      logit_bias: NOT_UTF8,
+      stream: true,
+      onData: (chunk: RawCompletionChunk) => {
+        if (chunk.choices.length) times.push(performance.now());
+        promptTokens = chunk.timings?.prompt_n ?? promptTokens;
+      },
+    } as never);
+    const end = times.at(-1)!;
+    if (promptTokens !== n) throw new Error(`llama.cpp read the ${n}-token prompt as ${promptTokens} tokens`);
+    prompts.push({ promptTokens: n, ids: [], timeToFirstTokenMs: times[0] - begin, prefillTokensPerSecond: (n / (times[0] - begin)) * 1000, decodeTokensPerSecond: times.length > 1 ? ((times.length - 1) / (end - times[0])) * 1000 : 0 });
+  }
+  await wllama.exit();
+  return { loadMs, prompts };
+}
+
+Object.assign(globalThis, { bench: { pocketInstall, pocket, transformersJs, llamaCpp } });
 document.title = 'GLM Pocket benchmark: ready';

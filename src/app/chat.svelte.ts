@@ -1,8 +1,10 @@
 // The conversations: the one on screen, the saved list, and the reply being streamed.
 import type { ChatMessage } from '../engine/generation/tokenizer';
-import { deleteConversation, listConversations, saveConversation, type Conversation } from '../store/conversations';
+import { closeConversations, deleteConversation, listConversations, saveConversation, type ChatSettings, type Conversation } from '../store/conversations';
 import type { ChatResult } from '../engine/engine';
+import { followsApp, replySettings } from './chat-settings';
 import { engine } from './engine';
+import { loadMarkdown } from './markdown';
 import { withFreeIds } from './export';
 import { settings } from './settings.svelte';
 
@@ -34,8 +36,10 @@ function newConversation(): Conversation {
   return { id: crypto.randomUUID(), title: '', modelId: settings.modelId, messages: [], createdAt: now, updatedAt: now };
 }
 
+/** Reads the saved conversations and opens the latest; messages show once their Markdown renderer is loaded. */
 export async function startChat(): Promise<void> {
-  chat.list = await listConversations();
+  const [list] = await Promise.all([listConversations(), loadMarkdown()]);
+  chat.list = list;
   chat.current = chat.list[0] ?? newConversation();
 }
 
@@ -116,7 +120,8 @@ async function reply(c: Conversation): Promise<void> {
   // The question is saved before the model runs, so a reload or a crash during the reply keeps it.
   // A failed save does not stop the reply: the save after it fails too and says why.
   await persist(c).catch(() => undefined);
-  const history: ChatMessage[] = [...(settings.systemPrompt.trim() ? [{ role: 'system' as const, content: settings.systemPrompt.trim() }] : []), ...c.messages];
+  const own = replySettings(c.settings, settings);
+  const history: ChatMessage[] = [...(own.systemPrompt ? [{ role: 'system' as const, content: own.systemPrompt }] : []), ...c.messages];
   // The reply so far is saved every few seconds too, so a reload or a closed tab loses little of it.
   let savedAt = performance.now();
   const onText = (text: string) => {
@@ -127,7 +132,7 @@ async function reply(c: Conversation): Promise<void> {
     void persist(c, [{ role: 'assistant', content: sofar }]).catch(() => undefined);
   };
   try {
-    const run = engine.chat(history, { maxNewTokens: settings.maxTokens, temperature: settings.temperature, topP: settings.topP }, onText);
+    const run = engine.chat(history, { maxNewTokens: own.maxTokens, temperature: own.temperature, topP: own.topP }, onText);
     stopReply = run.stop;
     if (stopAsked) run.stop();
     const result = await run.result;
@@ -171,12 +176,26 @@ export function stop(): void {
   stopReply?.();
 }
 
-/** Replaces the last reply with a new one. */
-export async function regenerate(): Promise<void> {
+/**
+ * Replaces the reply at `index` with a new one written from the history before it; the messages after
+ * it go (the UI asks first). A question left unanswered at the end (index -1 or its own index) gets its answer.
+ */
+export async function regenerate(index = -1): Promise<void> {
   const c = chat.current;
   if (!c || chat.streaming !== null) return;
-  if (c.messages.at(-1)?.role === 'assistant') c.messages.pop();
+  const at = index < 0 ? c.messages.length + index : index;
+  const target = c.messages[at];
+  if (!target) return;
+  c.messages.splice(target.role === 'assistant' ? at : at + 1);
   if (c.messages.at(-1)?.role === 'user') await reply(c);
+}
+
+/** The conversation's own settings (none: it follows the app's); saved at once, used from its next reply. */
+export async function setChatSettings(id: string, own: ChatSettings): Promise<void> {
+  const c = conversation(id);
+  if (!c) return;
+  c.settings = followsApp(own) ? undefined : own;
+  await persist(c);
 }
 
 /** Changes a user message, drops everything after it, and asks again. */
@@ -194,4 +213,11 @@ export async function removeMessage(index: number): Promise<void> {
   if (index === c.messages.length - 1) chat.figures = null;
   c.messages.splice(index, 1);
   await persist(c);
+}
+
+/** Stops the reply being written, waits until it is saved, and closes the store (all data is about to be cleared). */
+export async function closeChats(): Promise<void> {
+  stop();
+  await replyDone;
+  await closeConversations();
 }

@@ -2,10 +2,14 @@
 // GLM Pocket reads back. Pure functions, no DOM: the UI downloads and reads the text.
 import type { ChatMessage } from '../engine/generation/tokenizer';
 import type { Conversation } from '../store/conversations';
+import { followsApp, parseChatSettings } from './chat-settings';
 
-/** The marker and version every JSON export carries, so an import can tell it from any other file. */
+/**
+ * The marker and version every JSON export carries, so an import can tell it from any other file.
+ * Version 2 adds each conversation's own settings; version 1 files (without them) still import.
+ */
 export const EXPORT_FORMAT = 'glm-pocket-conversations';
-export const EXPORT_VERSION = 1;
+export const EXPORT_VERSION = 2;
 
 /** Why a file cannot be imported; the UI shows a message for each reason. */
 export type ImportReason = 'not-json' | 'not-export' | 'newer-version' | 'bad-conversation';
@@ -36,13 +40,14 @@ export function markdownFileName(c: Conversation): string {
 
 /** Every conversation as one JSON export. */
 export function exportAll(list: readonly Conversation[], exportedAt = Date.now()): string {
-  const conversations = list.map(({ id, title, modelId, messages, createdAt, updatedAt }) => ({
+  const conversations = list.map(({ id, title, modelId, messages, createdAt, updatedAt, settings }) => ({
     id,
     title,
     modelId,
     messages: messages.map(({ role, content }) => ({ role, content })),
     createdAt,
     updatedAt,
+    ...(!followsApp(settings) && { settings: { ...settings } }),
   }));
   return JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt, conversations }, null, 2);
 }
@@ -66,8 +71,10 @@ function toConversation(v: unknown, index: number): Conversation {
     isTime(v.createdAt) &&
     isTime(v.updatedAt);
   if (!ok) throw new ImportError('bad-conversation', `Conversation ${index + 1} in this file is damaged: it lacks an id, a title, its messages or its dates.`);
+  const settings = v.settings === undefined ? {} : parseChatSettings(v.settings);
+  if (!settings) throw new ImportError('bad-conversation', `Conversation ${index + 1} in this file is damaged: its settings are not valid (a system prompt that is not text, a temperature or a token count out of range).`);
   const { id, title, modelId, messages, createdAt, updatedAt } = v as unknown as Conversation;
-  return { id, title, modelId, messages: messages.map(({ role, content }) => ({ role, content })), createdAt, updatedAt };
+  return { id, title, modelId, messages: messages.map(({ role, content }) => ({ role, content })), createdAt, updatedAt, ...(!followsApp(settings) && { settings }) };
 }
 
 /** The conversations in a JSON export; throws ImportError for any other file. */

@@ -1,5 +1,6 @@
 // The UI's two languages. The first choice follows navigator.language; the user can switch.
 import type { Unfit } from '../engine/runtime/fit';
+import type { SlowReason, Verdict } from './verdict';
 import type { PlanWhy } from '../engine/runtime/plan';
 import { formatBytes } from '../util/bytes';
 
@@ -40,7 +41,6 @@ const en = {
   updateNow: 'Update',
   installApp: 'Install app',
   iosInstall: 'To install: tap Share, then Add to Home Screen.',
-  installedModels: 'Installed models',
   storage: 'Storage: {used} used, {free} free',
   installFromUrl: 'Add a model from a pack URL',
   packUrl: 'Pack URL',
@@ -49,16 +49,17 @@ const en = {
   downloadAnyway: 'Download anyway',
   use: 'Use',
   inUse: 'In use',
-  incomplete: 'incomplete: {done} of {total}',
-  resume: 'Resume download',
+  resume: 'Resume',
   progress: '{done} of {total} · {rate}/s · {left} left',
   backendInUse: 'Running on {backend}{adapter}',
   floatWeights: 'quantized layers run as f32 on the CPU (faster, more memory)',
+  int8Layers: 'the output layer and {int8} of {layers} layers run as int8 on the CPU (fast); any others run the q4/q8 kernel (several times slower)',
   shortPasses: "this GPU's attention kernel failed a check on long passes: prompts go through in passes of {tokens} tokens",
   plainAttention: "this GPU's fused attention kernel failed a check: attention runs as plain operators",
   planAsked: '{layers} layers per segment, as asked',
   planCapped: '{layers} layers per segment, set by {cap}',
   capDefault: 'the 256 MiB default',
+  capGpuDefault: 'the 64 MiB default on a GPU',
   capDeviceMemory: "the device's memory ({mib} MiB a segment)",
   capGpuBuffer: 'the GPU buffer limit',
   capBudget: 'the memory budget',
@@ -88,21 +89,40 @@ const en = {
   pausedBackground: 'Paused while GLM Pocket is in the background.',
   pausedCritical: 'Paused: the device reports critical load or heat.',
   slowedSerious: 'Slowed down: the device reports serious load or heat.',
-  catalog: 'GLM models',
-  catalogLine: '{quant}: {download} download, about {memory} of memory',
-  unfitStorage: 'does not fit: needs {need} of storage, {have} free',
-  unfitMemory: 'too big for this device: needs about {need} of memory, the device has {have}',
-  unfitBinding: 'too big for this GPU: a {need} buffer, the GPU binds at most {have}',
+  unfitStorage: 'it needs {need} of storage and {have} is free',
+  unfitMemory: 'it needs about {need} of memory and this device has {have}',
+  unfitBinding: 'this GPU takes at most {have} in one buffer and the model needs {need}',
   importRepo: 'Import from Hugging Face',
   repo: 'Repository',
   revision: 'Revision',
   endpoint: 'Endpoint (or a mirror)',
   token: 'Access token (optional, kept in this browser)',
   ggufFile: 'GGUF file in the repository (optional, e.g. glm-edge-1.5b-chat-Q4_0.gguf)',
-  quant: 'Quantization',
+  quant: 'Weight format',
   import: 'Import',
-  importing: 'Importing {repo}: part {done} of {total}',
   pickFolder: 'Or add a model folder from this device (a pack, or a Hugging Face checkpoint folder)',
+  recommended: 'Recommended',
+  verdictFits: 'Runs well on this device',
+  verdictSlow: 'May be slow: {reason}',
+  verdictUnfit: 'Will not fit: {reason}',
+  slowStreaming: 'it is bigger than your memory budget ({budget}), so parts of it are read from storage for every reply',
+  slowMemory: 'it needs about {need} of the {have} of memory this device has',
+  slowCpu: 'on the processor, {slow} of its {layers} layers run on the slow 4-bit kernel (more would not fit in memory as 8-bit)',
+  downloadSize: '{size} download',
+  storedSize: '{size} on this device',
+  pause: 'Pause',
+  cancelDownload: 'Cancel download',
+  downloading: 'Downloading {name}',
+  inProgress: 'Downloading…',
+  loading: 'Loading…',
+  paused: '{name}: paused',
+  storedOf: '{done} of {total}',
+  addFolderAgain: 'stopped: add its folder again to finish it',
+  advanced: 'Advanced',
+  manageModels: 'Manage models',
+  deleteBody: 'This removes its {size} from this device. You can download it again later.',
+  minutesSeconds: '{m} min {s} s',
+  seconds: '{s} s',
   openConversations: 'Open conversations',
   close: 'Close',
   changeModel: 'Change model',
@@ -134,6 +154,24 @@ const en = {
   importNotExport: 'This file is not a GLM Pocket export of conversations. Choose a file made by "Export all conversations".',
   importNewerVersion: 'This export was made by a newer GLM Pocket. Update the app, then import it again.',
   importBadConversation: 'This export is damaged: a conversation in it lacks its id, title, messages or dates. Nothing was imported.',
+  chatSettings: 'Customize this chat',
+  chatSettingsOwn: 'Customize this chat (it has its own prompt or sampling)',
+  chatSettingsHint: 'For this conversation only. A field left empty follows Settings.',
+  noSystemPrompt: 'No system prompt',
+  maxReplyTokens: 'Max reply tokens',
+  useAppSettings: 'Reset',
+  saveSettings: 'Save',
+  regenerateTitle: 'Regenerate this reply?',
+  regenerateDrops: 'The new reply is written from the conversation before it: the {count} messages after it will be removed.',
+  clearTitle: 'Clear all data',
+  clearHint: 'Removes everything GLM Pocket keeps on this device; the app then starts as on its first run.',
+  clearAll: 'Clear all data',
+  clearConversations: '{count} conversations',
+  clearModels: '{count} models ({names}): {size}',
+  clearSettings: 'Your settings and the offline copy of the app',
+  clearTotal: '{size} stored on this device in all. This cannot be undone.',
+  clearing: 'Clearing all data…',
+  clearBlocked: 'GLM Pocket is open in another tab: close it to finish clearing.',
 };
 
 type Key = keyof typeof en;
@@ -175,7 +213,6 @@ const zh: Record<Key, string> = {
   updateNow: '更新',
   installApp: '安装应用',
   iosInstall: '安装方法：点分享，再点添加到主屏幕。',
-  installedModels: '已安装的模型',
   storage: '存储：已用 {used}，可用 {free}',
   installFromUrl: '从模型包地址添加模型',
   packUrl: '模型包地址',
@@ -184,16 +221,17 @@ const zh: Record<Key, string> = {
   downloadAnyway: '仍然下载',
   use: '使用',
   inUse: '使用中',
-  incomplete: '未完成：{done} / {total}',
-  resume: '继续下载',
+  resume: '继续',
   progress: '{done} / {total} · {rate}/秒 · 剩余 {left}',
   backendInUse: '运行在 {backend}{adapter}',
   floatWeights: '量化层在 CPU 上以 f32 运行（更快，占用更多内存）',
+  int8Layers: '输出层和 {layers} 层中的 {int8} 层在 CPU 上以 int8 运行（快）；其余以 q4/q8 内核运行（慢数倍）',
   shortPasses: '此 GPU 的注意力内核在长输入上未通过校验：提示词按每次 {tokens} 个 token 分段处理',
   plainAttention: '此 GPU 的融合注意力内核未通过校验：注意力改用普通算子运行',
   planAsked: '每段 {layers} 层（按设置）',
   planCapped: '每段 {layers} 层，由{cap}决定',
   capDefault: '256 MiB 默认值',
+  capGpuDefault: 'GPU 上的 64 MiB 默认值',
   capDeviceMemory: '设备内存（每段 {mib} MiB）',
   capGpuBuffer: 'GPU 缓冲区上限',
   capBudget: '内存预算',
@@ -223,21 +261,40 @@ const zh: Record<Key, string> = {
   pausedBackground: 'GLM Pocket 在后台时已暂停生成。',
   pausedCritical: '已暂停：设备报告负载或温度过高。',
   slowedSerious: '已放慢：设备报告负载或温度较高。',
-  catalog: 'GLM 模型',
-  catalogLine: '{quant}：下载 {download}，约需内存 {memory}',
-  unfitStorage: '放不下：需要 {need} 存储，可用 {have}',
-  unfitMemory: '本设备内存不够：约需 {need}，设备有 {have}',
-  unfitBinding: 'GPU 无法容纳：需要 {need} 的缓冲区，GPU 最多绑定 {have}',
+  unfitStorage: '需要 {need} 存储空间，只剩 {have}',
+  unfitMemory: '约需 {need} 内存，本设备只有 {have}',
+  unfitBinding: '此 GPU 单个缓冲区最多 {have}，模型需要 {need}',
   importRepo: '从 Hugging Face 导入',
   repo: '仓库',
   revision: '版本',
   endpoint: '地址（或镜像）',
   token: '访问令牌（可选，只保存在本浏览器）',
   ggufFile: '仓库中的 GGUF 文件（可选，例如 glm-edge-1.5b-chat-Q4_0.gguf）',
-  quant: '量化',
+  quant: '权重格式',
   import: '导入',
-  importing: '正在导入 {repo}：第 {done} / {total} 部分',
   pickFolder: '或者从本设备添加模型文件夹（模型包，或 Hugging Face 模型文件夹）',
+  recommended: '推荐',
+  verdictFits: '在本设备上运行流畅',
+  verdictSlow: '可能较慢：{reason}',
+  verdictUnfit: '无法运行：{reason}',
+  slowStreaming: '模型超出你的内存预算（{budget}），每次回答都要从存储读取一部分',
+  slowMemory: '约需 {need} 内存，本设备共有 {have}',
+  slowCpu: '在处理器上运行时，{layers} 层中有 {slow} 层只能用较慢的 4 位算子（内存放不下更多 8 位层）',
+  downloadSize: '下载 {size}',
+  storedSize: '在本设备上占 {size}',
+  pause: '暂停',
+  cancelDownload: '取消下载',
+  downloading: '正在下载 {name}',
+  inProgress: '下载中…',
+  loading: '加载中…',
+  paused: '{name}：已暂停',
+  storedOf: '{done} / {total}',
+  addFolderAgain: '已中断：再次添加它的文件夹即可完成',
+  advanced: '高级',
+  manageModels: '管理模型',
+  deleteBody: '这会从本设备删除它占用的 {size}。以后可以再下载。',
+  minutesSeconds: '{m} 分 {s} 秒',
+  seconds: '{s} 秒',
   openConversations: '打开对话列表',
   close: '关闭',
   changeModel: '更换模型',
@@ -269,6 +326,24 @@ const zh: Record<Key, string> = {
   importNotExport: '这个文件不是 GLM Pocket 的对话导出文件。请选择用"导出全部对话"生成的文件。',
   importNewerVersion: '这个导出文件来自更新版本的 GLM Pocket。请更新应用后再导入。',
   importBadConversation: '这个导出文件已损坏：其中有对话缺少 id、标题、消息或日期。没有导入任何内容。',
+  chatSettings: '自定义此对话',
+  chatSettingsOwn: '自定义此对话（已有自己的提示词或采样参数）',
+  chatSettingsHint: '只用于这个对话。留空的项沿用“设置”中的值。',
+  noSystemPrompt: '没有系统提示词',
+  maxReplyTokens: '回答的最大 token 数',
+  useAppSettings: '重置',
+  saveSettings: '保存',
+  regenerateTitle: '重新生成这条回答？',
+  regenerateDrops: '新的回答根据它之前的对话生成：它之后的 {count} 条消息将被删除。',
+  clearTitle: '清除所有数据',
+  clearHint: '删除 GLM Pocket 在本设备上保存的一切；之后应用会像第一次打开一样启动。',
+  clearAll: '清除所有数据',
+  clearConversations: '{count} 个对话',
+  clearModels: '{count} 个模型（{names}）：{size}',
+  clearSettings: '你的设置和应用的离线副本',
+  clearTotal: '本设备上共保存了 {size}。此操作无法撤销。',
+  clearing: '正在清除所有数据…',
+  clearBlocked: 'GLM Pocket 还在另一个标签页中打开：关闭它才能完成清除。',
 };
 
 export type Language = 'en' | 'zh';
@@ -302,7 +377,37 @@ export function describeUnfit(unfit: Unfit): string {
   return t(UNFIT_KEYS[unfit.kind], { need: formatBytes(unfit.needBytes), have: formatBytes(unfit.haveBytes) });
 }
 
-const CAP_KEYS = { default: 'capDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;
+/** A fit verdict (verdict.ts) as one line: runs well, may be slow or will not fit, with the reason. */
+export function describeVerdict(verdict: Verdict): string {
+  switch (verdict.kind) {
+    case 'fits':
+      return t('verdictFits');
+    case 'slow':
+      return t('verdictSlow', { reason: describeSlow(verdict.reason) });
+    case 'unfit':
+      return t('verdictUnfit', { reason: describeUnfit(verdict.unfit) });
+  }
+}
+
+function describeSlow(reason: SlowReason): string {
+  switch (reason.kind) {
+    case 'streaming':
+      return t('slowStreaming', { budget: formatBytes(reason.budgetBytes) });
+    case 'memory':
+      return t('slowMemory', { need: formatBytes(reason.needBytes), have: formatBytes(reason.haveBytes) });
+    case 'cpu':
+      return t('slowCpu', { slow: String(reason.slowLayers), layers: String(reason.layers) });
+  }
+}
+
+/** A duration in seconds as minutes and seconds ("…" while unknown). */
+export function describeDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '…';
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? t('minutesSeconds', { m, s: Math.round(seconds % 60) }) : t('seconds', { s: Math.round(seconds) });
+}
+
+const CAP_KEYS = { default: 'capDefault', 'gpu-default': 'capGpuDefault', 'device-memory': 'capDeviceMemory', 'gpu-buffer': 'capGpuBuffer', budget: 'capBudget' } as const;
 
 /** Why the engine split the model into segments as it did, in the UI's language. */
 export function describePlan(why: PlanWhy): string {

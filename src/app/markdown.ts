@@ -1,36 +1,21 @@
-// Model output as safe HTML: Markdown rendered by marked with any raw HTML the model writes shown
-// as text, then sanitized by DOMPurify as a second guard, so model output never becomes live markup.
-// Code blocks and tables scroll inside their own box; code is highlighted once a reply is complete.
-import DOMPurify from 'dompurify';
-import { Marked, Renderer, type Tokens } from 'marked';
+// Model output as safe HTML, and its code highlighted once a reply is complete. The renderer
+// (render-markdown.ts: marked and DOMPurify) loads after the first page is up, and before any
+// conversation shows (startChat waits for it); the highlighter loads when a code block first needs it.
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const plain = new Renderer();
+let render: ((text: string) => string) | null = null;
 
-const marked = new Marked({
-  gfm: true,
-  breaks: true,
-  renderer: {
-    html: ({ text }) => escapeHtml(text),
-    // A labelled block with a head (language, and the copy button the message view adds) and a
-    // keyboard-scrollable <pre>, so a long line scrolls inside it instead of widening the page.
-    code({ text, lang }) {
-      const language = escapeHtml(/^\S*/.exec(lang ?? '')![0].toLowerCase());
-      const label = language ? `<span class="code-lang">${language}</span>` : '';
-      return `<div class="code-block"><div class="code-head">${label}</div><pre tabindex="0"><code data-language="${language}">${escapeHtml(text)}</code></pre></div>`;
-    },
-    table(this: Renderer, token: Tokens.Table) {
-      return `<div class="table-scroll" tabindex="0">${plain.table.call(this, token)}</div>`;
-    },
-  },
-});
+/** Loads the Markdown renderer (once). */
+export async function loadMarkdown(): Promise<void> {
+  render ??= (await import('./render-markdown')).renderMarkdown;
+}
 
+/** The text as safe HTML: Markdown once the renderer is loaded, escaped text before. */
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text, { async: false });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'img'] });
+  return render ? render(text) : escapeHtml(text);
 }
 
 /** Highlights the code blocks under `root` in place (the highlighter loads on first use). */

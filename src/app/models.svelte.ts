@@ -1,20 +1,38 @@
 // Installed packs, downloads and the loaded model, as the UI sees them. All work happens in the
 // engine worker; this module keeps the state the components show.
 import { parseGlmConfig } from '../engine/formats/config';
-import { modelSizes, planLoad, type LoadPlan, type Unfit } from '../engine/runtime/fit';
+import { DEFAULT_ENDPOINT } from '../engine/io/hub';
+import { modelSizes, planLoad, type LoadPlan } from '../engine/runtime/fit';
 import type { WeightFormat } from '../engine/formats/weights';
-import { fetchManifest, type InstallProgress } from '../store/packs';
+import { hubImportId, type HubImportRequest } from '../store/import';
+import { fetchManifest } from '../store/packs';
+import type { InstallProgress } from '../store/progress';
 import type { Backend, ModelInfo, PackSummary } from '../worker/protocol';
 import { DEMO_PACK_ID, demoPackUrl } from './demo';
 import { engine } from './engine';
+import { packName } from './model-list';
 import { browserDevice, type BrowserDevice } from '../worker/device-facts';
 import { memoryBudgetBytes, settings, saveSettings } from './settings.svelte';
+import { verdictFor, type Verdict } from './verdict';
+
+/** The download or import running now. */
+export interface Download {
+  /** The pack it stores into. */
+  id: string;
+  /** What the user sees: the catalog's name or the pack's. */
+  name: string;
+  progress: InstallProgress | null;
+  /** Pause and Cancel apply (a download; not the demo, nor a folder copied from the device). */
+  stoppable: boolean;
+}
 
 export const models = $state({
   packs: [] as PackSummary[],
   storage: null as { usedBytes: number; quotaBytes: number } | null,
-  /** Pack being downloaded, with its progress. */
-  download: null as { id: string; progress: InstallProgress | null } | null,
+  /** This device's facts and the backend a load would use, for the fit verdicts. */
+  device: { facts: {} } as BrowserDevice,
+  backend: 'wasm' as Backend,
+  download: null as Download | null,
   loading: null as string | null,
   info: null as ModelInfo | null,
   /** The loaded pack: its id (what "in use" is decided by) and its name (what is shown). */
@@ -33,10 +51,12 @@ export const models = $state({
 
 const ENGINE_LOCK = 'glm-pocket-engine';
 
+/** Reads the store's packs, the storage estimate and the device's facts again. */
 export async function refreshPacks(): Promise<void> {
   models.packs = await engine.listPacks();
   const estimate = await navigator.storage?.estimate?.();
   models.storage = estimate?.quota ? { usedBytes: estimate.usage ?? 0, quotaBytes: estimate.quota } : null;
+  [models.device, models.backend] = await Promise.all([browserDevice(true), resolveBackend()]);
 }
 
 /** WebGPU where a hardware adapter exists; a software adapter (SwiftShader) is slower than wasm. */
@@ -55,7 +75,7 @@ function loadPlan(pack: PackSummary, backend: Backend, device: BrowserDevice): L
 
 export async function loadPack(id: string, backend?: Backend): Promise<void> {
   const pack = models.packs.find((p) => p.id === id);
-  models.loading = pack?.name ?? id;
+  models.loading = pack ? packName(pack) : id;
   models.error = '';
   try {
     const load = (budgetBytes: number | undefined, chosen: Backend) =>
@@ -92,22 +112,40 @@ export async function repairPack(): Promise<void> {
   await loadPack(pack.id);
 }
 
-/** Installs a pack from a folder URL (resuming a partial one) and refreshes the list. */
-export async function installPack(url: string, id: string): Promise<void> {
-  models.download = { id, progress: null };
+/** The running download's stop: `cancel` also deletes what it stored. */
+let running: { controller: AbortController; cancel: boolean } | null = null;
+
+/**
+ * Runs a download (or import) with its progress in models.download. Resolves true when it completed,
+ * false when Pause or Cancel stopped it; other errors go to models.error and are thrown.
+ */
+async function runDownload(target: Omit<Download, 'progress'>, start: (onProgress: (p: InstallProgress) => void, signal: AbortSignal) => Promise<unknown>): Promise<boolean> {
+  const stop = { controller: new AbortController(), cancel: false };
+  running = stop;
+  models.download = { ...target, progress: null };
   models.error = '';
   try {
-    await engine.install(url, (progress) => (models.download = { id, progress }));
+    await start((progress) => models.download && (models.download.progress = progress), stop.controller.signal);
+    return true;
   } catch (error) {
+    if (stop.controller.signal.aborted) return false;
     models.error = (error as Error).message;
     throw error;
   } finally {
+    running = null;
     models.download = null;
+    if (stop.cancel) await engine.deletePack(target.id);
     await refreshPacks();
   }
 }
 
+/** Installs a pack from a folder URL (resuming a partial one) and refreshes the list. */
+export async function installPack(url: string, id: string, name = id): Promise<boolean> {
+  return runDownload({ id, name, stoppable: id !== DEMO_PACK_ID }, (onProgress, signal) => engine.install(url, onProgress, signal));
+}
+
 const TOKEN_KEY = 'glm-pocket.hub-token';
+const ENDPOINT_KEY = 'glm-pocket.hub-endpoint';
 
 /** The access token for gated repositories: kept in this browser only, sent only to the chosen endpoint. */
 export const hubToken = {
@@ -115,36 +153,47 @@ export const hubToken = {
   set: (token: string) => (token ? localStorage.setItem(TOKEN_KEY, token) : localStorage.removeItem(TOKEN_KEY)),
 };
 
-export const importState = $state({ repo: '', partsDone: 0, partsTotal: 0 });
+/** Where models download from: Hugging Face, or a mirror (many users in China use one). */
+export const hubEndpoint = {
+  get: () => localStorage.getItem(ENDPOINT_KEY) || DEFAULT_ENDPOINT,
+  set: (endpoint: string) => (endpoint && endpoint !== DEFAULT_ENDPOINT ? localStorage.setItem(ENDPOINT_KEY, endpoint) : localStorage.removeItem(ENDPOINT_KEY)),
+};
 
-/** Runs an import in the worker with its progress shown under `label`; errors go to models.error. */
-async function runImport(label: string, start: (onProgress: (done: number, total: number) => void) => Promise<unknown>): Promise<void> {
-  importState.repo = label;
-  models.error = '';
-  try {
-    await start((done, total) => {
-      importState.partsDone = done;
-      importState.partsTotal = total;
-    });
-  } catch (error) {
-    models.error = (error as Error).message;
-  } finally {
-    importState.repo = '';
-    await refreshPacks();
-  }
-}
-
-/** Imports a repository in the worker (Range requests, conversion, store); resumes an interrupted one. */
-export function importRepo(repo: string, revision: string, endpoint: string, format: WeightFormat, gguf = ''): Promise<void> {
-  const request = { repo, revision: revision || undefined, endpoint: endpoint || undefined, token: hubToken.get() || undefined, format, gguf: gguf || undefined };
-  return runImport(repo, (onProgress) => engine.importRepo(request, onProgress));
+/** Imports (or resumes importing) a repository in the worker: Range requests, conversion, store. */
+export function importRepo(request: HubImportRequest, name = request.repo): Promise<boolean> {
+  const full = { ...request, token: hubToken.get() || undefined };
+  return runDownload({ id: hubImportId(request), name, stoppable: true }, (onProgress, signal) => engine.importRepo(full, onProgress, signal));
 }
 
 /** Adds a folder picked on the device (a pack, or a checkpoint converted to `format`). */
-export function importFolder(files: File[], format: WeightFormat): Promise<void> {
-  return runImport(files[0]?.webkitRelativePath.split('/')[0] ?? '', (onProgress) => engine.importFiles(files, format, onProgress));
+export function importFolder(files: File[], format: WeightFormat): Promise<boolean> {
+  const folder = files[0]?.webkitRelativePath.split('/')[0] ?? '';
+  return runDownload({ id: `file:${folder}`, name: folder, stoppable: false }, (onProgress) => engine.importFiles(files, format, onProgress));
 }
 
+/** Pause: stops the running download, keeping what it stored (Resume continues from there). */
+export function pauseDownload(): void {
+  running?.controller.abort();
+}
+
+/** Cancel: stops the download of pack `id` if it runs, and deletes what it stored. */
+export async function cancelDownload(id: string): Promise<void> {
+  if (running && models.download?.id === id) {
+    running.cancel = true;
+    running.controller.abort();
+    return;
+  }
+  await deletePack(id);
+}
+
+/** Continues an unfinished pack from what it stored, as it was started. */
+export function resumeDownload(pack: PackSummary, name = pack.name): Promise<boolean> {
+  if (pack.resume?.kind === 'install') return installPack(pack.resume.url, pack.id, name);
+  if (pack.resume?.kind === 'import') return importRepo(pack.resume.request, name);
+  return Promise.resolve(false);
+}
+
+/** Removes a pack, installed or not, with everything it stored. */
 export async function deletePack(id: string): Promise<void> {
   await engine.deletePack(id);
   await refreshPacks();
@@ -155,17 +204,22 @@ export interface PackCheck {
   id: string;
   name: string;
   totalBytes: number;
-  /** Why this device cannot run it, or null. */
-  unfit: Unfit | null;
+  /** How it would run on this device. */
+  verdict: Verdict;
 }
 
-/** Reads a pack's manifest before downloading, and says whether the device can hold it. */
+/** Reads a pack's manifest before downloading, and says how it would run on this device. */
 export async function checkPack(url: string): Promise<PackCheck> {
   const base = new URL(url.endsWith('/') ? url : `${url}/`, document.baseURI).href;
   const manifest = await fetchManifest(base);
-  const sizes = modelSizes(parseGlmConfig(manifest.config), manifest.format);
-  const plan = planLoad({ ...sizes, weightBytes: manifest.totalBytes }, (await browserDevice(true)).facts, { backend: await resolveBackend(), contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes() });
-  return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, unfit: plan.unfit };
+  const sizes = { ...modelSizes(parseGlmConfig(manifest.config), manifest.format), weightBytes: manifest.totalBytes };
+  const verdict = verdictFor(sizes, (await browserDevice(true)).facts, { backend: await resolveBackend(), contextTokens: settings.contextLength, budgetBytes: memoryBudgetBytes() });
+  return { url: base, id: manifest.id, name: manifest.name, totalBytes: manifest.totalBytes, verdict };
+}
+
+/** Packs that did not finish downloading and are not downloading now (paused, failed, or the page was closed). */
+export function unfinishedPacks(): PackSummary[] {
+  return models.packs.filter((p) => p.status === 'installing' && p.id !== models.download?.id);
 }
 
 /**

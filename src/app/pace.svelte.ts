@@ -3,7 +3,7 @@
 import type { ThrottleMode } from '../worker/protocol';
 import { chat } from './chat.svelte';
 import { engine } from './engine';
-import { importState, models } from './models.svelte';
+import { models } from './models.svelte';
 import { createPacer, type PaceReason, type PressureState } from './pressure';
 import { settings } from './settings.svelte';
 
@@ -28,7 +28,7 @@ export function startPace(): void {
   document.addEventListener('visibilitychange', () => pacer.hidden(document.visibilityState === 'hidden'));
   $effect.root(() => {
     $effect(() => pacer.generating(chat.replying !== null));
-    $effect(() => pacer.working(models.loading !== null || models.download !== null || importState.repo !== ''));
+    $effect(() => pacer.working(models.loading !== null || models.download !== null));
     $effect(() => pacer.ignorePressure(settings.ignorePressure));
   });
   const Observer = (globalThis as { PressureObserver?: PressureObserverClass }).PressureObserver;

@@ -56,6 +56,12 @@ export function memoryBudgetBytes(): number | undefined {
   return settings.memoryBudgetMiB > 0 ? settings.memoryBudgetMiB * MiB : undefined;
 }
 
+let saved = '';
+
+/** Writes the settings when they changed (a localStorage write blocks the page; loading a model saves them too). */
 export function saveSettings(): void {
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(settings));
+  const text = JSON.stringify(settings);
+  if (text === saved && localStorage.getItem(STORAGE_KEY) === text) return;
+  localStorage.setItem(STORAGE_KEY, text);
+  saved = text;
 }

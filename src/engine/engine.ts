@@ -5,7 +5,7 @@
 import type { AttentionCheck } from './runtime/attention-check';
 import { fitToContext } from './generation/context';
 import { asOutOfMemory } from './errors';
-import { planLoad, modelSizes, type Backend, type DeviceFacts } from './runtime/fit';
+import { planLoad, modelSizes, type Backend, type DeviceFacts, type Int8Plan } from './runtime/fit';
 import { generate, generateAll, type GenerateOptions, type GenerationStats } from './generation/generate';
 import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type GlmModel, type OrtModule } from './runtime/model';
 import type { PlanWhy } from './runtime/plan';
@@ -26,7 +26,7 @@ export interface LoadRequest<Location> {
   maxSequenceLength?: number;
   /** Plans for a smaller GPU binding limit than the adapter's, e.g. a phone's 128 MiB on a desktop. */
   bindingLimitBytes?: number;
-  /** wasm only: run q4/q8 linear layers as f32 (faster, more memory); by default when it fits (planLoad). */
+  /** wasm only: run q4/q8 linear layers widened to f32 instead of the int8 plan (for comparisons: 4x int8's memory). */
   floatWeightsOnCpu?: boolean;
   /** WebGPU only: keep the KV cache in fixed-capacity GPU buffers written in place (default true). */
   kvInPlace?: boolean;
@@ -43,6 +43,11 @@ export interface ModelInfo {
   attention: 'gqa' | 'plain';
   /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
   floatWeights: boolean;
+  /**
+   * wasm, q4/q8: lm_head and how many decoder layers run on the int8 kernels (as fast as f32 MatMul);
+   * the other `layers - int8.layers` run MatMulNBits, several times slower. planLoad chose it within the budget.
+   */
+  int8: Int8Plan;
   /** WebGPU: the KV cache is written in place in fixed-capacity GPU buffers. */
   kvInPlace: boolean;
   /** WebGPU: how this GPU's attention kernel did against the CPU's (see engine/attention-check.ts). */
@@ -163,7 +168,6 @@ export class LocalEngine<Location> implements Engine<Location> {
         backend: request.backend,
         contextTokens: maxSequenceLength,
         budgetBytes: request.memoryBudgetBytes,
-        prepackWeights: request.prepackWeights,
         stored: true,
       });
       await this.loaded?.model.release();
@@ -175,7 +179,8 @@ export class LocalEngine<Location> implements Engine<Location> {
         segmentSize: request.segmentSize,
         memoryBudgetBytes: plan.budgetBytes,
         prepackWeights: request.prepackWeights,
-        floatWeightsOnCpu: request.backend === 'wasm' && (request.floatWeightsOnCpu ?? plan.floatWeightsOnCpu),
+        floatWeightsOnCpu: request.backend === 'wasm' && request.floatWeightsOnCpu === true,
+        int8: plan.int8,
         kvInPlace: request.kvInPlace,
         sessionOptions: { executionProviders: [request.backend] },
         onProgress,
@@ -192,6 +197,7 @@ export class LocalEngine<Location> implements Engine<Location> {
         plan: model.plan.why,
         attention: model.attention,
         floatWeights: model.floatWeights,
+        int8: model.int8,
         kvInPlace: model.kvInPlace,
         attentionCheck: model.attentionCheck,
         passTokens: model.passTokens,

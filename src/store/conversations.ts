@@ -10,6 +10,15 @@ export interface Conversation {
   messages: ChatMessage[];
   createdAt: number;
   updatedAt: number;
+  /** This conversation's own settings; a field left out follows the app's Settings. */
+  settings?: ChatSettings;
+}
+
+/** What one conversation may set for itself, over the app's Settings. */
+export interface ChatSettings {
+  systemPrompt?: string;
+  temperature?: number;
+  maxTokens?: number;
 }
 
 let store: UseStore | null = null;
@@ -22,9 +31,16 @@ export async function listConversations(): Promise<Conversation[]> {
 
 /** Saves a plain copy (reactive proxies cannot be stored). */
 export async function saveConversation(c: Conversation): Promise<void> {
-  await set(c.id, { ...c, messages: c.messages.map(({ role, content }) => ({ role, content })) }, db());
+  await set(c.id, { ...c, messages: c.messages.map(({ role, content }) => ({ role, content })), ...(c.settings && { settings: { ...c.settings } }) }, db());
 }
 
 export async function deleteConversation(id: string): Promise<void> {
   await del(id, db());
+}
+
+/** Closes the page's connection to the store, so that its database can be deleted; the next call opens it again. */
+export async function closeConversations(): Promise<void> {
+  const open = store;
+  store = null;
+  await open?.('readonly', (s) => s.transaction.db.close());
 }

@@ -4,7 +4,7 @@ import type { ChatResult, ChatRun, Engine, ReplyOptions } from '../engine/engine
 import type { GenerationStats } from '../engine/generation/generate';
 import type { ChatMessage } from '../engine/generation/tokenizer';
 import type { WeightFormat } from '../engine/formats/weights';
-import type { InstallProgress } from '../store/packs';
+import type { InstallProgress } from '../store/progress';
 import type { LoadRequest, ModelInfo, ModelLocation, PackSummary, ThrottleMode, WorkerRequest, WorkerResponse } from './protocol';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -66,8 +66,10 @@ export class EngineClient implements Engine<ModelLocation> {
     return requestId;
   }
 
-  private call<T extends WorkerResponse['type']>(request: DistributiveOmit<WorkerRequest, 'requestId'>, answer: T, onMessage?: Listener): Promise<Extract<WorkerResponse, { type: T }>> {
+  /** One request and its answer; aborting `signal` asks the worker to stop it (it then answers with an error). */
+  private call<T extends WorkerResponse['type']>(request: DistributiveOmit<WorkerRequest, 'requestId'>, answer: T, onMessage?: Listener, signal?: AbortSignal): Promise<Extract<WorkerResponse, { type: T }>> {
     return new Promise((resolve, reject) => {
+      const stop = () => this.worker.postMessage({ type: 'stop', requestId: id } satisfies WorkerRequest);
       const id = this.send(request, (message) => {
         if (message.type === 'error') reject(new WorkerError(message.name, message.message));
         else if (message.type === answer) resolve(message as Extract<WorkerResponse, { type: T }>);
@@ -75,8 +77,11 @@ export class EngineClient implements Engine<ModelLocation> {
           onMessage?.(message);
           return;
         }
+        signal?.removeEventListener('abort', stop);
         this.listeners.delete(id);
       });
+      if (signal?.aborted) stop();
+      else signal?.addEventListener('abort', stop, { once: true });
     });
   }
 
@@ -91,14 +96,14 @@ export class EngineClient implements Engine<ModelLocation> {
     return this.loadedInfo;
   }
 
-  /** Installs (or resumes installing) the pack at a folder URL; resolves the store's packs. */
-  async install(url: string, onProgress?: (p: InstallProgress) => void): Promise<PackSummary[]> {
-    return (await this.call({ type: 'install', url }, 'packs', (m) => m.type === 'install-progress' && onProgress?.(m.progress))).packs;
+  /** Installs (or resumes installing) the pack at a folder URL; resolves the store's packs. `signal` stops it, keeping what was stored. */
+  async install(url: string, onProgress?: (p: InstallProgress) => void, signal?: AbortSignal): Promise<PackSummary[]> {
+    return (await this.call({ type: 'install', url }, 'packs', (m) => m.type === 'install-progress' && onProgress?.(m.progress), signal)).packs;
   }
 
-  /** Imports a Hugging Face repository into the store; resolves the store's packs. */
-  async importRepo(request: Omit<Extract<WorkerRequest, { type: 'import' }>, 'type' | 'requestId'>, onProgress?: (partsDone: number, partsTotal: number) => void): Promise<PackSummary[]> {
-    return (await this.call({ type: 'import', ...request }, 'packs', (m) => m.type === 'import-progress' && onProgress?.(m.partsDone, m.partsTotal))).packs;
+  /** Imports (or resumes importing) a Hugging Face repository into the store; resolves the store's packs. `signal` stops it, keeping what was stored. */
+  async importRepo(request: Omit<Extract<WorkerRequest, { type: 'import' }>, 'type' | 'requestId'>, onProgress?: (p: InstallProgress) => void, signal?: AbortSignal): Promise<PackSummary[]> {
+    return (await this.call({ type: 'import', ...request }, 'packs', (m) => m.type === 'install-progress' && onProgress?.(m.progress), signal)).packs;
   }
 
   /** Sets the pace of generation between tokens. */
@@ -128,10 +133,10 @@ export class EngineClient implements Engine<ModelLocation> {
   }
 
   /** Adds a folder picked with <input webkitdirectory>: a pack, or a checkpoint converted to `format`. */
-  async importFiles(files: File[], format: WeightFormat, onProgress?: (done: number, total: number) => void): Promise<PackSummary[]> {
+  async importFiles(files: File[], format: WeightFormat, onProgress?: (p: InstallProgress) => void): Promise<PackSummary[]> {
     const folder = files[0]?.webkitRelativePath.split('/')[0] || 'picked-model';
     const entries = files.map((file) => ({ name: file.name, blob: file as Blob }));
-    return (await this.call({ type: 'import-files', folder, files: entries, format }, 'packs', (m) => m.type === 'import-progress' && onProgress?.(m.partsDone, m.partsTotal))).packs;
+    return (await this.call({ type: 'import-files', folder, files: entries, format }, 'packs', (m) => m.type === 'install-progress' && onProgress?.(m.progress))).packs;
   }
 
   async listPacks(): Promise<PackSummary[]> {

@@ -6,8 +6,9 @@ import { LocalEngine, type EngineHost } from '../engine/engine';
 import { httpFiles } from '../engine/io/http-files';
 import type { OrtModule } from '../engine/runtime/model';
 import { checkpointSource, type ModelSource } from '../engine/formats/source';
-import { importFromHub, importPickedFolder } from '../store/import';
+import { forgetImport, importedBytes, importFromHub, importPickedFolder, listUnfinishedImports } from '../store/import';
 import { deletePack, installPack, listPacks, openInstalledPack, packSizes } from '../store/packs';
+import type { InstallProgress } from '../store/progress';
 import { deviceFactsFor } from './device-facts';
 import { DRILLS_WORKER_NAME, type ChatRequest, type ModelLocation, type PackSummary, type ThrottleMode, type WorkerRequest, type WorkerResponse } from './protocol';
 
@@ -16,7 +17,8 @@ const drillsEnabled = scope.name === DRILLS_WORKER_NAME;
 let gpuDevice: GPUDevice | null = null;
 /** Set by the 'fail-next-load' fault drill. */
 let failNextLoad = false;
-const replies = new Map<number, () => void>();
+/** What a 'stop' message stops: running replies, installs and imports, by request id. */
+const stoppers = new Map<number, () => void>();
 
 /** Pacing of generation between tokens, set by the page (visibility, compute pressure). */
 const pace = { mode: 'run' as ThrottleMode, wake: null as (() => void) | null };
@@ -77,21 +79,42 @@ async function open(location: ModelLocation): Promise<ModelSource> {
 const host: EngineHost<ModelLocation> = { runtime, open, deviceFacts: deviceFactsFor, beforeStep };
 const engine = new LocalEngine(host);
 
+/** The store's packs, installed or not, and the imports that did not finish. */
 async function summaries(): Promise<PackSummary[]> {
   const records = await listPacks();
   const sizes = await packSizes(records);
-  return records.map((r) => ({ id: r.id, name: r.manifest.name, format: r.manifest.format, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl, config: r.manifest.config }));
+  const packs: PackSummary[] = records.map((r) => ({
+    id: r.id, name: r.manifest.name, format: r.manifest.format, status: r.status, totalBytes: r.manifest.totalBytes, storedBytes: sizes.get(r.id) ?? 0, sourceUrl: r.sourceUrl, config: r.manifest.config,
+    ...(r.status === 'installing' && { resume: { kind: 'install', url: r.sourceUrl } }),
+  }));
+  const imports = (await listUnfinishedImports()).filter((i) => !packs.some((p) => p.id === i.id));
+  const unfinished: PackSummary[] = imports.map((i) => ({
+    id: i.id, name: i.name, format: i.format, status: 'installing', totalBytes: i.bytesTotal, storedBytes: importedBytes(i), sourceUrl: i.identity.source, config: i.config,
+    resume: i.hub ? { kind: 'import', request: i.hub } : null,
+  }));
+  return [...packs, ...unfinished].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Runs a request that a 'stop' message can end (it then rejects with a DownloadError saying it was stopped). */
+async function stoppable<T>(requestId: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  stoppers.set(requestId, () => controller.abort());
+  try {
+    return await run(controller.signal);
+  } finally {
+    stoppers.delete(requestId);
+  }
 }
 
 async function chat(request: ChatRequest): Promise<void> {
   const { requestId } = request;
   const run = engine.chat(request.messages, request.options, (text) => post({ type: 'token', requestId, text }));
-  replies.set(requestId, run.stop);
+  stoppers.set(requestId, run.stop);
   try {
     const { stats, droppedMessages, promptIds, ids } = await run.result;
     post({ type: 'stats', requestId, stats, droppedMessages, promptIds, ids });
   } finally {
-    replies.delete(requestId);
+    stoppers.delete(requestId);
   }
 }
 
@@ -132,18 +155,23 @@ async function handle(request: WorkerRequest): Promise<void> {
       post({ type: 'generated', requestId, ...(await engine.generate(request.ids, request.options)) });
       return;
     case 'stop':
-      replies.get(requestId)?.();
+      stoppers.get(requestId)?.();
       return;
-    case 'install':
-      await installPack(new URL(request.url, self.location.href).href, { onProgress: (progress) => post({ type: 'install-progress', requestId, progress }) });
+    case 'install': {
+      const url = new URL(request.url, self.location.href).href;
+      await stoppable(requestId, (signal) => installPack(url, { signal, onProgress: (progress) => post({ type: 'install-progress', requestId, progress }) }));
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
-    case 'import':
-      await importFromHub({ repo: request.repo, revision: request.revision, endpoint: request.endpoint, token: request.token }, request.format, { onProgress: (p) => post({ type: 'import-progress', requestId, ...p }), gguf: request.gguf });
+    }
+    case 'import': {
+      const { repo, revision, endpoint, token, format, gguf } = request;
+      const onProgress = (progress: InstallProgress) => post({ type: 'install-progress', requestId, progress });
+      await stoppable(requestId, (signal) => importFromHub({ repo, revision, endpoint, token }, format, { onProgress, gguf, http: { signal } }));
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
+    }
     case 'import-files':
-      await importPickedFolder(new Map(request.files.map((f) => [f.name, f.blob])), request.folder, request.format, (p) => post({ type: 'import-progress', requestId, ...p }));
+      await importPickedFolder(new Map(request.files.map((f) => [f.name, f.blob])), request.folder, request.format, (progress) => post({ type: 'install-progress', requestId, progress }));
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     case 'throttle':
@@ -165,6 +193,7 @@ async function handle(request: WorkerRequest): Promise<void> {
       return;
     case 'delete-pack':
       await deletePack(request.id);
+      await forgetImport(request.id);
       post({ type: 'packs', requestId, packs: await summaries() });
       return;
     default:

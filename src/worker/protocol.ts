@@ -4,7 +4,8 @@ import type { LoadRequest as EngineLoadRequest, ModelInfo, ReplyOptions } from '
 import type { GenerationStats } from '../engine/generation/generate';
 import type { ChatMessage } from '../engine/generation/tokenizer';
 import type { WeightFormat } from '../engine/formats/weights';
-import type { InstallProgress } from '../store/packs';
+import type { HubImportRequest } from '../store/import';
+import type { InstallProgress } from '../store/progress';
 
 export type { Backend, ModelInfo } from '../engine/engine';
 
@@ -29,6 +30,8 @@ export interface PackSummary {
   sourceUrl: string;
   /** The model's config.json, as the manifest carries it (for the load plan). */
   config: Record<string, unknown>;
+  /** An unfinished pack (stopped, failed, or the page closed): how to continue it; null when it cannot (a folder picked on the device). */
+  resume?: { kind: 'install'; url: string } | { kind: 'import'; request: HubImportRequest } | null;
 }
 
 export type ChatRequest = { type: 'chat'; requestId: number; messages: ChatMessage[]; options: ReplyOptions };
@@ -40,10 +43,11 @@ export type WorkerRequest =
   | ChatRequest
   /** Generates from token ids, no template or tokenizer (benchmarks, tools); answers 'generated'. */
   | { type: 'generate'; requestId: number; ids: number[]; options: ReplyOptions }
+  /** Stops the request with this id: a reply, an install or an import (what they stored stays, to resume). */
   | { type: 'stop'; requestId: number }
   | { type: 'install'; requestId: number; url: string }
   /** Imports a Hugging Face repository (or a mirror) into the store, converting in the worker. */
-  | { type: 'import'; requestId: number; repo: string; revision?: string; endpoint?: string; token?: string; format: WeightFormat; /** A .gguf file of the repository to import instead of its safetensors. */ gguf?: string }
+  | ({ type: 'import'; requestId: number; token?: string } & HubImportRequest)
   /** Adds a folder picked on the device: a pack, or a checkpoint to convert (`format`). */
   | { type: 'import-files'; requestId: number; folder: string; files: { name: string; blob: Blob }[]; format: WeightFormat }
   | { type: 'list-packs'; requestId: number }
@@ -57,6 +61,7 @@ export type WorkerRequest =
   | { type: 'crash'; requestId: number }
   /** Fault drill: destroys the GPU device the engine uses, as a driver reset or a GPU crash would. */
   | { type: 'lose-gpu-device'; requestId: number }
+  /** Removes a pack, installed or not, with its chunks and the record of its import. */
   | { type: 'delete-pack'; requestId: number; id: string };
 
 export type WorkerResponse =
@@ -69,8 +74,8 @@ export type WorkerResponse =
   | { type: 'generated'; requestId: number; ids: number[]; stats: GenerationStats }
   /** Sent unprompted (requestId 0) when the GPU device is lost; the model must be loaded again. */
   | { type: 'device-lost'; requestId: 0; message: string }
+  /** Bytes stored so far by an install or an import. */
   | { type: 'install-progress'; requestId: number; progress: InstallProgress }
-  | { type: 'import-progress'; requestId: number; partsDone: number; partsTotal: number }
   | { type: 'packs'; requestId: number; packs: PackSummary[] }
   | { type: 'done'; requestId: number }
   | { type: 'error'; requestId: number; name: string; message: string };

@@ -83,6 +83,28 @@ describe('exportAll and parseImport', () => {
   });
 });
 
+describe('a conversation\'s own settings in the export', () => {
+  const tuned: Conversation = { ...conversation('a'), settings: { systemPrompt: 'Answer in French.', temperature: 0.2, maxTokens: 512 } };
+
+  it('are written and read back with the conversation', () => {
+    const text = exportAll([tuned, conversation('b')], 42);
+    expect(JSON.parse(text).conversations[1]).not.toHaveProperty('settings');
+    expect(parseImport(text)).toEqual([tuned, conversation('b')]);
+  });
+
+  it('are left out of a version 1 file, which still imports', () => {
+    const v1 = JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: 1, conversations: [conversation('a')] });
+    expect(parseImport(v1)).toEqual([conversation('a')]);
+  });
+
+  it('refuse the file when a temperature or token count is out of range or the prompt is not text', () => {
+    for (const settings of [{ temperature: 3 }, { maxTokens: 0 }, { maxTokens: 1.5 }, { systemPrompt: 7 }, 'hot']) {
+      const text = JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, conversations: [{ ...conversation('a'), settings }] });
+      expect(reasonOf(text), JSON.stringify(settings)).toBe('bad-conversation');
+    }
+  });
+});
+
 describe('withFreeIds', () => {
   it('gives a new id to a conversation whose id is taken or repeats in the file, and keeps the others', () => {
     let n = 0;

@@ -13,7 +13,7 @@ import { loadGlmModel } from '../../src/engine/runtime/model';
 import { checkpointSource } from '../../src/engine/formats/source';
 import type { WeightFormat } from '../../src/engine/formats/weights';
 import { DownloadError } from '../../src/engine/errors';
-import { importFromHub } from '../../src/store/import';
+import { importedBytes, importFromHub, listUnfinishedImports } from '../../src/store/import';
 import { deletePack, listPacks, openInstalledPack } from '../../src/store/packs';
 import { writeGguf } from '../../tools/gguf-writer';
 import { folderFiles } from '../../tools/node-files';
@@ -69,12 +69,35 @@ describe('import from a Hugging Face-style endpoint', () => {
     expect(Array.from(await imported.forward(ids, true))).toEqual(Array.from(await local.forward(ids, true)));
   }
 
-  test('a single-file checkpoint imports as q4 with the logits of converting it locally', async () => {
-    const progress: number[] = [];
-    const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'q4', { onProgress: (p) => progress.push(p.partsDone) });
+  test('a single-file checkpoint imports as q4 with the logits of converting it locally, its progress in bytes of the pack', async () => {
+    const progress: { bytesDone: number; bytesTotal: number }[] = [];
+    const id = await importFromHub({ repo: 'zai-org/edge', endpoint }, 'q4', { onProgress: (p) => progress.push(p) });
     expect(id).toBe('zai-org--edge-q4');
-    expect(progress).toEqual([1, 2, 3, 4]);
+    const { totalBytes } = (await listPacks()).find((p) => p.id === id)!.manifest;
+    expect(progress[0].bytesDone).toBe(0);
+    expect(progress.map((p) => p.bytesDone)).toEqual([...progress.map((p) => p.bytesDone)].sort((a, b) => a - b));
+    // The total is estimated from the config before anything is converted: it is the pack's size.
+    expect(progress.at(-1)).toEqual({ bytesDone: totalBytes, bytesTotal: totalBytes, bytesPerSecond: expect.any(Number), secondsLeft: 0 });
     await expectSameLogits(id, dirs.edge, 'q4');
+  });
+
+  test('a stopped import is listed with what it needs to resume, and resumes from the parts it stored', async () => {
+    const controller = new AbortController();
+    const stopped = importFromHub({ repo: 'zai-org/edge', endpoint }, 'q8', {
+      onProgress: (p) => p.bytesDone > 0 && controller.abort(),
+      http: { signal: controller.signal },
+    });
+    await expect(stopped).rejects.toThrow(/was stopped/);
+    const [unfinished] = (await listUnfinishedImports()).filter((i) => i.id === 'zai-org--edge-q8');
+    expect(unfinished).toMatchObject({ name: 'edge (q8)', format: 'q8', hub: { repo: 'zai-org/edge', revision: 'main', endpoint, format: 'q8' } });
+    expect(importedBytes(unfinished)).toBeGreaterThan(0);
+    expect(importedBytes(unfinished)).toBeLessThan(unfinished.bytesTotal);
+    const resumedFrom: number[] = [];
+    const id = await importFromHub(unfinished.hub!, 'q8', { onProgress: (p) => resumedFrom.push(p.bytesDone) });
+    expect(resumedFrom[0]).toBe(importedBytes(unfinished));
+    expect(await listUnfinishedImports()).toEqual([]);
+    await expectSameLogits(id, dirs.edge, 'q8');
+    await deletePack(id);
   });
 
   test('a sharded checkpoint with an index imports as q8 with the logits of converting it locally', async () => {

@@ -7,7 +7,7 @@ import { DownloadError, PackError } from '../../src/engine/errors';
 import { loadGlmModel } from '../../src/engine/runtime/model';
 import { checkpointSource } from '../../src/engine/formats/source';
 import { QuotaError } from '../../src/store/errors';
-import { deletePack, installPack, listPacks, openInstalledPack, packSizes, type InstallProgress } from '../../src/store/packs';
+import { deletePack, installPack, listPacks, openInstalledPack, packSizes, storeChunkBytes, storedPackFiles, type InstallProgress, type PackRecord } from '../../src/store/packs';
 import { folderFiles } from '../../tools/node-files';
 import { ort } from '../helpers';
 import { packFixture, servePack, type PackServer } from '../pack-fixtures';
@@ -118,6 +118,20 @@ describe('pack store', () => {
     await set(manifest.id, { id: manifest.id, manifest: v1, sourceUrl: server.url, status: 'installed', updatedAt: 0 }, createStore('glm-pocket-packs', 'packs'));
     const [listed] = await listPacks();
     expect([listed.manifest.kind, listed.manifest.version, listed.manifest.format]).toEqual(['glm-pocket-pack', 2, 'q4']);
+  });
+
+  test('a stored chunk larger than one read comes back byte for byte in the caller\'s buffer, at its offset', async () => {
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 777);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    await storeChunkBytes('big-chunk', 'w.0.bin', bytes);
+    const arena = new Uint8Array(bytes.length + 64);
+    const target = arena.subarray(32, 32 + bytes.length);
+    const record = { id: 'big-chunk', manifest, sourceUrl: '', status: 'installing', updatedAt: 0 } as PackRecord;
+    const read = await storedPackFiles(record).read('w.0.bin', target);
+    expect(read).toBe(target);
+    expect(arena.buffer.byteLength).toBe(bytes.length + 64); // the arena is not detached by the read
+    expect(Buffer.from(target).equals(Buffer.from(bytes))).toBe(true);
+    expect(arena.subarray(0, 32).every((b) => b === 0) && arena.subarray(32 + bytes.length).every((b) => b === 0)).toBe(true);
   });
 
   test('delete removes the pack and every chunk', async () => {

@@ -4,7 +4,7 @@
 import { allocate, type Arena } from './arena';
 import { attentionWidths, type GlmConfig } from './config';
 import { blockBytes, blocksPerRow, type QuantBits } from './quant';
-import { lmHeadReadsTable, type EmbeddingWeight, type LinearWeight, type WeightFormat } from './weights';
+import { lmHeadReadsTable, type EmbeddingWeight, type LinearWeight, type StoredLinearWeight, type WeightFormat } from './weights';
 
 export type PartDtype = 'float32' | 'uint16' | 'uint8';
 
@@ -63,6 +63,7 @@ export function partViews(part: Part): Map<string, Typed> {
 // ---------------------------------------------------------------- weights <-> named arrays
 
 function linearArrays(name: string, w: LinearWeight): [string, Typed][] {
+  if (w.kind === 'int8') throw new TypeError(`${name}: int8 weights are converted for a session, never stored in a part`);
   return w.kind === 'quantized' ? [[name, w.matrix.data], [`${name}.scales`, w.matrix.scales]] : [[name, w.data]];
 }
 
@@ -80,7 +81,7 @@ function view<T extends Typed>(views: Map<string, Typed>, name: string, type: ne
   return v;
 }
 
-function readLinear(views: Map<string, Typed>, partName: string, name: string, n: number, k: number, format: WeightFormat): LinearWeight {
+function readLinear(views: Map<string, Typed>, partName: string, name: string, n: number, k: number, format: WeightFormat): StoredLinearWeight {
   const bits = bitsOf(format);
   if (bits !== null) {
     const blocks = blocksPerRow(k);

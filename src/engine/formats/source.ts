@@ -98,10 +98,12 @@ async function layerWeights(reader: TensorReader, c: GlmConfig, layer: number, f
   };
 }
 
-/** Bytes a [n, k] linear weight takes in a format's kernel layout. */
-export function linearBytes(n: number, k: number, format: WeightFormat): number {
+/** Bytes a [n, k] linear weight takes in a format's kernel layout (int8: converted for the CPU, a scale per column). */
+export function linearBytes(n: number, k: number, format: WeightFormat | 'int8'): number {
   const blocks = blocksPerRow(k);
   switch (format) {
+    case 'int8':
+      return n * k + 4 * n;
     case 'f32':
       return 4 * n * k;
     case 'f16':
@@ -114,7 +116,7 @@ export function linearBytes(n: number, k: number, format: WeightFormat): number 
 }
 
 /** Bytes of one decoder layer's part (weights, scales, norms and biases), from the config alone. */
-export function estimateLayerBytes(c: GlmConfig, format: WeightFormat): number {
+export function estimateLayerBytes(c: GlmConfig, format: WeightFormat | 'int8'): number {
   const widths = attentionWidths(c);
   return (
     linearBytes(widths.qkv, c.hiddenSize, format) +

@@ -2,6 +2,7 @@
 import { concatArrays } from '../../util/bytes';
 import { CheckpointError } from '../errors';
 import { floatsToHalves } from './half';
+import type { Int8Matrix } from './int8';
 import { dequantize, quantize, type QuantizedMatrix } from './quant';
 
 export type WeightFormat = 'f32' | 'f16' | 'q8' | 'q4';
@@ -37,11 +38,18 @@ export function lmHeadReadsTable(config: { tieWordEmbeddings: boolean }, format:
   return config.tieWordEmbeddings && isQuantized(format);
 }
 
-/** A linear layer's weight, ready for MatMul ([K, N], float) or MatMulNBits ([N, blocks, bytes]). */
+/**
+ * A linear layer's weight, ready for MatMul ([K, N], float), MatMulNBits ([N, blocks, bytes]) or,
+ * converted from q4/q8 for the CPU, the int8 kernels ([K, N] int8, per-column scales; int8.ts).
+ */
 export type LinearWeight =
   | { kind: 'float'; k: number; n: number; data: Float32Array }
   | { kind: 'half'; k: number; n: number; data: Uint16Array }
-  | { kind: 'quantized'; matrix: QuantizedMatrix };
+  | { kind: 'quantized'; matrix: QuantizedMatrix }
+  | { kind: 'int8'; matrix: Int8Matrix };
+
+/** The layouts parts and packs store (int8 exists only in a running session). */
+export type StoredLinearWeight = Exclude<LinearWeight, { kind: 'int8' }>;
 
 function transpose(weight: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(weight.length);

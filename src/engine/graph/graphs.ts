@@ -9,6 +9,7 @@ import * as io from './io-names';
 import { BLOCK_SIZE, blockBytes, type QuantizedMatrix } from '../formats/quant';
 import { inverseFrequencies, rotaryCaches } from './rotary';
 import type { BaseWeights, LayerWeights } from '../formats/parts';
+import type { Int8Matrix } from '../formats/int8';
 import type { EmbeddingWeight, LinearWeight } from '../formats/weights';
 
 /** Fused GroupQueryAttention (KV cache + rotary in one kernel), or plain ONNX ops where GQA cannot take the shape. */
@@ -33,7 +34,7 @@ const INT64_MAX = Number.MAX_SAFE_INTEGER;
  */
 function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBytes = Infinity): string {
   if (w.kind === 'quantized' && w.matrix.data.byteLength > maxBindingBytes) return splitLinear(g, name, x, w.matrix, maxBindingBytes);
-  if (w.kind !== 'quantized' && w.data.byteLength > maxBindingBytes) {
+  if ((w.kind === 'float' || w.kind === 'half') && w.data.byteLength > maxBindingBytes) {
     throw new RangeError(`${name} takes ${formatBytes(w.data.byteLength)} as ${w.kind === 'half' ? 'f16' : 'f32'}, more than this GPU binds at once (${formatBytes(maxBindingBytes)}): use a q4 or q8 model`);
   }
   switch (w.kind) {
@@ -49,7 +50,31 @@ function linear(g: Graph, name: string, x: string, w: LinearWeight, maxBindingBy
       const scales = g.initializer(`${name}.scales`, FLOAT, [m.n * m.blocksPerRow], m.scales);
       return g.msOp('MatMulNBits', [x, data, scales], { K: m.k, N: m.n, bits: m.bits, block_size: BLOCK_SIZE });
     }
+    case 'int8':
+      return int8Product(g, name, x, w.matrix);
   }
+}
+
+/**
+ * x quantized to uint8 with one scale and zero point for the tensor, MLAS's QGEMM (u8 x s8 -> int32),
+ * back to floats by x's scale times each column's (ORT fuses the four nodes into its
+ * DynamicQuantizeMatMul); outlier channels cleared from x first and multiplied in f32, then added;
+ * with scaleRows, each token's row divided by its largest magnitude first and multiplied by it after.
+ */
+export function int8Product(g: Graph, name: string, x: string, m: Int8Matrix): string {
+  const o = m.outliers;
+  let inliers = o ? g.op('Mul', [x, g.initializer(`${name}.inlier_mask`, FLOAT, [m.k], o.mask)]) : x;
+  // Rows brought to max |x| = 1 (+ a tiny floor for an all-zero row): [1, S, 1].
+  const rowScale = m.scaleRows ? g.op('Add', [g.op('ReduceMax', [g.op('Abs', [inliers])], { axes: [-1], keepdims: 1 }), g.scalarFloat(`${name}.row_floor`, 1e-30)]) : null;
+  if (rowScale) inliers = g.op('Div', [inliers, rowScale]);
+  const [q, qScale, qZero] = g.ops('DynamicQuantizeLinear', [inliers], 3);
+  const product = g.op('MatMulInteger', [q, g.initializer(name, DataType.INT8, [m.k, m.n], m.data), qZero]);
+  const scales = g.op('Mul', [qScale, g.initializer(`${name}.scales`, FLOAT, [m.n], m.scales)]);
+  let y = g.op('Mul', [g.op('Cast', [product], { to: FLOAT }), scales]);
+  if (rowScale) y = g.op('Mul', [y, rowScale]);
+  if (!o) return y;
+  const picked = g.op('Gather', [x, g.int64(`${name}.outlier_channels`, o.channels)], { axis: -1 }); // [1, S, outliers]
+  return g.op('Add', [y, g.op('MatMul', [picked, g.initializer(`${name}.outlier_weight`, FLOAT, [o.channels.length, m.n], o.weight)])]);
 }
 
 function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxBindingBytes: number): string {
@@ -67,6 +92,7 @@ function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxB
 
 /** Output features [first, first + count) of a linear weight: a view of quantized rows, a copy of float columns. */
 function outputSlice(w: LinearWeight, first: number, count: number): LinearWeight {
+  if (w.kind === 'int8') throw new TypeError('int8 weights run in the segments, not in the exported graph');
   if (w.kind === 'quantized') {
     const m = w.matrix;
     const rowBytes = m.blocksPerRow * blockBytes(m.bits);

@@ -34,14 +34,16 @@ export interface ModelSizes {
    * lm_head (a quantized lm_head is split across bindings, the embedding lookup runs on the CPU).
    */
   largestTensorBytes: number;
-  /** Weights once q4/q8 linear layers are widened to f32 for the CPU (the quantized table stays for the lookup). */
-  widenedBytes: number;
+  /** q4/q8 on the CPU: one layer converted to int8 (formats/int8.ts); 0 for float formats. */
+  int8LayerBytes: number;
+  /** q4/q8 on the CPU: the stored table (the lookup reads it), the final norm and lm_head as int8; 0 for float formats. */
+  int8BaseBytes: number;
 }
 
 export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes {
   const layerBytes = estimateLayerBytes(config, format);
   const baseBytes = estimateBaseBytes(config, format);
-  const lmHeadBytes = (f: WeightFormat) => linearBytes(config.vocabSize, config.hiddenSize, f);
+  const lmHeadBytes = (f: WeightFormat | 'int8') => linearBytes(config.vocabSize, config.hiddenSize, f);
   const quantized = format === 'q4' || format === 'q8';
   return {
     format,
@@ -51,16 +53,17 @@ export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes 
     weightBytes: baseBytes + config.numLayers * layerBytes,
     kvBytesPerToken: 2 * config.numLayers * config.numKvHeads * config.headDim * 4,
     largestTensorBytes: quantized ? largestLayerMatrixBytes(config, format) : Math.max(largestLayerMatrixBytes(config, format), lmHeadBytes(format)),
-    widenedBytes: quantized ? baseBytes + lmHeadBytes('f32') + config.numLayers * estimateLayerBytes(config, 'f32') : 0,
+    int8LayerBytes: quantized ? estimateLayerBytes(config, 'int8') : 0,
+    int8BaseBytes: quantized ? lmHeadBytes(format) + 4 * config.hiddenSize + lmHeadBytes('int8') : 0,
   };
 }
 
 /** Activations and the runtime, on top of the weights and the KV cache. */
 const RUNTIME_SHARE = 0.15;
-/** wasm's 32-bit heap holds at most 4 GiB; widened weights stay well under it. */
-const MAX_WIDENED_BYTES = 2 * 1024 ** 3;
-/** Widened weights may take at most this share of the device's memory. */
-const WIDENED_MEMORY_SHARE = 1 / 4;
+/** int8 weights stay under this, leaving the 4 GiB wasm heap room for the KV cache and activations. */
+const MAX_INT8_BYTES = 3 * 1024 ** 3;
+/** int8 weights may take at most this share of the device's memory. */
+const INT8_MEMORY_SHARE = 1 / 2;
 /** The out-of-memory retry keeps this share of the weights loaded and streams the rest. */
 const RETRY_RESIDENT_SHARE = 1 / 4;
 
@@ -70,8 +73,6 @@ export interface FitRequest {
   contextTokens: number;
   /** The user's memory budget for weights; beyond it, layers stream from storage. */
   budgetBytes?: number;
-  /** ORT keeps a pre-packed copy of f32 weights on the CPU unless told not to (default true). */
-  prepackWeights?: boolean;
   /** The model is already in storage (a load, not a download). */
   stored?: boolean;
 }
@@ -83,24 +84,49 @@ export interface LoadPlan {
   unfit: Unfit | null;
   /** Weights plus the KV cache at the context length, plus a share for activations and the runtime. */
   memoryBytes: number;
-  /** wasm: widen q4/q8 linear layers to f32 (faster, more memory) where that fits. */
-  floatWeightsOnCpu: boolean;
+  /** wasm, q4/q8: which weights run on ORT's int8 kernels; the rest run MatMulNBits. */
+  int8: Int8Plan;
+  /** Bytes of weights the plan keeps loaded (int8 layers counted as int8). */
+  residentBytes: number;
   /** Weights to keep loaded (the rest stream); undefined: no limit. */
   budgetBytes?: number;
   /** The next try when loading runs out of memory: the CPU, a quarter of the weights resident. */
   retry: FitRequest;
 }
 
-/** Whether widening q4/q8 weights to f32 fits the heap, the budget and a quarter of the device's memory. */
-function widenedFits(sizes: ModelSizes, device: DeviceFacts, request: FitRequest): boolean {
-  if (request.backend !== 'wasm' || sizes.widenedBytes === 0) return false;
-  const total = sizes.widenedBytes * (request.prepackWeights === false ? 1 : 2);
-  const caps = [MAX_WIDENED_BYTES, request.budgetBytes ?? Infinity, device.memoryBytes ? device.memoryBytes * WIDENED_MEMORY_SHARE : Infinity];
-  return total <= Math.min(...caps);
+/**
+ * On the CPU, q4/q8 linear layers run MatMulNBits (no SIMD kernel on wasm: 0.2-0.5 GB/s) or, converted
+ * to int8 at load, ORT's QGEMM (as fast as f32 MatMul at a quarter of its bytes, 1.6x the q4 bytes;
+ * it replaced widening q4 to f32, docs/engine.md). lm_head (read every token, the largest matrix)
+ * goes int8 first, then the first `layers` decoder layers.
+ */
+export interface Int8Plan {
+  head: boolean;
+  layers: number;
+}
+
+export const NO_INT8: Int8Plan = { head: false, layers: 0 };
+
+/** As much int8 as fits the budget, the heap and half the device's memory, the other layers staying q4/q8. */
+export function planInt8(sizes: ModelSizes, device: DeviceFacts, request: FitRequest): Int8Plan {
+  if (request.backend !== 'wasm' || sizes.int8LayerBytes === 0) return NO_INT8;
+  const cap = Math.min(request.budgetBytes ?? Infinity, MAX_INT8_BYTES, device.memoryBytes ? device.memoryBytes * INT8_MEMORY_SHARE : Infinity);
+  const room = cap - sizes.int8BaseBytes - sizes.numLayers * sizes.layerBytes;
+  if (room < 0) return NO_INT8;
+  const extraPerLayer = sizes.int8LayerBytes - sizes.layerBytes;
+  return { head: true, layers: extraPerLayer <= 0 ? sizes.numLayers : Math.min(sizes.numLayers, Math.floor(room / extraPerLayer)) };
+}
+
+/** Weights kept loaded under an int8 plan. */
+export function int8ResidentBytes(sizes: ModelSizes, int8: Int8Plan): number {
+  if (!int8.head) return sizes.weightBytes;
+  return sizes.int8BaseBytes + int8.layers * sizes.int8LayerBytes + (sizes.numLayers - int8.layers) * sizes.layerBytes;
 }
 
 export function planLoad(sizes: ModelSizes, device: DeviceFacts, request: FitRequest): LoadPlan {
-  const memoryBytes = Math.round((Math.min(sizes.weightBytes, request.budgetBytes ?? Infinity) + sizes.kvBytesPerToken * request.contextTokens) * (1 + RUNTIME_SHARE));
+  const int8 = planInt8(sizes, device, request);
+  const residentBytes = Math.min(int8ResidentBytes(sizes, int8), request.budgetBytes ?? Infinity);
+  const memoryBytes = Math.round((residentBytes + sizes.kvBytesPerToken * request.contextTokens) * (1 + RUNTIME_SHARE));
   let unfit: Unfit | null = null;
   if (!request.stored && device.freeStorageBytes !== undefined && sizes.weightBytes > device.freeStorageBytes) {
     unfit = { kind: 'storage', needBytes: sizes.weightBytes, haveBytes: device.freeStorageBytes };
@@ -112,7 +138,8 @@ export function planLoad(sizes: ModelSizes, device: DeviceFacts, request: FitReq
   return {
     unfit,
     memoryBytes,
-    floatWeightsOnCpu: widenedFits(sizes, device, request),
+    int8,
+    residentBytes,
     budgetBytes: request.budgetBytes,
     retry: { ...request, backend: 'wasm', budgetBytes: Math.floor(Math.min(sizes.weightBytes, request.budgetBytes ?? Infinity) * RETRY_RESIDENT_SHARE), stored: true },
   };

@@ -11,12 +11,13 @@ import { firstPositions, GpuKvCache } from './kv-cache';
 import type { GlmConfig } from '../formats/config';
 import { buildEmbeddingGraph, buildHeadGraph, buildSegmentGraph, defaultAttentionKind, type AttentionKind } from '../graph/graphs';
 import * as io from '../graph/io-names';
-import { readBasePart, readLayerPart } from '../formats/parts';
-import type { DeviceFacts } from './fit';
+import { readBasePart, readLayerPart, type LayerWeights } from '../formats/parts';
+import { int8Linear, outlierChannels } from '../formats/int8';
+import { NO_INT8, type DeviceFacts, type Int8Plan } from './fit';
 import { planSegments, type Segment, type SegmentPlan } from './plan';
 import { estimateLayerBytes, largestLayerMatrixBytes, linearBytes, type ModelSource } from '../formats/source';
 import type { ExternalFile } from '../graph/onnx/graph';
-import { widen, type LinearWeight, type WeightFormat } from '../formats/weights';
+import { isQuantized, widen, type LinearWeight, type WeightFormat } from '../formats/weights';
 
 export type OrtModule = typeof Ort;
 
@@ -42,11 +43,17 @@ export interface LoadOptions {
   prepackWeights?: boolean;
   /**
    * Widens q4/q8 linear layers (lm_head included) to f32 as their sessions are created: the same
-   * values, read by ORT's f32 MatMul instead of MatMulNBits, ~10x faster decoding on the wasm
-   * backend for 8x (q4) or 4x (q8) the weights' memory. The segment plan counts the widened size.
-   * For the CPU only: WebGPU's 4-bit kernels are fast. planLoad() (fit.ts) decides.
+   * values, read by ORT's f32 MatMul instead of MatMulNBits, for 8x (q4) or 4x (q8) the weights'
+   * memory. The segment plan counts the widened size. For comparisons with the int8 path, which
+   * decodes as fast at a quarter of the memory and which the plan chooses instead (docs/engine.md).
    */
   floatWeightsOnCpu?: boolean;
+  /**
+   * wasm, q4/q8: lm_head and the first layers converted to int8 as their sessions are created, for
+   * ORT's QGEMM kernels (per-column weight scales, activations quantized per tensor; formats/int8.ts).
+   * The rest stay MatMulNBits. planLoad() (fit.ts) chooses it within the memory budget.
+   */
+  int8?: Int8Plan;
   /**
    * On WebGPU with GQA (default true): the KV cache lives in fixed-capacity GPU buffers that GQA
    * writes in place (see kv-cache.ts); false lets ORT allocate a longer cache every step.
@@ -60,18 +67,26 @@ export interface LoadOptions {
 
 type SessionFactory = (graph: Uint8Array, parts: ExternalFile[], gpuOutputs?: string[]) => Promise<Ort.InferenceSession>;
 
+/** How a segment's q4/q8 layers run on the CPU: widened to f32, or layers below `int8Layers` as int8. */
+interface CpuKernels {
+  floatWeights: boolean;
+  int8Layers: number;
+}
+
 /** Reads a segment's layers into the arena and creates its session; the arena is free again after. */
-async function createSegmentSession(source: ModelSource, segment: Segment, attention: AttentionKind, maxSequenceLength: number, create: SessionFactory, arena: Arena, floatWeights: boolean): Promise<Ort.InferenceSession> {
+async function createSegmentSession(source: ModelSource, segment: Segment, attention: AttentionKind, maxSequenceLength: number, create: SessionFactory, arena: Arena, kernels: CpuKernels): Promise<Ort.InferenceSession> {
   arena.reset();
   const parts = [];
   for (let i = 0; i < segment.layerCount; i++) parts.push(await source.readLayer(segment.firstLayer + i, arena));
-  // Widened weights go to ORT as external data too, so the graph's protobuf does not copy them.
+  // Widened and int8 weights go to ORT as external data too, so the graph's protobuf does not copy them.
   const files: ExternalFile[] = [...parts];
   const widenAs = (w: LinearWeight, name: string) => externalWidened(w, name, files);
   const weights = parts.map((part, i) => {
-    const w = readLayerPart(part, segment.firstLayer + i, source.config, source.format);
+    const layer = segment.firstLayer + i;
+    const w = readLayerPart(part, layer, source.config, source.format);
     const p = `${part.name}.f32.`;
-    return floatWeights ? { ...w, qkvProj: widenAs(w.qkvProj, `${p}qkv`), oProj: widenAs(w.oProj, `${p}o`), gateUpProj: widenAs(w.gateUpProj, `${p}gate_up`), downProj: widenAs(w.downProj, `${p}down`) } : w;
+    if (layer < kernels.int8Layers) return int8Layer(w, `${part.name}.int8.`, files);
+    return kernels.floatWeights ? { ...w, qkvProj: widenAs(w.qkvProj, `${p}qkv`), oProj: widenAs(w.oProj, `${p}o`), gateUpProj: widenAs(w.gateUpProj, `${p}gate_up`), downProj: widenAs(w.downProj, `${p}down`) } : w;
   });
   const graph = buildSegmentGraph(source.config, segment.firstLayer, weights, attention, maxSequenceLength, files);
   const layers = Array.from({ length: segment.layerCount }, (_, i) => segment.firstLayer + i);
@@ -83,6 +98,29 @@ function externalWidened(w: LinearWeight, name: string, files: ExternalFile[]): 
   const wide = widen(w);
   if (wide.kind === 'float' && wide !== w) files.push({ name, bytes: new Uint8Array(wide.data.buffer, wide.data.byteOffset, wide.data.byteLength) });
   return wide;
+}
+
+/**
+ * A layer's projections as int8: qkv and gate_up keep the outlier channels of the norm before them
+ * in f32, o_proj and down_proj (whose inputs are not normalized) scale each token's row (int8.ts).
+ * The int8 arrays join the session's external files.
+ */
+function int8Layer(w: LayerWeights, prefix: string, files: ExternalFile[]): LayerWeights {
+  const convert = (weight: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string) => externalInt8(weight, input, prefix + name, files);
+  return {
+    ...w,
+    qkvProj: convert(w.qkvProj, { outliers: outlierChannels(w.inputLayernorm) }, 'qkv'),
+    oProj: convert(w.oProj, { scaleRows: true }, 'o'),
+    gateUpProj: convert(w.gateUpProj, { outliers: outlierChannels(w.postAttentionLayernorm) }, 'gate_up'),
+    downProj: convert(w.downProj, { scaleRows: true }, 'down'),
+  };
+}
+
+/** int8Linear(), with the int8 bytes registered as an external file. */
+function externalInt8(w: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string, files: ExternalFile[]): LinearWeight {
+  const converted = int8Linear(w, input);
+  if (converted.kind === 'int8') files.push({ name, bytes: new Uint8Array(converted.matrix.data.buffer, converted.matrix.data.byteOffset, converted.matrix.data.byteLength) });
+  return converted;
 }
 
 /** A layer matrix the GPU cannot bind is refused before anything is read (only lm_head is split). */
@@ -107,14 +145,22 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const maxSequenceLength = Math.min(options.maxSequenceLength ?? Math.min(config.maxPositionEmbeddings, DEFAULT_CONTEXT_TOKENS), kvPositionsBound);
   const maxPassTokens = options.maxPassTokens ?? Infinity;
   if (!(maxPassTokens >= 1) || (Number.isFinite(maxPassTokens) && !Number.isInteger(maxPassTokens))) throw new RangeError(`maxPassTokens must be a positive integer, got ${maxPassTokens}`);
-  const floatWeights = Boolean(options.floatWeightsOnCpu) && (source.format === 'q4' || source.format === 'q8');
+  const quantized = isQuantized(source.format);
+  const floatWeights = Boolean(options.floatWeightsOnCpu) && quantized;
+  const int8 = quantized && !floatWeights && !onGpu ? (options.int8 ?? NO_INT8) : NO_INT8;
+  const int8Layers = Math.min(config.numLayers, int8.layers);
   const sizes = floatWeights ? widenedSizes(source) : { layerBytes: source.layerBytes(0), baseBytes: source.baseBytes() };
   const plan = planSegments({
     numLayers: config.numLayers,
     ...sizes,
+    // While its segment's session is created, a layer converted to int8 is held as read and as int8
+    // in JS, both again in the wasm heap (ORT copies external data in), and int8 once more as the
+    // kernel's packed copy: segments of int8 layers are sized by all of it, to bound the load peak.
+    ...(int8Layers > 0 && { loadingLayerBytes: 2 * sizes.layerBytes + 3 * estimateLayerBytes(config, 'int8') }),
     budgetBytes: options.memoryBudgetBytes,
     device: options.device,
     segmentSize: options.segmentSize,
+    onGpu,
   });
   const extra = options.prepackWeights === false ? { session: { disable_prepacking: '1' } } : undefined;
   // On WebGPU, hidden states and the KV cache stay in GPU buffers from one session to the next:
@@ -162,21 +208,22 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
   const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
   if (!lmHead) throw new Error(`part ${base.name}: lm_head.weight is missing`);
   const headFiles: ExternalFile[] = [base];
-  const headWeight = floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
+  const headWeight = int8.head ? externalInt8(lmHead, { outliers: outlierChannels(baseWeights.norm) }, 'lm_head.int8', headFiles) : floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
   const headSession = await create(buildHeadGraph(config, baseWeights.norm, headWeight, headFiles, maxBindingBytes), headFiles);
   progress();
 
   const sessions: (Ort.InferenceSession | null)[] = [];
+  const kernels: CpuKernels = { floatWeights, int8Layers };
   for (const segment of plan.segments) {
-    sessions.push(segment.resident ? await createSegmentSession(source, segment, attention, maxSequenceLength, create, arena, floatWeights) : null);
+    sessions.push(segment.resident ? await createSegmentSession(source, segment, attention, maxSequenceLength, create, arena, kernels) : null);
     if (segment.resident) progress();
   }
   // Only a streaming model keeps the arena, to read its streamed segments into on every pass.
   if (!plan.streaming) arena = null;
-  const loadStreamed = (segment: Segment) => createSegmentSession(source, segment, attention, maxSequenceLength, create, arena!, floatWeights);
+  const loadStreamed = (segment: Segment) => createSegmentSession(source, segment, attention, maxSequenceLength, create, arena!, kernels);
   // The sessions exist now, and with them the GPU device ORT runs on.
   const kvCache = kvInPlace && attention === 'gqa' ? new GpuKvCache(ort, await ort.env.webgpu.device, config, maxSequenceLength) : null;
-  return new GlmModel(ort, config, attention, maxSequenceLength, plan, embedSession, sessions, headSession, loadStreamed, floatWeights, kvCache, { check: attentionCheck, passTokens });
+  return new GlmModel(ort, config, attention, maxSequenceLength, plan, embedSession, sessions, headSession, loadStreamed, floatWeights, { head: int8.head, layers: int8Layers }, kvCache, { check: attentionCheck, passTokens });
 }
 
 /** Layer and base bytes once q4/q8 linear layers are widened to f32 (the quantized table stays for the lookup). */
@@ -215,6 +262,8 @@ export class GlmModel {
     private readonly loadStreamed: (segment: Segment) => Promise<Ort.InferenceSession>,
     /** Quantized linear layers run as f32 (floatWeightsOnCpu). */
     readonly floatWeights = false,
+    /** lm_head and the first `layers` decoder layers run on the int8 kernels. */
+    readonly int8: Int8Plan = NO_INT8,
     /** WebGPU + GQA: the cache GQA writes in place; otherwise each step's present tensors become the past. */
     private readonly kvCache: GpuKvCache | null = null,
     /** The GPU attention check, and the most new tokens one pass takes (forward() splits longer runs). */

@@ -11,6 +11,10 @@ export interface PlanInput {
   device?: DeviceFacts;
   /** Forces the layers per segment (the CLI's --segment-size). */
   segmentSize?: number;
+  /** The layers run on a GPU: a segment is held in JS only while it uploads, so segments are kept small (GPU_SEGMENT_BYTES). */
+  onGpu?: boolean;
+  /** Bytes one layer takes while its segment is created, when more than layerBytes (read, plus its int8 conversion). */
+  loadingLayerBytes?: number;
 }
 
 export interface Segment {
@@ -30,8 +34,8 @@ export interface SegmentPlan {
   why: PlanWhy;
 }
 
-/** What set the segment size: the 256 MiB default, the device's memory, the GPU's buffer limit, the budget. */
-export type SegmentCap = 'default' | 'device-memory' | 'gpu-buffer' | 'budget';
+/** What set the segment size: the 256 MiB default, the 64 MiB GPU default, the device's memory, the GPU's buffer limit, the budget. */
+export type SegmentCap = 'default' | 'gpu-default' | 'device-memory' | 'gpu-buffer' | 'budget';
 
 export type PlanWhy =
   | { kind: 'asked'; layersPerSegment: number }
@@ -40,6 +44,13 @@ export type PlanWhy =
 
 const MiB = 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 256 * MiB;
+/**
+ * On WebGPU the segment being created is the largest thing the load holds in JS (its weights are
+ * read into one buffer, then uploaded): 64 MiB segments held a glm-edge-1.5b load at ~+400 MB of
+ * renderer memory where 256 MiB ones rose ~+490-640 MB (docs/memory.md). More sessions per token
+ * cost a few dispatches each; the KV cache and hidden states stay on the GPU between them.
+ */
+const GPU_SEGMENT_BYTES = 64 * MiB;
 
 /** Splits the layers into consecutive segments of at most segmentSize layers. */
 export function splitLayers(numLayers: number, segmentSize: number): { firstLayer: number; layerCount: number }[] {
@@ -50,17 +61,17 @@ export function splitLayers(numLayers: number, segmentSize: number): { firstLaye
 }
 
 /**
- * A segment holds at most min(256 MiB, deviceMemory / 16, maxBufferSize, budget / 4) of weights
+ * A segment holds at most min(256 MiB (64 MiB on a GPU), deviceMemory / 16, maxBufferSize, budget / 4) of weights
  * (at least one layer): loading holds one segment in JS at a time, so this bounds the load peak.
  */
 export function planSegments(input: PlanInput): SegmentPlan {
   const { numLayers, layerBytes, baseBytes, budgetBytes, device = {} } = input;
-  const caps: [number, SegmentCap][] = [[DEFAULT_SEGMENT_BYTES, 'default']];
+  const caps: [number, SegmentCap][] = [input.onGpu ? [GPU_SEGMENT_BYTES, 'gpu-default'] : [DEFAULT_SEGMENT_BYTES, 'default']];
   if (device.memoryBytes) caps.push([device.memoryBytes / 16, 'device-memory']);
   if (device.maxBufferSize) caps.push([device.maxBufferSize, 'gpu-buffer']);
   if (budgetBytes) caps.push([budgetBytes / 4, 'budget']);
   const [segmentCap, cap] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
-  const layersPerSegment = input.segmentSize ?? Math.max(1, Math.min(numLayers, Math.floor(segmentCap / Math.max(1, layerBytes))));
+  const layersPerSegment = input.segmentSize ?? Math.max(1, Math.min(numLayers, Math.floor(segmentCap / Math.max(1, input.loadingLayerBytes ?? layerBytes))));
   const ranges = splitLayers(numLayers, layersPerSegment);
 
   const total = baseBytes + numLayers * layerBytes;

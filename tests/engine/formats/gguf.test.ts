@@ -79,6 +79,20 @@ test('string lists are typed string even when empty, as llama.cpp requires of to
   expect(metadata.get('tokenizer.ggml.token_type')).toMatchObject({ type: ARRAY, itemType: INT32 });
 });
 
+test('the writer sets what convert_hf_to_gguf.py sets for GlmForCausalLM (no BOS, file type) and, told to keep no values, writes the same bytes', async () => {
+  const dir = await fixtureDir({ shape: 'glm-4-9b', seed: 142 });
+  const out = await mkdtemp(join(tmpdir(), 'glm-gguf-keys-'));
+  const values = await writeGguf(dir, join(out, 'kept.gguf'), { type: 'Q8_0' });
+  const none = await writeGguf(dir, join(out, 'streamed.gguf'), { type: 'Q8_0', keepValues: false });
+  const bytes = new Uint8Array(await readFile(join(out, 'kept.gguf')));
+  const { metadata } = parseGgufBytes(bytes);
+  expect(metadata.get('tokenizer.ggml.add_bos_token')).toMatchObject({ value: false });
+  expect(metadata.get('general.file_type')).toMatchObject({ value: 7 }); // LLAMA_FTYPE_MOSTLY_Q8_0
+  expect(values.size).toBeGreaterThan(0);
+  expect(none.size).toBe(0);
+  expect(new Uint8Array(await readFile(join(out, 'streamed.gguf')))).toEqual(bytes);
+});
+
 test('the config comes from the metadata: both GLM shapes', async () => {
   for (const shape of ['glm-edge', 'glm-4-9b'] as const) {
     const { dir, checkpointDir } = await ggufFixture(shape, { type: 'Q8_0' });

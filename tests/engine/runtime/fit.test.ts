@@ -1,11 +1,11 @@
 // The one decision of what fits and how to load, with the device's facts injected: the catalog's
-// verdicts, the check before a pack download, the loader's choice of f32 widening, and the plan
+// verdicts, the check before a pack download, the loader's choice of int8 layers, and the plan
 // after loading ran out of memory.
 import { describe, expect, test } from 'vitest';
 import { CATALOG } from '../../../src/app/catalog';
 import { parseGlmConfig } from '../../../src/engine/formats/config';
-import { modelSizes, planLoad, type DeviceFacts } from '../../../src/engine/runtime/fit';
-import { estimateBaseBytes, estimateLayerBytes, linearBytes } from '../../../src/engine/formats/source';
+import { int8ResidentBytes, modelSizes, planLoad, type DeviceFacts } from '../../../src/engine/runtime/fit';
+import { estimateLayerBytes, linearBytes } from '../../../src/engine/formats/source';
 import { fixtureCheckpoint } from '../../helpers';
 
 const GiB = 2 ** 30;
@@ -45,37 +45,62 @@ describe('the catalog and the pack check (before a download)', () => {
   });
 });
 
-describe('the loader: widening q4/q8 to f32 on the CPU', () => {
-  test('fits within the budget, a quarter of device memory and the wasm heap, counting the pre-packed copy', async () => {
-    const { config: c } = await fixtureCheckpoint({ shape: 'glm-edge', seed: 11 });
-    const sizes = modelSizes(c, 'q4');
-    const widened = estimateBaseBytes(c, 'q4') + linearBytes(c.vocabSize, c.hiddenSize, 'f32') + c.numLayers * estimateLayerBytes(c, 'f32');
-    expect(sizes.widenedBytes).toBe(widened);
-    const wasm = { backend: 'wasm' as const, contextTokens: 256 };
-    expect(planLoad(sizes, {}, wasm).floatWeightsOnCpu).toBe(true);
-    expect(planLoad(sizes, {}, { ...wasm, budgetBytes: sizes.baseBytes }).floatWeightsOnCpu).toBe(false);
-    expect(planLoad(sizes, {}, { ...wasm, budgetBytes: widened }).floatWeightsOnCpu).toBe(false);
-    expect(planLoad(sizes, {}, { ...wasm, budgetBytes: widened, prepackWeights: false }).floatWeightsOnCpu).toBe(true);
-    expect(planLoad(sizes, { memoryBytes: 8 * GiB }, wasm).floatWeightsOnCpu).toBe(true);
-    expect(planLoad(sizes, { memoryBytes: 2 * widened * 4 - 1 }, wasm).floatWeightsOnCpu).toBe(false);
-    // Never on WebGPU (its 4-bit kernels are fast), never for a float model.
-    expect(planLoad(sizes, {}, { ...wasm, backend: 'webgpu' }).floatWeightsOnCpu).toBe(false);
-    expect(planLoad(modelSizes(c, 'f32'), {}, wasm).floatWeightsOnCpu).toBe(false);
+describe('the loader: int8 on the CPU, as many layers as the budget holds', () => {
+  const wasm = { backend: 'wasm' as const, contextTokens: 2048 };
+  const sizes = modelSizes(edge15, 'q4');
+
+  test("GLM-Edge 1.5B's int8 sizes: a byte per weight and a scale per column; the base keeps the q4 table and adds lm_head as int8", () => {
+    expect(sizes.int8LayerBytes).toBe(estimateLayerBytes(edge15, 'int8'));
+    expect(linearBytes(12288, 2048, 'int8')).toBe(12288 * 2048 + 4 * 12288);
+    expect(sizes.int8BaseBytes).toBe(linearBytes(59264, 2048, 'q4') + 4 * 2048 + linearBytes(59264, 2048, 'int8'));
+    // About 1.5 GB all int8 (the estimate), against 0.92 GB as q4.
+    const all = int8ResidentBytes(sizes, { head: true, layers: 28 });
+    expect(all).toBeGreaterThan(1.45e9);
+    expect(all).toBeLessThan(1.6e9);
   });
 
-  test("GLM-Edge 1.5B's shape is 6 GB as f32: over the wasm heap whatever the device", () => {
-    expect(planLoad(modelSizes(edge15, 'q4'), { memoryBytes: 64 * GiB }, { backend: 'wasm', contextTokens: 2048 }).floatWeightsOnCpu).toBe(false);
+  test('a small model is all int8 too (it replaced widening to f32), its layers and lm_head', async () => {
+    const { config: c } = await fixtureCheckpoint({ shape: 'glm-edge', seed: 11 });
+    expect(planLoad(modelSizes(c, 'q4'), {}, wasm).int8).toEqual({ head: true, layers: c.numLayers });
+  });
+
+  test('unbounded: every layer and lm_head int8, and the memory verdict counts the int8 bytes', () => {
+    const plan = planLoad(sizes, {}, wasm);
+    expect(plan.int8).toEqual({ head: true, layers: 28 });
+    expect(plan.residentBytes).toBe(int8ResidentBytes(sizes, plan.int8));
+    expect(plan.memoryBytes).toBe(Math.round((plan.residentBytes + sizes.kvBytesPerToken * 2048) * 1.15));
+  });
+
+  test('a 1.2 GB budget keeps lm_head and as many layers int8 as fit, the rest q4, within the budget', () => {
+    const plan = planLoad(sizes, {}, { ...wasm, budgetBytes: 1.2e9 });
+    expect(plan.int8.head).toBe(true);
+    expect(plan.int8.layers).toBeGreaterThan(0);
+    expect(plan.int8.layers).toBeLessThan(28);
+    expect(int8ResidentBytes(sizes, plan.int8)).toBeLessThanOrEqual(1.2e9);
+    expect(int8ResidentBytes(sizes, { head: true, layers: plan.int8.layers + 1 })).toBeGreaterThan(1.2e9);
+  });
+
+  test('half the device memory caps it too; a budget below q4 + the int8 head leaves everything q4; never on WebGPU or for float models', () => {
+    const phone2 = planLoad(sizes, { memoryBytes: 2 * GiB }, wasm).int8;
+    expect(int8ResidentBytes(sizes, phone2)).toBeLessThanOrEqual(GiB);
+    expect(phone2.layers).toBeLessThan(28);
+    expect(planLoad(sizes, {}, { ...wasm, budgetBytes: sizes.weightBytes }).int8).toEqual({ head: false, layers: 0 });
+    expect(planLoad(sizes, {}, { ...wasm, backend: 'webgpu' }).int8).toEqual({ head: false, layers: 0 });
+    expect(planLoad(modelSizes(edge15, 'f16'), {}, wasm).int8).toEqual({ head: false, layers: 0 });
+    // q8 stores more than int8 runs (a scale per 32 weights): all of it int8 whenever the head fits.
+    const q8 = modelSizes(edge15, 'q8');
+    expect(planLoad(q8, {}, { ...wasm, budgetBytes: q8.weightBytes + q8.int8BaseBytes }).int8).toEqual({ head: true, layers: 28 });
   });
 });
 
 describe('out of memory while loading', () => {
-  test('the retry runs on the CPU with a quarter of the weights resident (the rest streams), not widened', () => {
+  test('the retry runs on the CPU with a quarter of the weights resident (the rest streams), without int8', () => {
     const sizes = modelSizes(edge15, 'q4');
     const first = planLoad(sizes, phone, { backend: 'webgpu', contextTokens: 2048 });
     expect(first.retry).toEqual({ backend: 'wasm', contextTokens: 2048, budgetBytes: Math.floor(sizes.weightBytes / 4), stored: true });
     const retry = planLoad(sizes, phone, first.retry);
     expect(retry.budgetBytes).toBe(Math.floor(sizes.weightBytes / 4));
-    expect(retry.floatWeightsOnCpu).toBe(false);
+    expect(retry.int8).toEqual({ head: false, layers: 0 });
     // A user budget lower than the model: the retry keeps a quarter of the budget.
     expect(planLoad(sizes, phone, { backend: 'wasm', contextTokens: 2048, budgetBytes: 400 * MiB }).retry.budgetBytes).toBe(100 * MiB);
   });

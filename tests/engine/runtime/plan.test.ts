@@ -18,6 +18,19 @@ describe('planSegments', () => {
     expect(plan.streaming).toBe(false);
   });
 
+  test('on a GPU the same model gets 2 layers per 64 MiB segment (a segment is held in JS while it uploads), and the reason says so', () => {
+    const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, onGpu: true });
+    expect(plan.layersPerSegment).toBe(2);
+    expect(plan.why).toEqual({ kind: 'capped', layersPerSegment: 2, cap: 'gpu-default', capMiB: 64 });
+  });
+
+  test('layers converted to int8 at load are sized by what loading holds (loadingLayerBytes), residency by their stored bytes', () => {
+    const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, loadingLayerBytes: 100 * MiB });
+    expect(plan.layersPerSegment).toBe(2);
+    expect(plan.residentBytes).toBe(70 * MiB + 28 * 27 * MiB);
+    expect(plan.streaming).toBe(false);
+  });
+
   test('a phone with 4 GiB and a 128 MiB GPU buffer limit gets smaller segments, and the reason says why', () => {
     const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, device: { memoryBytes: 4 * 1024 * MiB, maxBufferSize: 128 * MiB } });
     expect(plan.layersPerSegment).toBe(4);
