@@ -4,6 +4,7 @@
 import type { ChatMessage } from '../../src/engine/generation/tokenizer';
 import { seededRandom } from '../../src/util/random';
 import { CORES, FOLLOW_UPS, FRAMES, OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILIES, REPEAT, TOPICS, TRANSLATE } from './topics';
+import { ASIDES, SMALL_TALK, SMALL_TALK_CLOSERS, SMALL_TALK_OPENERS, WORDS } from './words';
 
 export const CORPUS_SEED = 20261201;
 /** About this share of each topic's families (and each follow-up list's last phrasing) never reaches training. */
@@ -12,6 +13,8 @@ const VARIANTS_PER_QUESTION = 6;
 const VARIANTS_PER_FILLING = 3;
 const FRAMES_PER_CORE = 6;
 const VARIANTS_PER_FRAMED = 2;
+const FRAMES_PER_WORD = 8;
+const SMALL_TALK_PER_CORE = 8;
 
 type Lang = 'en' | 'zh';
 export type Split = 'train' | 'heldout';
@@ -135,6 +138,32 @@ function singleTurns(rng: () => number): Conversation[] {
             out.push({ family: `${key}/${lang}/core${i}`, topic, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(topic, lang) });
           }
         }
+      });
+    }
+  }
+  // The words that decide a topic, each phrase a family, in frames shared by every topic, sometimes after an aside.
+  for (const [key, words] of Object.entries(WORDS)) {
+    for (const kind of ['do', 'what'] as const) {
+      for (const lang of ['en', 'zh'] as const) {
+        const held = heldOutIndexes(rng, words[kind][lang].length);
+        words[kind][lang].forEach((phrase, i) => {
+          for (const frame of shuffled(rng, FRAMES[kind][lang]).slice(0, FRAMES_PER_WORD)) {
+            const framed = frame.replace('{}', phrase);
+            const q = variant(rng, rng() < 0.2 ? `${pick(rng, ASIDES[lang])}${lang === 'en' ? ' ' : ''}${framed}` : framed, lang);
+            out.push({ family: `words/${key}/${kind}/${lang}/${i}`, topic: key, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(key, lang) });
+          }
+        });
+      }
+    }
+  }
+  // Small talk from an opener, a core and a closer; each core a family.
+  for (const [topic, cores] of Object.entries(SMALL_TALK)) {
+    for (const lang of ['en', 'zh'] as const) {
+      const held = heldOutIndexes(rng, cores[lang].length);
+      cores[lang].forEach((core, i) => {
+        const said = new Set<string>();
+        for (let n = 0; n < SMALL_TALK_PER_CORE; n++) said.add(variant(rng, pick(rng, SMALL_TALK_OPENERS[lang]) + core + pick(rng, SMALL_TALK_CLOSERS[lang]), lang));
+        for (const q of said) out.push({ family: `talk/${topic}/${lang}/${i}`, topic, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(topic, lang) });
       });
     }
   }

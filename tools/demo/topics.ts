@@ -442,12 +442,12 @@ export const TRANSLATE = { en: ['in English please', 'Can you say that in Englis
 /** Sentence frames shared by every topic and the out-of-scope class, so the frame says nothing about the topic: `{}` is a core (below). */
 export const FRAMES = {
   do: {
-    en: ['How do I {}?', 'how can i {}', 'How to {}?', 'Can I {}?', 'I want to {}.', 'Is it possible to {}?', 'What is the way to {}?', 'Help me {}', 'how would I {}', 'Tell me how to {}.', 'Where do I go to {}?', 'is there a way to {}', 'Steps to {}?', 'I need to {}, how?', 'Could you explain how to {}?'],
-    zh: ['怎么{}？', '如何{}', '我想{}，怎么弄？', '能不能{}？', '{}的方法是什么', '教我{}', '请问怎样{}', '要{}该怎么做', '可以{}吗', '{}要怎么操作'],
+    en: ['How do I {}?', 'how can i {}', 'How to {}?', 'Can I {}?', 'I want to {}.', 'Is it possible to {}?', 'What is the way to {}?', 'Help me {}', 'how would I {}', 'Tell me how to {}.', 'Where do I go to {}?', 'is there a way to {}', 'Steps to {}?', 'I need to {}, how?', 'Could you explain how to {}?', 'What should I do to {}?', 'Is there any way I can {}?', 'Any idea how to {}?', 'Would you tell me how to {}, please?', 'I would like to {}. What do I tap?', 'can u tell me how 2 {}', 'I am trying to {} but I do not know how.', 'Where is the option to {}?', 'What button do I press to {}?', 'Please, how do you {} here?', 'Do you know how to {}?', 'I wanna {}', 'Is it hard to {}?', 'How can one {} in GLM Pocket?', 'Can you show me how to {}?'],
+    zh: ['怎么{}？', '如何{}', '我想{}，怎么弄？', '能不能{}？', '{}的方法是什么', '教我{}', '请问怎样{}', '要{}该怎么做', '可以{}吗', '{}要怎么操作', '我该怎么{}？', '有办法{}吗', '想{}，点哪里？', '请告诉我怎么{}', '{}的话要怎么弄', '不会{}，求教', '哪里可以{}', '怎样才能{}', '求问怎么{}', '你知道怎么{}吗'],
   },
   what: {
-    en: ['What is {}?', 'what does {} mean', 'Explain {}.', 'Tell me about {}', '{}?', 'What is {} for?', 'Can you explain {}?', 'how does {} work', 'I do not understand {}', 'What does {} do?'],
-    zh: ['{}是什么？', '什么是{}', '{}是什么意思', '解释一下{}', '{}有什么用', '{}是干嘛的', '说说{}', '{}？'],
+    en: ['What is {}?', 'what does {} mean', 'Explain {}.', 'Tell me about {}', '{}?', 'What is {} for?', 'Can you explain {}?', 'how does {} work', 'I do not understand {}', 'What does {} do?', 'Could you tell me about {}?', 'question about {}', 'what about {}', 'I have a question about {}.', 'help with {}', 'Can you say something about {}?', 'I am confused about {}', 'info on {} please', 'What should I know about {}?', 'what is the deal with {}', 'tell me more about {}', '{} - how does that work?', 'Please explain {} to me.'],
+    zh: ['{}是什么？', '什么是{}', '{}是什么意思', '解释一下{}', '{}有什么用', '{}是干嘛的', '说说{}', '{}？', '关于{}的问题', '{}怎么回事', '想了解一下{}', '介绍一下{}', '{}是怎么回事？', '问一下{}', '我不太懂{}', '{}呢', '讲讲{}吧', '{}怎么理解'],
   },
 };
 

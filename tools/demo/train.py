@@ -2,9 +2,11 @@
 # Hugging Face GLM checkpoint (model_type "glm", bf16 safetensors, tied embeddings, GLM-Edge shape).
 # One-off tool (Debian's python3-torch: /usr/bin/python3 tools/demo/train.py). Trains on the corpus's
 # training split only; every EVAL_EVERY steps it measures the held-out split (families training never
-# sees) and keeps the weights with the best held-out rate, stopping when PATIENCE checks bring nothing
-# better; INIT continues from an earlier checkpoint. Records seed, corpus hash, steps and the held-out
-# rate in models/glm-pocket-demo/training.json.
+# sees) and writes the weights with the best held-out rate as soon as it finds them, stopping when
+# PATIENCE checks bring nothing better (a run killed early leaves its best checkpoint); INIT continues
+# from an earlier checkpoint. Counts steps, never seconds: the machine's other jobs may pause it. Records
+# seed, corpus hash, steps and the held-out rate in models/glm-pocket-demo/training.json; LOG gets
+# the progress lines too, PID_FILE the process id.
 # The model code follows transformers' modeling_glm: RMSNorm, interleaved rotary, GQA, fused gate_up.
 import json, math, os, random, struct, sys, time
 
@@ -18,15 +20,17 @@ SEED = 1234
 STEPS = int(os.environ.get("STEPS", "800"))
 EVAL_EVERY = int(os.environ.get("EVAL_EVERY", "100"))
 PATIENCE = int(os.environ.get("PATIENCE", "4"))
-MAX_SECONDS = float(os.environ.get("MAX_SECONDS", "1450"))  # a last check, then stop
-BATCH = 32
+BATCH = int(os.environ.get("BATCH", "64"))
+LOG = os.environ.get("LOG", "tools/demo/build/train.log")
+PID_FILE = os.environ.get("PID_FILE")
 LR = float(os.environ.get("LR", "3e-3"))
+WEIGHT_DECAY = float(os.environ.get("WEIGHT_DECAY", "0.1"))
 INIT = os.environ.get("INIT")  # a model.safetensors of this shape to continue training from
 FIRST_TOKEN_WEIGHT = float(os.environ.get("FIRST_TOKEN_WEIGHT", "4"))  # the reply's first token decides which answer follows; the rest recites it
 # The share of batches cut after the reply's first tokens: which answer to give is what must generalise,
 # and short batches teach it at a third of the cost; the others keep the whole replies recited.
-SHORT_BATCHES, SHORT_REPLY_TOKENS = float(os.environ.get("SHORT_BATCHES", "0.75")), 4
-DROPOUT = float(os.environ.get("DROPOUT", "0.15"))
+SHORT_BATCHES, SHORT_REPLY_TOKENS = float(os.environ.get("SHORT_BATCHES", "0.75")), int(os.environ.get("SHORT_REPLY_TOKENS", "4"))
+DROPOUT = float(os.environ.get("DROPOUT", "0.1"))
 DIMS = dict(hidden=int(os.environ.get("HIDDEN", "192")), layers=int(os.environ.get("LAYERS", "4")), heads=4, kv_heads=2,
             intermediate=int(os.environ.get("INTERMEDIATE", "576")), rope_theta=10000.0, eps=1e-5)
 
@@ -195,7 +199,44 @@ def held_out_rate(model, samples, pad_id):
     return passed / len(samples), by_topic
 
 
+def say(line):
+    print(line, flush=True)
+    with open(LOG, "a") as f:
+        f.write(line + "\n")
+
+
+def save(model, data, record):
+    """Writes the model as a Hugging Face GLM checkpoint, its training record, and PyTorch's logits of
+    the saved (bf16) weights for the engine's cross-check (tests/fixtures/demo-reference-logits.json)."""
+    vocab, specials = data["vocabSize"], data["specialIds"]
+    os.makedirs(MODEL_DIR, exist_ok=True)
+    write_safetensors(f"{MODEL_DIR}/model.safetensors", hf_state(model))
+    eos = [specials["<|endoftext|>"], specials["<|user|>"], specials["<|observation|>"]]
+    config = {
+        "architectures": ["GlmForCausalLM"], "model_type": "glm", "vocab_size": vocab,
+        "hidden_size": DIMS["hidden"], "intermediate_size": DIMS["intermediate"], "num_hidden_layers": DIMS["layers"],
+        "num_attention_heads": DIMS["heads"], "num_key_value_heads": DIMS["kv_heads"], "head_dim": DIMS["hidden"] // DIMS["heads"],
+        "partial_rotary_factor": 1.0, "rope_theta": DIMS["rope_theta"], "rms_norm_eps": DIMS["eps"],
+        "attention_bias": False, "tie_word_embeddings": True, "max_position_embeddings": 1024, "hidden_act": "silu",
+        "pad_token_id": specials["<|endoftext|>"], "eos_token_id": eos, "torch_dtype": "bfloat16",
+    }
+    json.dump(config, open(f"{MODEL_DIR}/config.json", "w"), indent=2)
+    json.dump({"eos_token_id": eos, "pad_token_id": specials["<|endoftext|>"]}, open(f"{MODEL_DIR}/generation_config.json", "w"), indent=2)
+    json.dump(record, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
+    rounded = GlmDemo(DIMS, vocab)
+    rounded.load_state_dict(model.state_dict())
+    rounded.eval()
+    with torch.no_grad():
+        for p in rounded.parameters():
+            p.copy_(p.to(torch.bfloat16).float())
+        ids = data["samples"][0]["ids"][:12]
+        logits = rounded(torch.tensor([ids]))[0]
+    json.dump({"ids": ids, "logits": [[round(v, 5) for v in row] for row in logits.tolist()]}, open("tests/fixtures/demo-reference-logits.json", "w"))
+
+
 def main():
+    if PID_FILE:
+        open(PID_FILE, "w").write(f"{os.getpid()}\n")
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     torch.set_num_threads(int(os.environ.get("THREADS", os.cpu_count() or 1)))
@@ -208,12 +249,14 @@ def main():
     if INIT:
         load_hf_state(model, INIT)
     params = sum(p.numel() for p in model.parameters())
-    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01, betas=(0.9, 0.95))
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY, betas=(0.9, 0.95))
     pad = specials["<|endoftext|>"]
     train = [s for s in data["samples"] if s["split"] == "train"]
     held = [s for s in data["samples"] if s["split"] == "heldout"]
-    started, losses, checks = time.time(), [], []
-    best = (-1.0, 0, None, None)  # rate, step, state, per-topic
+    # A continued run records the run it continued, so the record covers the whole training.
+    before = json.load(open(os.path.join(os.path.dirname(INIT), "training.json"))) if INIT else None
+    say(f"{params} parameters, {len(train)} training and {len(held)} held-out conversations, batch {BATCH}, {STEPS} steps")
+    started, losses, checks, best = time.time(), [], [], (-1.0, 0)
     stream = batches(train, rng, pad)
     for step in range(1, STEPS + 1):
         lr = LR * min(1.0, step / 100) * 0.5 * (1 + math.cos(math.pi * step / STEPS))
@@ -229,56 +272,32 @@ def main():
         opt.step()
         losses.append(loss.item())
         if step % 50 == 0 or step == 1:
-            print(f"step {step}/{STEPS} loss {sum(losses[-50:]) / len(losses[-50:]):.4f} lr {lr:.5f} {time.time() - started:.0f}s", flush=True)
-        out_of_time = time.time() - started > MAX_SECONDS
-        if step % EVAL_EVERY == 0 or step == STEPS or out_of_time:
+            say(f"step {step}/{STEPS} loss {sum(losses[-50:]) / len(losses[-50:]):.4f} lr {lr:.5f} {time.time() - started:.0f}s")
+        if step % EVAL_EVERY == 0 or step == STEPS:
             rate, by_topic = held_out_rate(model, held, pad)
             checks.append({"step": step, "held_out_rate": round(rate, 4)})
-            weakest = sorted(by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])[:4]
-            print(f"  held-out {rate * 100:.1f}% at step {step}; weakest {', '.join(f'{k} {v[0]}/{v[1]}' for k, v in weakest)}", flush=True)
+            weakest = sorted(by_topic.items(), key=lambda kv: kv[1][0] / kv[1][1])[:5]
+            say(f"  held-out {rate * 100:.1f}% at step {step}; weakest {', '.join(f'{k} {v[0]}/{v[1]}' for k, v in weakest)}")
             if rate > best[0]:
-                best = (rate, step, {k: v.detach().clone() for k, v in model.state_dict().items()}, by_topic)
-            if out_of_time:
-                print(f"  past {MAX_SECONDS:.0f}s: stopping, keeping step {best[1]}", flush=True)
-                break
+                best = (rate, step)
+                model.eval()
+                save(model, data, {
+                    "seed": SEED, "corpus_seed": data["corpusSeed"], "corpus_sha256": data["corpusSha256"],
+                    "train_conversations": len(train), "held_out_conversations": len(held),
+                    "held_out_rate": round(rate, 4), "held_out_rate_by_topic": {k: round(v[0] / v[1], 3) for k, v in sorted(by_topic.items())},
+                    "kept_step": step, "steps_planned": STEPS, "checks": checks, "batch": BATCH, "learning_rate": LR, "weight_decay": WEIGHT_DECAY,
+                    "dropout": DROPOUT, "train_loss_at_kept_step": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
+                    "train_seconds_to_kept_step": round(time.time() - started), "first_token_weight": FIRST_TOKEN_WEIGHT,
+                    "short_batches": SHORT_BATCHES, "short_reply_tokens": SHORT_REPLY_TOKENS, "continued_from": before, "torch": torch.__version__,
+                })
+                model.train()
+                say(f"  saved {MODEL_DIR} (step {step})")
             elif len(checks) - 1 - [c["step"] for c in checks].index(best[1]) >= PATIENCE:
-                print(f"  no better held-out rate in {PATIENCE} checks: stopping, keeping step {best[1]}", flush=True)
+                say(f"  no better held-out rate in {PATIENCE} checks: stopping, keeping step {best[1]}")
                 break
-    model.load_state_dict(best[2])
-    model.eval()
-
-    os.makedirs(MODEL_DIR, exist_ok=True)
-    state = hf_state(model)
-    write_safetensors(f"{MODEL_DIR}/model.safetensors", state)
-    eos = [specials["<|endoftext|>"], specials["<|user|>"], specials["<|observation|>"]]
-    config = {
-        "architectures": ["GlmForCausalLM"], "model_type": "glm", "vocab_size": vocab,
-        "hidden_size": DIMS["hidden"], "intermediate_size": DIMS["intermediate"], "num_hidden_layers": DIMS["layers"],
-        "num_attention_heads": DIMS["heads"], "num_key_value_heads": DIMS["kv_heads"], "head_dim": DIMS["hidden"] // DIMS["heads"],
-        "partial_rotary_factor": 1.0, "rope_theta": DIMS["rope_theta"], "rms_norm_eps": DIMS["eps"],
-        "attention_bias": False, "tie_word_embeddings": True, "max_position_embeddings": 1024, "hidden_act": "silu",
-        "pad_token_id": specials["<|endoftext|>"], "eos_token_id": eos, "torch_dtype": "bfloat16",
-    }
-    json.dump(config, open(f"{MODEL_DIR}/config.json", "w"), indent=2)
-    json.dump({"eos_token_id": eos, "pad_token_id": specials["<|endoftext|>"]}, open(f"{MODEL_DIR}/generation_config.json", "w"), indent=2)
-    # A continued run records the run it continued, so the record covers the whole training.
-    before = json.load(open(os.path.join(os.path.dirname(INIT), "training.json"))) if INIT else None
-    json.dump({"seed": SEED, "corpus_seed": data["corpusSeed"], "corpus_sha256": data["corpusSha256"],
-               "train_conversations": len(train), "held_out_conversations": len(held),
-               "held_out_rate": round(best[0], 4), "held_out_rate_by_topic": {k: round(v[0] / v[1], 3) for k, v in sorted(best[3].items())},
-               "kept_step": best[1], "checks": checks, "batch": BATCH, "learning_rate": LR, "dropout": DROPOUT,
-               "train_loss_at_stop": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
-               "train_seconds": round(time.time() - started), "first_token_weight": FIRST_TOKEN_WEIGHT, "short_batches": SHORT_BATCHES,
-               "continued_from": before, "torch": torch.__version__}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
-
-    # Reference logits of the saved (bf16) weights, for the engine's cross-check against PyTorch.
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            p.copy_(p.to(torch.bfloat16).float())
-        ids = data["samples"][0]["ids"][:12]
-        logits = model(torch.tensor([ids]))[0]
-    json.dump({"ids": ids, "logits": [[round(v, 5) for v in row] for row in logits.tolist()]}, open("tests/fixtures/demo-reference-logits.json", "w"))
-    print(f"saved {MODEL_DIR}: {params} parameters, held-out rate {best[0] * 100:.1f}% (step {best[1]})")
+    record = json.load(open(f"{MODEL_DIR}/training.json"))
+    json.dump({**record, "checks": checks, "stopped_at_step": step}, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
+    say(f"done: {params} parameters, held-out rate {best[0] * 100:.1f}% (step {best[1]})")
 
 
 if __name__ == "__main__":
