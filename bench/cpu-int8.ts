@@ -28,7 +28,7 @@ const tokens = Number(values.tokens);
 const source = await openDiskModel({ path: values.model! });
 const int8 = values.kernels === 'nbits' ? NO_INT8 : planInt8(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512, budgetBytes });
 const started = performance.now();
-const model = await loadGlmModel(source, { ort, int8, memoryBudgetBytes: budgetBytes, maxSequenceLength: 512 });
+const model = await loadGlmModel(source, { ort, int8, memoryBudgetBytes: budgetBytes, maxSequenceLength: Math.max(512, promptLength + tokens) });
 const loadMs = performance.now() - started;
 const steps = generate(model, promptIds(promptLength, 7), { maxNewTokens: tokens, temperature: 0, stopIds: [] });
 let step = await steps.next();

@@ -3,7 +3,8 @@
 // served Hugging Face-style from this machine, imported through the app's engine worker in headless
 // Chromium, then loaded on WebGPU and on wasm in fresh browsers. Figures only (no pass/fail).
 //   npx vite build && npx tsx bench/import-memory.ts [--model edge-1.5b] [--format q4] [--dist dist] [--loads webgpu,wasm]
-//     [--segment-size N] [--profile DIR [--skip-import]] [--out FILE]
+//     [--segment-size N] [--reps N] [--profile DIR [--skip-import]] [--out FILE]
+// Each load runs --reps times in fresh browsers, the backends alternated; the table gives each run and the median.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { BrowserContext, Page } from '@playwright/test';
 import { formatBytes } from '../src/util/bytes';
 import { listen, staticHandler } from '../tools/serve';
-import { launchProfile, memoryPeaks, rendererResidentBytes, resetPeaks } from './browser';
+import { launchProfile, median, memoryPeaks, rendererResidentBytes, resetPeaks } from './browser';
 import { benchCheckpoint } from './models';
 
 const { values } = parseArgs({
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     cache: { type: 'string', default: '.bench-models' },
     out: { type: 'string' },
     loads: { type: 'string', default: 'webgpu,wasm' },
+    reps: { type: 'string', default: '1' },
     /** Layers per segment for the loads (default: the engine's plan). */
     'segment-size': { type: 'string' },
     /** A browser profile to use and keep (default: a fresh one, removed after). */
@@ -54,9 +56,19 @@ async function settle(page: Page): Promise<void> {
     undefined,
     { timeout: 120_000 },
   );
-  await page.evaluate(() => (globalThis as any).glmPocketEngine.unload());
+  await withLimit(page.evaluate(() => (globalThis as any).glmPocketEngine.unload()), 60_000, 'the app did not free its demo model within a minute');
   // Let the page's start-up garbage go before the idle figure.
   await page.waitForTimeout(2000);
+}
+
+/** Longest a step may take before the run stops with an error naming it (a step that hangs). */
+const STEP_LIMIT_MS = 10 * 60_000;
+
+/** `work`, or an error saying `message` once `ms` have passed without an answer. */
+async function withLimit<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
 /** Runs `work` (in the page) and reports the renderer's resident memory before and its peak during. */
@@ -64,7 +76,7 @@ async function measure(step: string, work: () => Promise<unknown>): Promise<Samp
   const idleRendererBytes = await rendererResidentBytes();
   await resetPeaks();
   const started = performance.now();
-  await work();
+  await withLimit(work(), STEP_LIMIT_MS, `${step}: no answer after ${STEP_LIMIT_MS / 60_000} minutes`);
   const seconds = (performance.now() - started) / 1000;
   const peaks = await memoryPeaks();
   const sample = { step, idleRendererBytes, peakRendererBytes: peaks.rendererBytes, peakGpuBytes: peaks.gpuBytes, peakBrowserBytes: peaks.browserBytes, seconds };
@@ -95,7 +107,8 @@ try {
     await context.close();
   }
   const id = `${repo.replace('/', '--')}-${format}`;
-  for (const backend of values.loads!.split(',')) {
+  const backends = Array.from({ length: Number(values.reps) }, () => values.loads!.split(',')).flat();
+  for (const backend of backends) {
     context = await launchProfile(profile);
     page = await context.newPage();
     await page.goto(url);
@@ -114,4 +127,10 @@ try {
 }
 console.log('\n| step | renderer idle | renderer peak | above idle | GPU process peak | browser process peak | time |\n|---|---|---|---|---|---|---|');
 for (const s of samples) console.log(`| ${s.step} | ${formatBytes(s.idleRendererBytes)} | ${formatBytes(s.peakRendererBytes)} | ${formatBytes(s.peakRendererBytes - s.idleRendererBytes)} | ${formatBytes(s.peakGpuBytes)} | ${formatBytes(s.peakBrowserBytes)} | ${s.seconds.toFixed(1)} s |`);
+for (const step of new Set(samples.map((s) => s.step))) {
+  const runs = samples.filter((s) => s.step === step);
+  if (runs.length < 2) continue;
+  const m = (f: (s: Sample) => number) => median(runs.map(f));
+  console.log(`| ${step}, median of ${runs.length} | ${formatBytes(m((s) => s.idleRendererBytes))} | ${formatBytes(m((s) => s.peakRendererBytes))} | ${formatBytes(m((s) => s.peakRendererBytes - s.idleRendererBytes))} | ${formatBytes(m((s) => s.peakGpuBytes))} | ${formatBytes(m((s) => s.peakBrowserBytes))} | ${m((s) => s.seconds).toFixed(1)} s |`);
+}
 if (values.out) await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), model: values.model, format: values.format, dist: values.dist, samples }, null, 2));

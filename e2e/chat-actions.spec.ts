@@ -142,36 +142,33 @@ test('one message is deleted after a confirmation, and stays deleted', async ({ 
   await expect(page.getByRole('log')).toContainText('Old second answer');
 });
 
+/** Opens the app and types two lines into the composer with `newline` between them, which must not send. */
+async function typeTwoLines(page: Page, coarsePointer: boolean, newline: string): Promise<void> {
+  await page.goto(app.url);
+  await ready(page);
+  expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(coarsePointer);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.click();
+  await page.keyboard.type('First line');
+  await page.keyboard.press(newline);
+  await page.keyboard.type('second line');
+  await expect(box).toHaveValue('First line\nsecond line');
+  await expect(page.getByRole('article')).toHaveCount(0);
+}
+
 test.describe('on a touch screen', () => {
   test.use({ viewport: { width: 412, height: 915 }, hasTouch: true, isMobile: true });
 
   test('Enter starts a new line and the Send button sends', async ({ page }) => {
-    await page.goto(app.url);
-    await ready(page);
-    expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
-    const box = page.getByRole('textbox', { name: 'Message' });
-    await box.click();
-    await page.keyboard.type('First line');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('second line');
-    await expect(box).toHaveValue('First line\nsecond line');
-    await expect(page.getByRole('article')).toHaveCount(0);
+    await typeTwoLines(page, true, 'Enter');
     await page.getByRole('button', { name: 'Send' }).tap();
     await expect(page.getByRole('article', { name: 'You' })).toHaveText(/First line\s+second line/);
   });
 });
 
 test('with a keyboard, Enter sends and Shift+Enter starts a new line', async ({ page }) => {
-  await page.goto(app.url);
-  await ready(page);
-  expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(false);
+  await typeTwoLines(page, false, 'Shift+Enter');
   const box = page.getByRole('textbox', { name: 'Message' });
-  await box.click();
-  await page.keyboard.type('First line');
-  await page.keyboard.press('Shift+Enter');
-  await page.keyboard.type('second line');
-  await expect(box).toHaveValue('First line\nsecond line');
-  await expect(page.getByRole('article')).toHaveCount(0);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('article', { name: 'You' })).toHaveText(/First line\s+second line/);
   await expect(box).toHaveValue('');

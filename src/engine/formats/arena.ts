@@ -29,6 +29,17 @@ export class Arena {
   reset(): void {
     this.used = 0;
   }
+
+  /**
+   * Frees the buffer now rather than when the collector runs (which may be long after a load):
+   * transferring it to a zero-length one detaches every region handed out. Where the runtime lacks
+   * ArrayBuffer.prototype.transfer (Node 20) the buffer is only dropped. The arena is empty after.
+   */
+  release(): void {
+    const buffer = this.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+    this.buffer = buffer.transfer ? buffer.transfer(0) : new ArrayBuffer(0);
+    this.used = 0;
+  }
 }
 
 /** Allocates from an arena when one is given, else a fresh buffer. */

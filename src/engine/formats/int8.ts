@@ -51,9 +51,11 @@ function dequantizeRow(m: QuantizedMatrix, row: number, out: Float32Array): void
  * A quantized [N, K] matrix as int8 [K, N] with per-column scales, the values rounded once more to
  * 1/127 of their column's largest magnitude; the `outlierChannels` of K kept apart in f32.
  */
-export function toInt8(m: QuantizedMatrix, outlierChannels: number[] = []): Int8Matrix {
+export function toInt8(m: QuantizedMatrix, outlierChannels: number[] = [], alloc?: (bytes: number) => Uint8Array): Int8Matrix {
   const { n, k } = m;
-  const data = new Int8Array(k * n);
+  // (every byte is written below, so a reused region needs no clearing)
+  const region = alloc?.(k * n);
+  const data = region ? new Int8Array(region.buffer, region.byteOffset, k * n) : new Int8Array(k * n);
   const scales = new Float32Array(n);
   const outlierWeight = new Float32Array(outlierChannels.length * n);
   const width = m.blocksPerRow * BLOCK_SIZE;
@@ -105,9 +107,12 @@ export function outlierChannels(normWeight: Float32Array): number[] {
   return channels.length <= normWeight.length * MAX_OUTLIER_SHARE ? channels : [];
 }
 
-/** A q4/q8 linear weight as int8, the outlier channels of its input kept apart, its rows scaled if asked; others unchanged. */
-export function int8Linear(w: LinearWeight, input: { outliers?: number[]; scaleRows?: boolean }): LinearWeight {
+/**
+ * A q4/q8 linear weight as int8, the outlier channels of its input kept apart, its rows scaled if
+ * asked; others unchanged. The int8 bytes go where `alloc` says (a reusable arena), else a new array.
+ */
+export function int8Linear(w: LinearWeight, input: { outliers?: number[]; scaleRows?: boolean }, alloc?: (bytes: number) => Uint8Array): LinearWeight {
   if (w.kind !== 'quantized') return w;
-  const matrix = toInt8(w.matrix, input.outliers);
+  const matrix = toInt8(w.matrix, input.outliers, alloc);
   return { kind: 'int8', matrix: input.scaleRows ? { ...matrix, scaleRows: true } : matrix };
 }

@@ -77,28 +77,29 @@ export function int8Product(g: Graph, name: string, x: string, m: Int8Matrix): s
   return g.op('Add', [y, g.op('MatMul', [picked, g.initializer(`${name}.outlier_weight`, FLOAT, [o.channels.length, m.n], o.weight)])]);
 }
 
-function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxBindingBytes: number): string {
+/** Rows [first, first + count) of a quantized [N, K] matrix: views of its bytes and scales. */
+function quantizedRows(m: QuantizedMatrix, first: number, count: number): QuantizedMatrix {
   const rowBytes = m.blocksPerRow * blockBytes(m.bits);
-  const rowsPerPart = Math.max(1, Math.floor(maxBindingBytes / rowBytes));
-  const outputs: string[] = [];
-  for (let first = 0, part = 0; first < m.n; first += rowsPerPart, part++) {
-    const rows = Math.min(rowsPerPart, m.n - first);
-    const data = m.data.subarray(first * rowBytes, (first + rows) * rowBytes);
-    const scales = m.scales.subarray(first * m.blocksPerRow, (first + rows) * m.blocksPerRow);
-    outputs.push(linear(g, `${name}.rows${part}`, x, { kind: 'quantized', matrix: { ...m, n: rows, data, scales } }));
-  }
+  return { ...m, n: count, data: m.data.subarray(first * rowBytes, (first + count) * rowBytes), scales: m.scales.subarray(first * m.blocksPerRow, (first + count) * m.blocksPerRow) };
+}
+
+/** A quantized matrix as consecutive row blocks of at most maxBytes (at least one row each). */
+function rowBlocks(m: QuantizedMatrix, maxBytes: number): { first: number; matrix: QuantizedMatrix }[] {
+  const rowsPerBlock = Math.max(1, Math.floor(maxBytes / (m.blocksPerRow * blockBytes(m.bits))));
+  const blocks = [];
+  for (let first = 0; first < m.n; first += rowsPerBlock) blocks.push({ first, matrix: quantizedRows(m, first, Math.min(rowsPerBlock, m.n - first)) });
+  return blocks;
+}
+
+function splitLinear(g: Graph, name: string, x: string, m: QuantizedMatrix, maxBindingBytes: number): string {
+  const outputs = rowBlocks(m, maxBindingBytes).map(({ matrix }, part) => linear(g, `${name}.rows${part}`, x, { kind: 'quantized', matrix }));
   return g.op('Concat', outputs, { axis: -1 });
 }
 
 /** Output features [first, first + count) of a linear weight: a view of quantized rows, a copy of float columns. */
 function outputSlice(w: LinearWeight, first: number, count: number): LinearWeight {
   if (w.kind === 'int8') throw new TypeError('int8 weights run in the segments, not in the exported graph');
-  if (w.kind === 'quantized') {
-    const m = w.matrix;
-    const rowBytes = m.blocksPerRow * blockBytes(m.bits);
-    const data = m.data.subarray(first * rowBytes, (first + count) * rowBytes);
-    return { kind: 'quantized', matrix: { ...m, n: count, data, scales: m.scales.subarray(first * m.blocksPerRow, (first + count) * m.blocksPerRow) } };
-  }
+  if (w.kind === 'quantized') return { kind: 'quantized', matrix: quantizedRows(w.matrix, first, count) };
   const columns = <T extends Float32Array | Uint16Array>(data: T, out: T): T => {
     for (let row = 0; row < w.k; row++) out.set(data.subarray(row * w.n + first, row * w.n + first + count), row * count);
     return out;
@@ -122,12 +123,31 @@ function skipRmsNorm(g: Graph, name: string, x: string, residual: string, weight
 
 // ---------------------------------------------------------------- embedding
 
-/** input_ids [1, S] int64 -> hidden_states [1, S, H]. */
-export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = []): Uint8Array {
+/**
+ * input_ids [1, S] int64 -> hidden_states [1, S, H]. A quantized table larger than maxPartBytes is held as
+ * several initializers of at most that size, each looked up for the ids in its rows.
+ */
+export function buildEmbeddingGraph(config: GlmConfig, embedTokens: EmbeddingWeight, externals: ExternalFile[] = [], maxPartBytes = Infinity): Uint8Array {
   const g = new Graph('glm_embedding', externals);
   const ids = g.input(io.INPUT_IDS, DataType.INT64, [1, 'S']);
-  g.output(embed(g, ids, embedTokens), io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
+  const hidden = embedTokens.kind === 'quantized' && embedTokens.matrix.data.byteLength > maxPartBytes ? splitRowLookup(g, ids, embedTokens, maxPartBytes) : embed(g, ids, embedTokens);
+  g.output(hidden, io.HIDDEN_STATES, FLOAT, [1, 'S', config.hiddenSize]);
   return g.encode();
+}
+
+/** The sum over table parts of each part's rows for the ids it holds (zero for the others). */
+function splitRowLookup(g: Graph, ids: string, w: Extract<EmbeddingWeight, { kind: 'quantized' }>, maxPartBytes: number): string {
+  const name = 'model.embed_tokens.weight';
+  const zero = g.initializer(`${name}.zero`, DataType.INT64, [], BigInt64Array.of(0n));
+  const nothing = g.scalarFloat(`${name}.nothing`, 0);
+  const lastAxis = g.int64(`${name}.axis_rows`, [-1]);
+  const kept = rowBlocks(w.matrix, maxPartBytes).map(({ first, matrix }, part) => {
+    const local = g.op('Sub', [ids, g.initializer(`${name}.first${part}`, DataType.INT64, [], BigInt64Array.of(BigInt(first)))]);
+    const held = g.op('And', [g.op('GreaterOrEqual', [local, zero]), g.op('Less', [local, g.initializer(`${name}.rows${part}`, DataType.INT64, [], BigInt64Array.of(BigInt(matrix.n)))])]);
+    const looked = quantizedRowLookup(g, `${name}.part${part}`, g.op('Where', [held, local, zero]), { kind: 'quantized', matrix });
+    return g.op('Where', [g.op('Unsqueeze', [held, lastAxis]), looked, nothing]);
+  });
+  return kept.reduce((sum, rows) => g.op('Add', [sum, rows]));
 }
 
 function embed(g: Graph, ids: string, embedTokens: EmbeddingWeight): string {

@@ -24,6 +24,9 @@ export type OrtModule = typeof Ort;
 /** The context length a model is loaded for when none is asked for (and its config allows it). */
 export const DEFAULT_CONTEXT_TOKENS = 4096;
 
+/** Largest initializer handed to the GPU at once; larger tables and lm_heads are split by rows. */
+const GPU_UPLOAD_BYTES = 16 * 2 ** 20;
+
 export interface LoadOptions {
   ort: OrtModule;
   /** Forces decoder layers per InferenceSession; by default the plan picks it from the device. */
@@ -67,15 +70,20 @@ export interface LoadOptions {
 
 type SessionFactory = (graph: Uint8Array, parts: ExternalFile[], gpuOutputs?: string[]) => Promise<Ort.InferenceSession>;
 
-/** How a segment's q4/q8 layers run on the CPU: widened to f32, or layers below `int8Layers` as int8. */
+/**
+ * How a segment's q4/q8 layers run on the CPU: widened to f32, or layers below `int8Layers` as int8,
+ * converted into `converted` (reused from segment to segment, like the arena the layers are read into).
+ */
 interface CpuKernels {
   floatWeights: boolean;
   int8Layers: number;
+  converted: Arena;
 }
 
 /** Reads a segment's layers into the arena and creates its session; the arena is free again after. */
 async function createSegmentSession(source: ModelSource, segment: Segment, attention: AttentionKind, maxSequenceLength: number, create: SessionFactory, arena: Arena, kernels: CpuKernels): Promise<Ort.InferenceSession> {
   arena.reset();
+  kernels.converted.reset();
   const parts = [];
   for (let i = 0; i < segment.layerCount; i++) parts.push(await source.readLayer(segment.firstLayer + i, arena));
   // Widened and int8 weights go to ORT as external data too, so the graph's protobuf does not copy them.
@@ -85,7 +93,7 @@ async function createSegmentSession(source: ModelSource, segment: Segment, atten
     const layer = segment.firstLayer + i;
     const w = readLayerPart(part, layer, source.config, source.format);
     const p = `${part.name}.f32.`;
-    if (layer < kernels.int8Layers) return int8Layer(w, `${part.name}.int8.`, files);
+    if (layer < kernels.int8Layers) return int8Layer(w, `${part.name}.int8.`, files, kernels.converted);
     return kernels.floatWeights ? { ...w, qkvProj: widenAs(w.qkvProj, `${p}qkv`), oProj: widenAs(w.oProj, `${p}o`), gateUpProj: widenAs(w.gateUpProj, `${p}gate_up`), downProj: widenAs(w.downProj, `${p}down`) } : w;
   });
   const graph = buildSegmentGraph(source.config, segment.firstLayer, weights, attention, maxSequenceLength, files);
@@ -105,8 +113,8 @@ function externalWidened(w: LinearWeight, name: string, files: ExternalFile[]): 
  * in f32, o_proj and down_proj (whose inputs are not normalized) scale each token's row (int8.ts).
  * The int8 arrays join the session's external files.
  */
-function int8Layer(w: LayerWeights, prefix: string, files: ExternalFile[]): LayerWeights {
-  const convert = (weight: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string) => externalInt8(weight, input, prefix + name, files);
+function int8Layer(w: LayerWeights, prefix: string, files: ExternalFile[], into: Arena): LayerWeights {
+  const convert = (weight: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string) => externalInt8(weight, input, prefix + name, files, into);
   return {
     ...w,
     qkvProj: convert(w.qkvProj, { outliers: outlierChannels(w.inputLayernorm) }, 'qkv'),
@@ -117,8 +125,8 @@ function int8Layer(w: LayerWeights, prefix: string, files: ExternalFile[]): Laye
 }
 
 /** int8Linear(), with the int8 bytes registered as an external file. */
-function externalInt8(w: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string, files: ExternalFile[]): LinearWeight {
-  const converted = int8Linear(w, input);
+function externalInt8(w: LinearWeight, input: Parameters<typeof int8Linear>[1], name: string, files: ExternalFile[], into: Arena): LinearWeight {
+  const converted = int8Linear(w, input, (bytes) => into.alloc(bytes));
   if (converted.kind === 'int8') files.push({ name, bytes: new Uint8Array(converted.matrix.data.buffer, converted.matrix.data.byteOffset, converted.matrix.data.byteLength) });
   return converted;
 }
@@ -188,38 +196,62 @@ export async function loadGlmModel(source: ModelSource, options: LoadOptions): P
         ...(gpuResident && gpuOutputs && !executionProviders && { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const])) }),
         externalData: parts.map((p) => ({ path: p.name, data: p.bytes })),
       });
-  const create = createOn();
+  const createAnywhere = createOn();
+  // Chromium stages each upload in shared memory it keeps for reuse, and ORT uploads a session's
+  // initializers as it is created: waiting for the GPU to take them bounds what is staged at once.
+  const create: SessionFactory = async (graph, parts, gpuOutputs) => {
+    const session = await createAnywhere(graph, parts, gpuOutputs);
+    if (onGpu) await (await ort.env.webgpu.device).queue.onSubmittedWorkDone();
+    return session;
+  };
   const residentCount = plan.segments.filter((s) => s.resident).length;
   const total = residentCount + 2;
   let done = 0;
   const progress = () => options.onProgress?.(++done, total);
 
-  const largestSegment = Math.max(...plan.segments.map((s) => s.layerCount)) * source.layerBytes(0); // as read, before widening
-  let arena: Arena | null = new Arena(Math.max(source.baseBytes(), largestSegment) + 64 * 16);
-  const base = await source.readBase(arena);
+  const segmentLayers = Math.max(...plan.segments.map((s) => s.layerCount));
+  const largestSegment = segmentLayers * source.layerBytes(0); // as read, before widening
+  // The base part (the embedding table, usually larger than a segment) is read into a buffer of its
+  // own, freed once the embedding and head sessions hold what they need; the segments share another.
+  const padding = 64 * 16;
+  const baseArena = new Arena(source.baseBytes() + padding);
+  const base = await source.readBase(baseArena);
   const baseWeights = readBasePart(base, config, source.format);
   // The lookup reads a few rows: a table larger than the GPU binds at once stays on the CPU.
   const maxBindingBytes = options.device?.maxStorageBufferBindingSize ?? Infinity;
   const tableBytes = baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens.matrix.data.byteLength : baseWeights.embedTokens.data.byteLength;
   const embedOnCpu = tableBytes > maxBindingBytes;
-  const embedSession = await (embedOnCpu ? createOn(['wasm']) : create)(buildEmbeddingGraph(config, baseWeights.embedTokens, [base]), [base], [io.HIDDEN_STATES]);
+  // The staging memory Chromium keeps is sized by the largest upload: no initializer above GPU_UPLOAD_BYTES.
+  const uploadBytes = onGpu ? Math.min(maxBindingBytes, GPU_UPLOAD_BYTES) : maxBindingBytes;
+  const embedSession = await (embedOnCpu ? createOn(['wasm']) : create)(buildEmbeddingGraph(config, baseWeights.embedTokens, [base], embedOnCpu ? Infinity : uploadBytes), [base], [io.HIDDEN_STATES]);
   progress();
   // Tied quantized embeddings: lm_head reads the very bytes the lookup gathers from.
   const lmHead = baseWeights.lmHead ?? (baseWeights.embedTokens.kind === 'quantized' ? baseWeights.embedTokens : null);
   if (!lmHead) throw new Error(`part ${base.name}: lm_head.weight is missing`);
   const headFiles: ExternalFile[] = [base];
-  const headWeight = int8.head ? externalInt8(lmHead, { outliers: outlierChannels(baseWeights.norm) }, 'lm_head.int8', headFiles) : floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
-  const headSession = await create(buildHeadGraph(config, baseWeights.norm, headWeight, headFiles, maxBindingBytes), headFiles);
+  // int8 conversions are written into buffers of their own, freed (or reused) as soon as ORT has copied them.
+  const headInt8 = new Arena(int8.head ? config.vocabSize * config.hiddenSize + padding : 0);
+  const headWeight = int8.head ? externalInt8(lmHead, { outliers: outlierChannels(baseWeights.norm) }, 'lm_head.int8', headFiles, headInt8) : floatWeights ? externalWidened(lmHead, 'lm_head.f32', headFiles) : lmHead;
+  const headSession = await create(buildHeadGraph(config, baseWeights.norm, headWeight, headFiles, uploadBytes), headFiles);
+  headInt8.release();
   progress();
 
   const sessions: (Ort.InferenceSession | null)[] = [];
-  const kernels: CpuKernels = { floatWeights, int8Layers };
+  // The int8 layers are the first ones: a segment holds at most this many of them.
+  const largestConverted = Math.min(int8Layers, segmentLayers) * estimateLayerBytes(config, 'int8');
+  const kernels: CpuKernels = { floatWeights, int8Layers, converted: new Arena(largestConverted + 4 * padding) };
+  baseArena.release();
+  let arena: Arena | null = new Arena(largestSegment + padding);
   for (const segment of plan.segments) {
     sessions.push(segment.resident ? await createSegmentSession(source, segment, attention, maxSequenceLength, create, arena, kernels) : null);
     if (segment.resident) progress();
   }
   // Only a streaming model keeps the arena, to read its streamed segments into on every pass.
-  if (!plan.streaming) arena = null;
+  if (!plan.streaming) {
+    arena.release();
+    kernels.converted.release();
+    arena = null;
+  }
   const loadStreamed = (segment: Segment) => createSegmentSession(source, segment, attention, maxSequenceLength, create, arena!, kernels);
   // The sessions exist now, and with them the GPU device ORT runs on.
   const kvCache = kvInPlace && attention === 'gqa' ? new GpuKvCache(ort, await ort.env.webgpu.device, config, maxSequenceLength) : null;

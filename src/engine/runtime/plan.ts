@@ -34,7 +34,7 @@ export interface SegmentPlan {
   why: PlanWhy;
 }
 
-/** What set the segment size: the 256 MiB default, the 64 MiB GPU default, the device's memory, the GPU's buffer limit, the budget. */
+/** What set the segment size: the 256 MiB default, the 32 MiB GPU default, the device's memory, the GPU's buffer limit, the budget. */
 export type SegmentCap = 'default' | 'gpu-default' | 'device-memory' | 'gpu-buffer' | 'budget';
 
 export type PlanWhy =
@@ -46,11 +46,12 @@ const MiB = 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 256 * MiB;
 /**
  * On WebGPU the segment being created is the largest thing the load holds in JS (its weights are
- * read into one buffer, then uploaded): 64 MiB segments held a glm-edge-1.5b load at ~+400 MB of
- * renderer memory where 256 MiB ones rose ~+490-640 MB (docs/memory.md). More sessions per token
- * cost a few dispatches each; the KV cache and hidden states stay on the GPU between them.
+ * read into one buffer, then uploaded, and Chromium stages the uploads besides): one glm-edge-1.5b
+ * layer a segment holds its load near +390 MB of renderer memory, two near +450 MB (docs/memory.md).
+ * More sessions per token cost a few dispatches each; the KV cache and hidden states stay on the GPU
+ * between them.
  */
-const GPU_SEGMENT_BYTES = 64 * MiB;
+const GPU_SEGMENT_BYTES = 32 * MiB;
 
 /** Splits the layers into consecutive segments of at most segmentSize layers. */
 export function splitLayers(numLayers: number, segmentSize: number): { firstLayer: number; layerCount: number }[] {

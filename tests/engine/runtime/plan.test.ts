@@ -18,10 +18,10 @@ describe('planSegments', () => {
     expect(plan.streaming).toBe(false);
   });
 
-  test('on a GPU the same model gets 2 layers per 64 MiB segment (a segment is held in JS while it uploads), and the reason says so', () => {
+  test('on a GPU the same model gets 1 layer per 32 MiB segment (a segment is held in JS while it uploads), and the reason says so', () => {
     const plan = planSegments({ numLayers: 28, layerBytes: 27 * MiB, baseBytes: 70 * MiB, onGpu: true });
-    expect(plan.layersPerSegment).toBe(2);
-    expect(plan.why).toEqual({ kind: 'capped', layersPerSegment: 2, cap: 'gpu-default', capMiB: 64 });
+    expect(plan.layersPerSegment).toBe(1);
+    expect(plan.why).toEqual({ kind: 'capped', layersPerSegment: 1, cap: 'gpu-default', capMiB: 32 });
   });
 
   test('layers converted to int8 at load are sized by what loading holds (loadingLayerBytes), residency by their stored bytes', () => {
