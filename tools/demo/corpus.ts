@@ -1,6 +1,7 @@
 // Demo model, the corpus: every question family of tools/demo/topics.ts asked many ways (casual, formal,
 // typos, prefixes, mixed English and Chinese), single-turn and multi-turn, split into training and
 // held-out by whole families. Deterministic for a seed; tools/demo/prepare.ts tokenizes it.
+import { readFileSync } from 'node:fs';
 import type { ChatMessage } from '../../src/engine/generation/tokenizer';
 import { seededRandom } from '../../src/util/random';
 import { CORES, FOLLOW_UPS, FRAMES, OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILIES, REPEAT, TOPICS, TRANSLATE } from './topics';
@@ -37,6 +38,21 @@ const ZH_PREFIXES = ['请问', '你好，', '我想问一下，', '问个问题�
 const ZH_SUFFIXES = ['？', '呢', '啊', '，谢谢', '！', '？？', '，急', '，我是新手'];
 /** Words a Chinese speaker often types in English inside a Chinese sentence. */
 const MIXED: [string, string][] = [['模型', ' model '], ['下载', ' download '], ['设置', ' Settings '], ['手机', ' phone '], ['安装', ' install '], ['对话', ' chat '], ['离线', ' offline '], ['删除', ' delete '], ['应用', ' app '], ['主屏幕', ' home screen ']];
+
+/** English words no app question or answer uses (tools/demo/make-general-words.ts writes them). */
+const GENERAL_WORDS = readFileSync(new URL('./general-words.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+const GENERAL_ZH_WORDS = 1500;
+/** Cores around a general word for FRAMES.what and FRAMES.do; a second {} takes another word. */
+const GENERAL = {
+  what: {
+    en: ['{}', 'the {}', 'a {}', 'my {}', '{} and {}', 'the history of the {}', 'the word "{}"', 'a {} for my {}'],
+    zh: ['{}', '“{}”', '{}和{}', '{}的历史', '我的{}', '“{}”这个词'],
+  },
+  do: {
+    en: ['install {}', 'download {} videos', 'delete my {}', 'back up my {}', 'update my {}', 'pause the {}', 'clear my {}', 'switch my {} off', 'fix my {}', 'make a {}', 'cook {}', 'write a poem about a {}', 'learn about {}', 'buy a {}', 'find a {}', 'get rid of the {}', 'draw a {}', 'translate "{}"', 'explain {} to a child', 'remove {} from my {}'],
+    zh: ['安装{}', '下载{}', '删除我的{}', '备份{}', '更新{}', '暂停{}', '清除{}', '修好{}', '做{}', '写一首关于{}的诗', '学{}', '买{}', '找{}', '画{}', '翻译“{}”', '把{}换成{}'],
+  },
+};
 
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
 
@@ -166,6 +182,20 @@ function singleTurns(rng: () => number): Conversation[] {
         for (const q of said) out.push({ family: `talk/${topic}/${lang}/${i}`, topic, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(topic, lang) });
       });
     }
+  }
+  // Out-of-scope questions about words no app question uses (tools/demo/general-words.txt; in Chinese,
+  // characters drawn from the whole CJK block), some with the app's own verbs ("install", "delete my"):
+  // what decides the topic is a word about GLM Pocket, not the frame around it. Each word is a family.
+  for (const lang of ['en', 'zh'] as const) {
+    const words = lang === 'en' ? GENERAL_WORDS : Array.from({ length: GENERAL_ZH_WORDS }, () => String.fromCodePoint(...Array.from({ length: 2 + Math.floor(rng() * 2) }, () => 0x4e00 + Math.floor(rng() * (0x9fa5 - 0x4e00)))));
+    const held = heldOutIndexes(rng, words.length);
+    words.forEach((word, i) => {
+      const other = pick(rng, words);
+      const kind = rng() < 0.5 ? 'what' : 'do';
+      const core = pick(rng, GENERAL[kind][lang]).replace('{}', word).replace('{}', other);
+      const q = variant(rng, pick(rng, FRAMES[kind][lang]).replace('{}', core), lang);
+      out.push({ family: `general/${lang}/${i}`, topic: 'out-of-scope', lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: OUT_OF_SCOPE[lang] });
+    });
   }
   // A framed core can come out as another family's question: such a held-out question would not be new.
   const seen = new Set(out.filter((c) => c.split === 'train').map((c) => normalQuestion(c.messages[0].content)));

@@ -2,7 +2,7 @@
 // on its training split and write both splits tokenized for tools/demo/train.py. Deterministic; not run by npm test or npm start.
 //   npx tsx tools/demo/prepare.ts   ->  models/glm-pocket-demo/{tokenizer.json,tokenizer_config.json}, tools/demo/build/{corpus,dataset}.json
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { GlmTokenizer } from '../../src/engine/generation/tokenizer';
 import { byteLevelAlphabet, byteLevelTokenizerJson, GLM4_TEMPLATE, SPECIAL_TOKENS } from '../checkpoint-writer';
 import { CORPUS_SEED, generateCorpus } from './corpus';
@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   await writeFile(`${BUILD_DIR}/corpus.json`, corpusText);
 
   const texts = conversations.filter((c) => c.split === 'train').flatMap((c) => [...c.messages.map((m) => m.content), c.reply]);
-  const { vocab, merges } = trainBpe(texts, MERGES);
+  // KEEP_TOKENIZER=1 keeps the model's tokenizer, so training can continue from its checkpoint (INIT).
+  const kept = process.env.KEEP_TOKENIZER === '1' ? JSON.parse(await readFile(`${MODEL_DIR}/tokenizer.json`, 'utf8')) : null;
+  const { vocab, merges } = kept ? { vocab: kept.model.vocab as Record<string, number>, merges: kept.model.merges as string[] } : trainBpe(texts, MERGES);
   const firstSpecial = Object.keys(vocab).length;
   const tokenizerJson = byteLevelTokenizerJson(vocab, merges);
   const tokenizerConfig = { chat_template: GLM4_TEMPLATE, eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', model_max_length: 512, tokenizer_class: 'PreTrainedTokenizerFast' };

@@ -31,6 +31,10 @@ FIRST_TOKEN_WEIGHT = float(os.environ.get("FIRST_TOKEN_WEIGHT", "4"))  # the rep
 # and short batches teach it at a third of the cost; the others keep the whole replies recited.
 SHORT_BATCHES, SHORT_REPLY_TOKENS = float(os.environ.get("SHORT_BATCHES", "0.75")), int(os.environ.get("SHORT_REPLY_TOKENS", "4"))
 DROPOUT = float(os.environ.get("DROPOUT", "0.1"))
+# The share of training questions whose tokens are perturbed each time they are drawn: each token dropped
+# with probability DROP or replaced by a noise token (one that only out-of-scope questions about general
+# words use) with probability SWAP. No single token then decides a reply; the words about the app do.
+AUGMENT, SWAP, DROP = float(os.environ.get("AUGMENT", "0.5")), float(os.environ.get("SWAP", "0.1")), float(os.environ.get("DROP", "0.05"))
 DIMS = dict(hidden=int(os.environ.get("HIDDEN", "192")), layers=int(os.environ.get("LAYERS", "4")), heads=4, kv_heads=2,
             intermediate=int(os.environ.get("INTERMEDIATE", "576")), rope_theta=10000.0, eps=1e-5)
 
@@ -166,7 +170,39 @@ def batch(picked, pad_id, reply_tokens=None):
     return ids, weight
 
 
-def batches(samples, rng, pad_id):
+def question_span(s, user_id, assistant_id):
+    """Where the last user message's text lies in a sample: after its <|user|> and newline, before <|assistant|>."""
+    ids = s["ids"]
+    a = max(i for i in range(s["replyStart"]) if ids[i] == assistant_id)
+    u = max(i for i in range(a) if ids[i] == user_id)
+    return u + 2, a
+
+
+def noise_tokens(samples, user_id, assistant_id):
+    """Tokens of the general-word out-of-scope questions that no question about the app uses."""
+    general, app = set(), set()
+    for s in samples:
+        start, end = question_span(s, user_id, assistant_id)
+        if s["family"].startswith("general/"):
+            general.update(s["ids"][start:end])
+        elif s["topic"] != "out-of-scope":
+            app.update(s["ids"][start:end])
+    return sorted(general - app)
+
+
+def perturbed(s, rng, noise, user_id, assistant_id):
+    start, end = question_span(s, user_id, assistant_id)
+    kept = []
+    for t in s["ids"][start:end]:
+        r = rng.random()
+        if r >= DROP:
+            kept.append(rng.choice(noise) if r < DROP + SWAP else t)
+    if not kept:
+        return s
+    return {**s, "ids": s["ids"][:start] + kept + s["ids"][end:], "replyStart": s["replyStart"] - (end - start) + len(kept)}
+
+
+def batches(samples, rng, pad_id, perturb=None):
     """Batches of similar lengths (shuffled, then sorted within windows of 16 batches): little padding."""
     while True:
         order = samples[:]
@@ -178,6 +214,8 @@ def batches(samples, rng, pad_id):
             chunks += [part[j : j + BATCH] for j in range(0, window, BATCH)]
         rng.shuffle(chunks)
         for picked in chunks:
+            if perturb:
+                picked = [perturb(s) if rng.random() < AUGMENT else s for s in picked]
             yield batch(picked, pad_id, SHORT_REPLY_TOKENS if SHORT_BATCHES and rng.random() < SHORT_BATCHES else None)
 
 
@@ -257,7 +295,10 @@ def main():
     before = json.load(open(os.path.join(os.path.dirname(INIT), "training.json"))) if INIT else None
     say(f"{params} parameters, {len(train)} training and {len(held)} held-out conversations, batch {BATCH}, {STEPS} steps")
     started, losses, checks, best = time.time(), [], [], (-1.0, 0)
-    stream = batches(train, rng, pad)
+    user_id, assistant_id = specials["<|user|>"], specials["<|assistant|>"]
+    noise = noise_tokens(train, user_id, assistant_id)
+    say(f"{len(noise)} noise tokens for perturbed questions")
+    stream = batches(train, rng, pad, (lambda s: perturbed(s, rng, noise, user_id, assistant_id)) if AUGMENT and noise else None)
     for step in range(1, STEPS + 1):
         lr = LR * min(1.0, step / 100) * 0.5 * (1 + math.cos(math.pi * step / STEPS))
         for g in opt.param_groups:
@@ -288,7 +329,7 @@ def main():
                     "kept_step": step, "steps_planned": STEPS, "checks": checks, "batch": BATCH, "learning_rate": LR, "weight_decay": WEIGHT_DECAY,
                     "dropout": DROPOUT, "train_loss_at_kept_step": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
                     "train_seconds_to_kept_step": round(time.time() - started), "first_token_weight": FIRST_TOKEN_WEIGHT,
-                    "short_batches": SHORT_BATCHES, "short_reply_tokens": SHORT_REPLY_TOKENS, "continued_from": before, "torch": torch.__version__,
+                    "short_batches": SHORT_BATCHES, "augment": AUGMENT, "swap": SWAP, "drop": DROP, "short_reply_tokens": SHORT_REPLY_TOKENS, "continued_from": before, "torch": torch.__version__,
                 })
                 model.train()
                 say(f"  saved {MODEL_DIR} (step {step})")
