@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ChatMessage } from '../../src/engine/generation/tokenizer';
 import { seededRandom } from '../../src/util/random';
 import { CORES, FOLLOW_UPS, FRAMES, OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILIES, REPEAT, TOPICS, TRANSLATE } from './topics';
-import { ASIDES, SMALL_TALK, SMALL_TALK_CLOSERS, SMALL_TALK_OPENERS, WORDS } from './words';
+import { ASIDES, MORE_WORDS, SMALL_TALK, SMALL_TALK_CLOSERS, SMALL_TALK_OPENERS, WORDS } from './words';
 
 export const CORPUS_SEED = 20261201;
 /** About this share of each topic's families (and each follow-up list's last phrasing) never reaches training. */
@@ -196,6 +196,23 @@ function singleTurns(rng: () => number): Conversation[] {
       const q = variant(rng, pick(rng, FRAMES[kind][lang]).replace('{}', core), lang);
       out.push({ family: `general/${lang}/${i}`, topic: 'out-of-scope', lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: OUT_OF_SCOPE[lang] });
     });
+  }
+  // More of each topic's words (MORE_WORDS), composed as WORDS are; after every other family, so the
+  // families above keep their split.
+  for (const [key, words] of Object.entries(MORE_WORDS)) {
+    for (const kind of ['do', 'what'] as const) {
+      for (const lang of ['en', 'zh'] as const) {
+        const phrases = words[kind]?.[lang] ?? [];
+        const held = heldOutIndexes(rng, phrases.length);
+        phrases.forEach((phrase, i) => {
+          for (const frame of shuffled(rng, FRAMES[kind][lang]).slice(0, FRAMES_PER_WORD)) {
+            const framed = frame.replace('{}', phrase);
+            const q = variant(rng, rng() < 0.2 ? `${pick(rng, ASIDES[lang])}${lang === 'en' ? ' ' : ''}${framed}` : framed, lang);
+            out.push({ family: `more/${key}/${kind}/${lang}/${i}`, topic: key, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(key, lang) });
+          }
+        });
+      }
+    }
   }
   // A framed core can come out as another family's question: such a held-out question would not be new.
   const seen = new Set(out.filter((c) => c.split === 'train').map((c) => normalQuestion(c.messages[0].content)));

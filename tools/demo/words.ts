@@ -139,3 +139,91 @@ export const SMALL_TALK: Record<string, { en: string[]; zh: string[] }> = {
 
 export const SMALL_TALK_OPENERS = { en: ['', '', 'ok ', 'well ', 'oh ', 'alright, ', 'great, ', 'cool, ', 'hmm ', 'ah '], zh: ['', '', '好的，', '嗯，', '那个，', '哦，', '行，'] };
 export const SMALL_TALK_CLOSERS = { en: ['', '', '!', '?', ' :)', '!!', ' friend', ' buddy', '.', ' again'], zh: ['', '', '！', '～', '呀', '啊', '。', '哈'] };
+
+/**
+ * More of the words people use for each topic, in casual and formal registers: verbs such as "get",
+ * "remove", "turn on" have many everyday stand-ins, and each is one more family of WORDS.
+ */
+export const MORE_WORDS: Record<string, { do?: Partial<Words>; what?: Partial<Words> }> = {
+  'what-is': { what: { en: ['this thing I just opened', 'the idea behind GLM Pocket', 'what GLM Pocket does', 'a summary of this app'], zh: ['这个东西', 'GLM Pocket 的用途', '这个应用的功能', 'GLM Pocket 的简介'] } },
+  install: {
+    do: { en: ['pin GLM Pocket to my start screen', 'get an app icon for GLM Pocket', 'run it as a standalone app', 'install it as a PWA', 'save GLM Pocket as an app on my iPad', 'keep GLM Pocket on my home screen', 'install GLM Pocket on my Pixel', 'put the web app on my Windows PC'], zh: ['把 GLM Pocket 固定到主屏幕', '给 GLM Pocket 弄个图标', '把它当成独立应用用', '装成 PWA', '在安卓上加个快捷方式', '在 iPad 上添加到主屏幕', '在小米手机上安装'] },
+    what: { en: ['the PWA', 'a home screen shortcut', 'a desktop shortcut', 'the install option', 'an installable app'], zh: ['PWA', '主屏幕快捷方式', '桌面快捷方式', '安装选项'] },
+  },
+  offline: {
+    do: { en: ['use it in the mountains', 'use it on a train with no coverage', 'use it while disconnected', 'use it in a dead zone', 'use GLM Pocket abroad without roaming', 'chat in the countryside with no signal'], zh: ['在山里用', '没有信号时聊天', '在火车上没网的时候用', '在国外不开漫游用', '网络断开的时候用', '在乡下没信号的时候用'] },
+    what: { en: ['no coverage', 'being disconnected', 'a dead zone', 'no data plan', 'a flaky connection', 'a trip without internet'], zh: ['没信号', '没有覆盖', '网络断开', '不开流量', '网络不稳定', '没网的旅行'] },
+  },
+  'download-model': {
+    do: { en: ['pull down GLM-Edge', 'load a real GLM model into the app', 'upgrade from the demo to a real model', 'add a larger GLM model'], zh: ['弄一个真正的 GLM 模型', '拉取 GLM-Edge', '把真正的模型装进应用', '从演示模型升级到真正的模型', '获取一个正经的模型', '加一个更大的 GLM 模型'] },
+    what: { en: ['a full GLM model', 'GLM-Edge 1.5B chat', 'a model better than the demo', 'the models I can download'], zh: ['正经的模型', '完整的 GLM 模型', 'GLM-Edge 1.5B chat', '比演示更好的模型', '可以下载的模型'] },
+  },
+  'which-model': { what: { en: ['the model for a budget phone', 'GLM-Edge or GLM-4', 'the model to start with'], zh: ['中端手机用的模型', '便宜手机适合的模型', 'GLM-Edge 还是 GLM-4', '入门用的模型'] } },
+  'download-control': {
+    do: { en: ['kill the download', 'pick the download up later', 'resume the download tomorrow', 'end a download early', 'call off the download'], zh: ['停掉正在进行的下载', '结束下载', '明天再接着下载', '提前结束下载', '不下了，取消掉'] },
+    what: { en: ['a download in progress', 'a half-finished download', 'a paused download'], zh: ['正在进行的下载', '下了一半的下载', '暂停的下载'] },
+  },
+  'download-time': {
+    do: { en: ['know if the download is big', 'plan the download time'], zh: ['知道下载要几分钟', '知道下一个模型要多久', '知道下载大不大'] },
+    what: { en: ['the download duration', 'the download speed', 'the model file size', 'how long a model takes to arrive'], zh: ['下载要几分钟', '下载时长', '下载速度', '模型文件有多大'] },
+  },
+  'switch-model': {
+    do: { en: ['choose which model answers', 'make my new model the active one', 'set the active model', 'move this chat to another model', 'talk to the model I just downloaded'], zh: ['换成别的模型回答', '选择哪个模型回答', '把新模型设成当前模型', '设置当前使用的模型', '跟刚下载的模型聊天'] },
+    what: { en: ['the active model', 'the model that answers'], zh: ['当前使用的模型', '哪个模型在回答', '回答用的模型', '两个下载好的模型'] },
+  },
+  'delete-model': {
+    do: { en: ['wipe a model off my phone', 'trash a downloaded model', 'discard a model', 'drop a model I do not need', 'take a model off this computer', 'clear out an old model'], zh: ['把模型从手机上清掉', '扔掉下载的模型', '不要这个模型了', '把 GLM-Edge 从设备上删掉', '清理旧模型'] },
+    what: { en: ['unused models', 'an old model', 'a model taking up space', 'the models I downloaded'], zh: ['不用的模型', '旧模型', '占地方的模型', '我下载的模型'] },
+  },
+  storage: {
+    do: { en: ['clean up space', 'fix a disk full warning', 'handle a storage warning', 'see what takes space', 'get more free space for models'], zh: ['清理空间', '解决磁盘已满的提示', '处理存储警告', '看看什么占了空间', '给模型腾出更多空间'] },
+    what: { en: ['the storage quota', 'a disk full warning', 'running out of space', 'a storage warning', 'free space', 'the browser storage'], zh: ['存储配额', '磁盘已满', '空间快用完了', '存储警告', '剩余空间', '浏览器存储'] },
+  },
+  'new-chat': { do: { en: ['open an empty chat', 'start a clean conversation', 'wipe the slate and chat again', 'make a new thread'], zh: ['开个空的聊天', '开一个干净的对话', '新建一个话题'] } },
+  conversations: {
+    do: { en: ['see an older chat', 'find a lost conversation', 'look up a previous chat', 'get back to an earlier chat'], zh: ['找上个月的聊天', '看更早的对话', '找回不见的对话', '查之前的聊天', '回到之前的对话'] },
+    what: { en: ['my previous chats', 'earlier conversations', 'the list of chats'], zh: ['之前的聊天', '不见了的对话', '更早的对话', '聊天列表', '找不到的对话'] },
+  },
+  'export-import': {
+    do: { en: ['move my chats to another device', 'migrate my conversations', 'keep a copy of my chats', 'load chats from a backup file'], zh: ['把聊天转到另一台设备', '迁移对话', '留一份聊天的副本', '把聊天记录带到新电脑', '从备份文件载入聊天'] },
+    what: { en: ['moving chats between devices', 'a copy of my conversations', 'a backup file'], zh: ['在设备之间转移聊天', '对话的副本', '另一台设备上的记录', '备份文件'] },
+  },
+  privacy: {
+    do: { en: ['know if anything gets uploaded', 'check that nobody reads my chats', 'know if my chats are used for training', 'know if the app spies on me'], zh: ['知道消息会不会离开设备', '知道有没有东西被上传', '确认没人看我的聊天', '知道聊天会不会被拿去训练', '知道应用会不会监视我'] },
+    what: { en: ['whether my chats are uploaded', 'who sees my messages', 'confidentiality', 'my chats being read by someone'], zh: ['什么会离开手机', '聊天会不会上传', '谁能看到我的消息', '保密', '聊天被别人看到'] },
+  },
+  'clear-data': {
+    do: { en: ['erase all my chats and models', 'reset everything to zero', 'clean the app out completely'], zh: ['删掉所有聊天和模型', '把浏览器里的 GLM Pocket 数据全清掉', '把一切清零', '清除这个浏览器里的全部数据', '把应用彻底清干净'] },
+    what: { en: ['erasing everything', 'removing all data', 'a clean slate', 'a total wipe'], zh: ['清除一切', '删除所有数据', '全部清零'] },
+  },
+  theme: {
+    do: { en: ['switch to a dark background', 'turn the app black', 'use a darker look'], zh: ['换成黑色背景', '不要白色背景', '晚上看着不刺眼', '把应用变成黑色', '用暗一点的外观'] },
+    what: { en: ['a dark background', 'the bright screen', 'dark theme support', 'the look of the app'], zh: ['白色背景', '黑色背景', '屏幕太亮', '深色主题', '应用的样子'] },
+  },
+  language: { do: { en: ['show the app in English', 'turn the menus into Chinese', 'change the UI language'], zh: ['把应用显示成英文', '把菜单改成中文', '换界面的语言'] } },
+  'context-length': { what: { en: ['memory of earlier messages'], zh: ['对前面消息的记忆'] } },
+  temperature: { what: { en: ['the temperature slider', 'a low temperature'], zh: ['温度滑块', '低温度'] } },
+  'system-prompt': {
+    do: { en: ['give the model a role in one chat', 'set custom instructions for a chat'], zh: ['让模型用某种风格说话', '在一个对话里给模型一个角色', '给对话设置自定义指令', '让它像某个角色一样说话'] },
+    what: { en: ['custom instructions', 'a role for the model', 'the style of replies', 'the instruction at the start of a chat'], zh: ['自定义指令', '模型的角色', '回答的风格', '对话开头的指令'] },
+  },
+  'top-p': { what: { en: ['the top-p slider', 'the top-p parameter', 'the top-p setting'], zh: ['top-p 滑块', 'top-p 参数', 'top-p 设置'] } },
+  'max-tokens': { what: { en: ['replies that stop halfway', 'the longest reply', 'short replies'], zh: ['回答说到一半停了', '最长的回答', '回答太短'] } },
+  memory: { what: { en: ['8 GB of memory', 'whether my RAM is enough', 'a phone with little memory'], zh: ['4 GB 内存', '8 GB 内存', '内存够不够', '内存小的手机'] } },
+  backend: {
+    do: { en: ['make it less slow', 'get faster answers', 'use hardware acceleration'], zh: ['让它别那么慢', '在笔记本上让回答快一点', '更快得到回答', '用硬件加速'] },
+    what: { en: ['laggy answers', 'slow performance', 'why replies are slow', 'replies that take forever'], zh: ['性能很差', '为什么回答这么慢', '回答等半天'] },
+  },
+  update: {
+    do: { en: ['get the newest release', 'check for updates', 'install the latest release'], zh: ['知道什么时候出新版本', '获取最新发布', '检查更新', '装最新的版本'] },
+    what: { en: ['app updates', 'the version I have'], zh: ['新的发布', '最新发布', '应用更新', '我用的版本'] },
+  },
+  'who-are-you': {
+    do: { en: ['know which company made you', 'know what I am chatting with'], zh: ['知道你是不是 ChatGPT', '知道哪个公司做了你', '知道我在跟什么聊天'] },
+    what: { en: ['the model behind this chat', 'your maker', 'what you are'], zh: ['我在跟哪个 AI 聊', '这个聊天背后的模型', '你的开发者', '你是什么'] },
+  },
+  capabilities: {
+    do: { en: ['know what you are good at', 'know what to ask you', 'see what you can help with'], zh: ['知道你能处理哪些问题', '知道你擅长什么', '知道该问你什么', '看看你能帮什么'] },
+    what: { en: ['what you are good at', 'the topics you know', 'what I can ask'], zh: ['你能处理的问题', '你擅长的', '你懂的话题', '我能问什么'] },
+  },
+};
