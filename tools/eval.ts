@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '../src/engine/engine';
 import type { ChatMessage } from '../src/engine/generation/tokenizer';
+import type { SamplingOptions } from '../src/engine/generation/sampling';
 
 export const DEFAULT_EVAL_FILE = 'tools/demo/eval.json';
 
@@ -42,15 +43,21 @@ export async function readEvalCases(file: string): Promise<EvalCase[]> {
 /** The user turns of a case, in order. */
 export const turnsOf = (c: EvalCase): string[] => (typeof c.prompt === 'string' ? [c.prompt] : c.prompt);
 
-export async function runEval(engine: Engine<unknown>, cases: EvalCase[], maxNewTokens = 96): Promise<EvalResult[]> {
+/**
+ * Each case's conversation, turn by turn, the model's own replies fed back as the app does. Greedy
+ * unless `sampling` says otherwise; a sampled case's turns use seeds from `sampling.seed` (default 1)
+ * plus the case's index, so a run is reproducible.
+ */
+export async function runEval(engine: Engine<unknown>, cases: EvalCase[], sampling: SamplingOptions = { greedy: true }, maxNewTokens = 96): Promise<EvalResult[]> {
   const results: EvalResult[] = [];
-  for (const c of cases) {
+  for (const [index, c] of cases.entries()) {
     const messages: ChatMessage[] = [];
     let reply = '';
     for (const turn of turnsOf(c)) {
       messages.push({ role: 'user', content: turn });
       reply = '';
-      await engine.chat([...messages], { maxNewTokens, greedy: true }, (text) => (reply += text)).result;
+      const seed = sampling.greedy ? undefined : (sampling.seed ?? 1) + index * 16 + messages.length;
+      await engine.chat([...messages], { ...sampling, maxNewTokens, seed }, (text) => (reply += text)).result;
       reply = reply.trim();
       messages.push({ role: 'assistant', content: reply });
     }

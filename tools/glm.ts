@@ -1,5 +1,5 @@
 // The GLM Pocket CLI: the engine in Node (onnxruntime-web's wasm backend).
-//   glm eval     --model DIR [--file tools/demo/eval.json]      -> a line per prompt, a pass rate per class, then {"passed": n, "total": m, "passRate": r}
+//   glm eval     --model DIR [--file tools/demo/eval.json] [--sampled [--seed N]] -> a line per prompt, a pass rate per class, then {"passed": n, "total": m, "passRate": r}
 //   glm import   --repo OWNER/NAME --out DIR [--endpoint URL] [--revision main] [--quant q4] [--token T]
 //   glm import   --gguf URL|FILE|NAME --out DIR [--repo OWNER/NAME ...]
 //   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
@@ -42,6 +42,7 @@ const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
   --greedy                   take the most likely token; otherwise sample with:
   --temperature T --top-k K --top-p P --repetition-penalty R --seed N
   --file FILE                evaluation prompts (eval; default ${DEFAULT_EVAL_FILE})
+  --sampled                  eval: sample as the app does by default (temperature ${CHAT_DEFAULTS.temperature}, top-p ${CHAT_DEFAULTS.topP}, --seed N); otherwise greedy
   --segment-size N           decoder layers per ONNX session (default: all)
   --threads N                wasm threads (default: cores, at most 4)`;
 
@@ -55,6 +56,7 @@ const OPTIONS = {
     system: { type: 'string' },
     'max-new-tokens': { type: 'string', default: String(CHAT_DEFAULTS.maxNewTokens) },
     greedy: { type: 'boolean', default: false },
+    sampled: { type: 'boolean', default: false },
     temperature: { type: 'string', default: String(CHAT_DEFAULTS.temperature) },
     'top-k': { type: 'string', default: '0' },
     'top-p': { type: 'string', default: String(CHAT_DEFAULTS.topP) },
@@ -177,7 +179,9 @@ async function chatCommand(): Promise<void> {
 
 async function evalCommand(): Promise<void> {
   const cases = await readEvalCases(values.file ?? DEFAULT_EVAL_FILE);
-  const results = await runEval(await loadModel(), cases);
+  // Greedy by default; --sampled samples as the app does by default (temperature, top-p; --seed N).
+  const sampling = values.sampled ? { temperature: CHAT_DEFAULTS.temperature, topP: CHAT_DEFAULTS.topP, seed: number('seed', values.seed) } : { greedy: true };
+  const results = await runEval(await loadModel(), cases, sampling);
   for (const r of results) process.stdout.write(`${r.passed ? 'pass' : 'FAIL'}  [${r.class}] ${turnsOf(r).join(' / ')}  ->  ${r.reply.replace(/\s+/g, ' ').slice(0, 120)}\n`);
   const rates = classRates(results);
   for (const r of rates) process.stdout.write(`${r.class.padEnd(18)} ${String(r.passed).padStart(3)}/${String(r.total).padEnd(3)} ${(r.passRate * 100).toFixed(1)}%\n`);

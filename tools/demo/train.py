@@ -121,8 +121,16 @@ def hf_params(model):
     return out
 
 
+# The saved checkpoint's final norm weight is multiplied by LOGIT_SCALE (a power of two: exact in bf16), which
+# multiplies every logit by it: the most likely token stays the same, and the app's sampling (temperature
+# 0.7 by default) picks it far more often. Many answers open alike ("Open the Models page, ...", "Open
+# Settings ...") and differ a few tokens in, where the trained distribution is not sharp enough to sample.
+LOGIT_SCALE = float(os.environ.get("LOGIT_SCALE", "8"))
+
+
 def hf_state(model):
-    return {k: v.detach().to(torch.bfloat16).contiguous() for k, v in hf_params(model).items()}
+    scaled = lambda k, v: v * LOGIT_SCALE if k == "model.norm.weight" else v
+    return {k: scaled(k, v.detach()).to(torch.bfloat16).contiguous() for k, v in hf_params(model).items()}
 
 
 def write_safetensors(path, tensors):
@@ -150,11 +158,12 @@ def read_safetensors(path):
     return out
 
 
-def load_hf_state(model, path):
+def load_hf_state(model, path, logit_scale=1.0):
+    """Loads a checkpoint this script wrote; `logit_scale` is the one it was saved with, undone here."""
     tensors = read_safetensors(path)
     with torch.no_grad():
         for name, p in hf_params(model).items():
-            p.copy_(tensors[name])
+            p.copy_(tensors[name] / logit_scale if name == "model.norm.weight" else tensors[name])
 
 
 def batch(picked, pad_id, reply_tokens=None):
@@ -262,11 +271,11 @@ def save(model, data, record):
     json.dump({"eos_token_id": eos, "pad_token_id": specials["<|endoftext|>"]}, open(f"{MODEL_DIR}/generation_config.json", "w"), indent=2)
     json.dump(record, open(f"{MODEL_DIR}/training.json", "w"), indent=2)
     rounded = GlmDemo(DIMS, vocab)
-    rounded.load_state_dict(model.state_dict())
     rounded.eval()
+    saved = hf_state(model)
     with torch.no_grad():
-        for p in rounded.parameters():
-            p.copy_(p.to(torch.bfloat16).float())
+        for name, p in hf_params(rounded).items():
+            p.copy_(saved[name].float())
         ids = data["samples"][0]["ids"][:12]
         logits = rounded(torch.tensor([ids]))[0]
     json.dump({"ids": ids, "logits": [[round(v, 5) for v in row] for row in logits.tolist()]}, open("tests/fixtures/demo-reference-logits.json", "w"))
@@ -284,15 +293,21 @@ def main():
     for name, p in model.named_parameters():
         if p.dim() == 2:
             nn.init.normal_(p, std=0.02)
+    # A continued run records the run it continued, so the record covers the whole training.
+    before = json.load(open(os.path.join(os.path.dirname(INIT), "training.json"))) if INIT else None
     if INIT:
-        load_hf_state(model, INIT)
+        load_hf_state(model, INIT, before.get("logit_scale", 1.0))
+    if os.environ.get("RESCALE_ONLY") == "1":
+        # Writes INIT again with this LOGIT_SCALE (and its reference logits): no training.
+        model.eval()
+        save(model, data, {**before, "logit_scale": LOGIT_SCALE})
+        say(f"rewrote {INIT} as {MODEL_DIR} with logit scale {LOGIT_SCALE}")
+        return
     params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY, betas=(0.9, 0.95))
     pad = specials["<|endoftext|>"]
     train = [s for s in data["samples"] if s["split"] == "train"]
     held = [s for s in data["samples"] if s["split"] == "heldout"]
-    # A continued run records the run it continued, so the record covers the whole training.
-    before = json.load(open(os.path.join(os.path.dirname(INIT), "training.json"))) if INIT else None
     say(f"{params} parameters, {len(train)} training and {len(held)} held-out conversations, batch {BATCH}, {STEPS} steps")
     started, losses, checks, best = time.time(), [], [], (-1.0, 0)
     user_id, assistant_id = specials["<|user|>"], specials["<|assistant|>"]
@@ -329,7 +344,7 @@ def main():
                     "kept_step": step, "steps_planned": STEPS, "checks": checks, "batch": BATCH, "learning_rate": LR, "weight_decay": WEIGHT_DECAY,
                     "dropout": DROPOUT, "train_loss_at_kept_step": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
                     "train_seconds_to_kept_step": round(time.time() - started), "first_token_weight": FIRST_TOKEN_WEIGHT,
-                    "short_batches": SHORT_BATCHES, "augment": AUGMENT, "swap": SWAP, "drop": DROP, "short_reply_tokens": SHORT_REPLY_TOKENS, "continued_from": before, "torch": torch.__version__,
+                    "short_batches": SHORT_BATCHES, "augment": AUGMENT, "swap": SWAP, "drop": DROP, "logit_scale": LOGIT_SCALE, "short_reply_tokens": SHORT_REPLY_TOKENS, "continued_from": before, "torch": torch.__version__,
                 })
                 model.train()
                 say(f"  saved {MODEL_DIR} (step {step})")
