@@ -155,7 +155,7 @@ test('settings persist, and the models page lists the demo with its size and bac
   await expect(page.getByLabel('System prompt')).toHaveValue('Answer briefly.');
 
   await page.getByRole('button', { name: 'Models' }).click();
-  await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('1.24 MB on this device · 4-bit');
+  await expect(page.getByRole('listitem').filter({ hasText: 'GLM Pocket demo' })).toContainText('1.47 MB on this device · 4-bit');
   await expect(page.getByText(/Running on WebAssembly/)).toBeVisible();
   await expect(page.getByText(/Storage: .* used, .* free/)).toBeVisible();
   await page.getByRole('button', { name: 'Advanced' }).click();

@@ -1,8 +1,8 @@
 // First visit: the embedded demo pack installs from the app's own origin with visible progress,
-// and a question gets an answer streamed into the conversation log, with its figures under it.
+// and a question gets an answer streamed into the conversation log, with its figures under it; a
+// conversation's follow-ups are answered about what was asked before.
 import { expect, test } from '@playwright/test';
-import { serveApp } from './helpers';
-
+import { ask, ready, serveApp } from './helpers';
 
 const app = serveApp();
 
@@ -16,7 +16,7 @@ test('the demo model installs on first load and answers a question', async ({ pa
   });
   await page.goto(app.url);
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
-  expect(statuses.some((s) => /Installing the demo model: [\d.]+ [kM]B of 1.24 MB/.test(s)), 'install progress was shown').toBe(true);
+  expect(statuses.some((s) => /Installing the demo model: [\d.]+ [kM]B of 1.47 MB/.test(s)), 'install progress was shown').toBe(true);
 
   await page.getByRole('textbox', { name: 'Message' }).fill('How do I install the app on my iPhone?');
   await page.getByRole('button', { name: 'Send' }).click();
@@ -36,4 +36,39 @@ test('a second visit loads the installed demo without downloading it again', asy
   await page.reload();
   await expect(page.getByText('GLM Pocket demo ready')).toBeVisible({ timeout: 60_000 });
   expect(chunkRequests).toEqual([]);
+});
+
+test('a three-turn conversation stays on topic: each follow-up is answered about the model download', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  const reply = () => page.getByRole('article', { name: 'GLM' }).last();
+  await ask(page, 'I would like a real GLM model, how do I get one?');
+  await expect(reply()).toContainText('Models page');
+  await expect(reply()).toContainText('GLM-Edge 1.5B chat');
+  await ask(page, 'How long does that take?');
+  await expect(reply()).toContainText('depends on the model and your connection');
+  await ask(page, 'Can I pause it?');
+  await expect(reply()).toContainText('Pause, Resume and Cancel');
+  await expect(page.getByRole('article', { name: 'GLM' })).toHaveCount(3);
+});
+
+test('a question outside what the demo knows gets the small-demo answer, in the language it was asked in', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  const reply = () => page.getByRole('article', { name: 'GLM' }).last();
+  await ask(page, 'Who invented the telephone?');
+  await expect(reply()).toContainText("I'm a small offline demo");
+  // In a new chat: asked after the English exchange, the current model answers this one about memory.
+  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'New chat' }).click();
+  await ask(page, '蒙娜丽莎是谁画的？');
+  await expect(reply()).toContainText('很小的离线演示模型');
+});
+
+// A miss of the current demo model, kept in view: "多长" ("how long") draws the download-time answer.
+// When a retrained model answers it, this test fails and the expectation moves into the test above.
+test.fail('known miss: "长城有多长？" gets the download-time answer instead of the small-demo one', async ({ page }) => {
+  await page.goto(app.url);
+  await ready(page);
+  await ask(page, '长城有多长？');
+  await expect(page.getByRole('article', { name: 'GLM' }).last()).toContainText('很小的离线演示模型', { timeout: 20_000 });
 });

@@ -1,13 +1,21 @@
-// The demo model's evaluation: each prompt is a one-question chat with greedy generation, through
-// the engine's chat as the app runs it; it passes when the reply contains one of its key phrases.
+// The demo model's evaluation: each case is a chat of one or more user turns, greedy generation through
+// the engine's chat as the app runs it (earlier turns answered by the model itself, as in the app); it
+// passes when the last reply contains every one of its key phrases.
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '../src/engine/engine';
+import type { ChatMessage } from '../src/engine/generation/tokenizer';
+import type { SamplingOptions } from '../src/engine/generation/sampling';
 
 export const DEFAULT_EVAL_FILE = 'tools/demo/eval.json';
 
 export interface EvalCase {
-  prompt: string;
-  /** Any one of these, case-insensitive, makes the reply pass. */
+  /** What the rates are grouped by, e.g. "en app", "zh out of scope", "en multi-turn". */
+  class: string;
+  /** The topic of tools/demo/topics.ts (or "out-of-scope") whose answer it expects. */
+  topic: string;
+  /** The user's message, or the user's turns in order. */
+  prompt: string | string[];
+  /** All of these, case-insensitive, must be in the last reply. */
   expect: string[];
 }
 
@@ -16,22 +24,55 @@ export interface EvalResult extends EvalCase {
   passed: boolean;
 }
 
+const isCase = (c: EvalCase) =>
+  typeof c.class === 'string' &&
+  typeof c.topic === 'string' &&
+  (typeof c.prompt === 'string' || (Array.isArray(c.prompt) && c.prompt.length > 0 && c.prompt.every((p) => typeof p === 'string'))) &&
+  Array.isArray(c.expect) &&
+  c.expect.length > 0 &&
+  c.expect.every((p) => typeof p === 'string' && p.length > 0);
+
 export async function readEvalCases(file: string): Promise<EvalCase[]> {
   const cases = JSON.parse(await readFile(file, 'utf8')) as EvalCase[];
-  if (!Array.isArray(cases) || cases.some((c) => typeof c.prompt !== 'string' || !Array.isArray(c.expect) || c.expect.length === 0)) {
-    throw new Error(`${file}: expected an array of { "prompt": string, "expect": [string, ...] }`);
+  if (!Array.isArray(cases) || !cases.every(isCase)) {
+    throw new Error(`${file}: expected an array of { "class": string, "topic": string, "prompt": string | [string, ...], "expect": [string, ...] }`);
   }
   return cases;
 }
 
-export async function runEval(engine: Engine<unknown>, cases: EvalCase[], maxNewTokens = 96): Promise<EvalResult[]> {
+/** The user turns of a case, in order. */
+export const turnsOf = (c: EvalCase): string[] => (typeof c.prompt === 'string' ? [c.prompt] : c.prompt);
+
+/**
+ * Each case's conversation, turn by turn, the model's own replies fed back as the app does. Greedy
+ * unless `sampling` says otherwise; a sampled case's turns use seeds from `sampling.seed` (default 1)
+ * plus the case's index, so a run is reproducible.
+ */
+export async function runEval(engine: Engine<unknown>, cases: EvalCase[], sampling: SamplingOptions = { greedy: true }, maxNewTokens = 96): Promise<EvalResult[]> {
   const results: EvalResult[] = [];
-  for (const c of cases) {
+  for (const [index, c] of cases.entries()) {
+    const messages: ChatMessage[] = [];
     let reply = '';
-    await engine.chat([{ role: 'user', content: c.prompt }], { maxNewTokens, greedy: true }, (text) => (reply += text)).result;
-    reply = reply.trim();
+    for (const turn of turnsOf(c)) {
+      messages.push({ role: 'user', content: turn });
+      reply = '';
+      const seed = sampling.greedy ? undefined : (sampling.seed ?? 1) + index * 16 + messages.length;
+      await engine.chat([...messages], { ...sampling, maxNewTokens, seed }, (text) => (reply += text)).result;
+      reply = reply.trim();
+      messages.push({ role: 'assistant', content: reply });
+    }
     const lower = reply.toLowerCase();
-    results.push({ ...c, reply, passed: c.expect.some((phrase) => lower.includes(phrase.toLowerCase())) });
+    results.push({ ...c, reply, passed: c.expect.every((phrase) => lower.includes(phrase.toLowerCase())) });
   }
   return results;
+}
+
+/** Pass rate per class, and over all cases. */
+export function classRates(results: EvalResult[]): { class: string; passed: number; total: number; passRate: number }[] {
+  const classes = [...new Set(results.map((r) => r.class))].sort();
+  return [...classes, 'all'].map((name) => {
+    const inClass = results.filter((r) => name === 'all' || r.class === name);
+    const passed = inClass.filter((r) => r.passed).length;
+    return { class: name, passed, total: inClass.length, passRate: passed / inClass.length };
+  });
 }

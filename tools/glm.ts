@@ -1,5 +1,5 @@
 // The GLM Pocket CLI: the engine in Node (onnxruntime-web's wasm backend).
-//   glm eval     --model DIR [--file tools/demo/eval.json]      -> a line per prompt, then {"passed": n, "total": m, "passRate": r}
+//   glm eval     --model DIR [--file tools/demo/eval.json] [--sampled [--seed N]] -> a line per prompt, a pass rate per class, then {"passed": n, "total": m, "passRate": r}
 //   glm import   --repo OWNER/NAME --out DIR [--endpoint URL] [--revision main] [--quant q4] [--token T]
 //   glm import   --gguf URL|FILE|NAME --out DIR [--repo OWNER/NAME ...]
 //   glm logits   --model DIR --ids 5,9,17 [--quant q4]          -> {"logits": [[...], ...]}
@@ -22,7 +22,7 @@ import { importDifference, importIdentity, sameImport, type ImportIdentity } fro
 import { writePack, type WrittenSoFar } from '../src/engine/formats/pack/write';
 import type { ChatMessage } from '../src/engine/generation/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
-import { DEFAULT_EVAL_FILE, readEvalCases, runEval } from './eval';
+import { classRates, DEFAULT_EVAL_FILE, readEvalCases, runEval, turnsOf } from './eval';
 import { FormatError, nodeEngine, type DiskModel } from './node-engine';
 import { folderFiles, folderSink } from './node-files';
 import { reportError, usage, UsageError } from './usage';
@@ -42,6 +42,7 @@ const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
   --greedy                   take the most likely token; otherwise sample with:
   --temperature T --top-k K --top-p P --repetition-penalty R --seed N
   --file FILE                evaluation prompts (eval; default ${DEFAULT_EVAL_FILE})
+  --sampled                  eval: sample as the app does by default (temperature ${CHAT_DEFAULTS.temperature}, top-p ${CHAT_DEFAULTS.topP}, --seed N); otherwise greedy
   --segment-size N           decoder layers per ONNX session (default: all)
   --threads N                wasm threads (default: cores, at most 4)`;
 
@@ -55,6 +56,7 @@ const OPTIONS = {
     system: { type: 'string' },
     'max-new-tokens': { type: 'string', default: String(CHAT_DEFAULTS.maxNewTokens) },
     greedy: { type: 'boolean', default: false },
+    sampled: { type: 'boolean', default: false },
     temperature: { type: 'string', default: String(CHAT_DEFAULTS.temperature) },
     'top-k': { type: 'string', default: '0' },
     'top-p': { type: 'string', default: String(CHAT_DEFAULTS.topP) },
@@ -177,10 +179,14 @@ async function chatCommand(): Promise<void> {
 
 async function evalCommand(): Promise<void> {
   const cases = await readEvalCases(values.file ?? DEFAULT_EVAL_FILE);
-  const results = await runEval(await loadModel(), cases);
-  for (const r of results) process.stdout.write(`${r.passed ? 'pass' : 'FAIL'}  ${r.prompt}  ->  ${r.reply.replace(/\s+/g, ' ').slice(0, 120)}\n`);
-  const passed = results.filter((r) => r.passed).length;
-  process.stdout.write(JSON.stringify({ passed, total: results.length, passRate: passed / results.length }) + '\n');
+  // Greedy by default; --sampled samples as the app does by default (temperature, top-p; --seed N).
+  const sampling = values.sampled ? { temperature: CHAT_DEFAULTS.temperature, topP: CHAT_DEFAULTS.topP, seed: number('seed', values.seed) } : { greedy: true };
+  const results = await runEval(await loadModel(), cases, sampling);
+  for (const r of results) process.stdout.write(`${r.passed ? 'pass' : 'FAIL'}  [${r.class}] ${turnsOf(r).join(' / ')}  ->  ${r.reply.replace(/\s+/g, ' ').slice(0, 120)}\n`);
+  const rates = classRates(results);
+  for (const r of rates) process.stdout.write(`${r.class.padEnd(18)} ${String(r.passed).padStart(3)}/${String(r.total).padEnd(3)} ${(r.passRate * 100).toFixed(1)}%\n`);
+  const all = rates[rates.length - 1];
+  process.stdout.write(JSON.stringify({ passed: all.passed, total: all.total, passRate: all.passRate }) + '\n');
 }
 
 /** A GGUF given as a URL (read with Range requests) or a local file. */

@@ -1,35 +1,15 @@
-// Demo model, step 1 of 3: from the project's corpus, train a byte-level BPE tokenizer and write the
-// tokenized training set for tools/demo/train.py. Deterministic; not run by npm test or npm start.
-//   npx tsx tools/demo/prepare.ts   ->  models/glm-pocket-demo/{tokenizer.json,tokenizer_config.json}, tools/demo/build/dataset.json
+// Demo model, step 1 of 3: from the corpus tools/demo/corpus.ts generates, train a byte-level BPE tokenizer
+// on its training split and write both splits tokenized for tools/demo/train.py. Deterministic; not run by npm test or npm start.
+//   npx tsx tools/demo/prepare.ts   ->  models/glm-pocket-demo/{tokenizer.json,tokenizer_config.json}, tools/demo/build/{corpus,dataset}.json
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { GlmTokenizer, type ChatMessage } from '../../src/engine/generation/tokenizer';
+import { GlmTokenizer } from '../../src/engine/generation/tokenizer';
 import { byteLevelAlphabet, byteLevelTokenizerJson, GLM4_TEMPLATE, SPECIAL_TOKENS } from '../checkpoint-writer';
+import { CORPUS_SEED, generateCorpus } from './corpus';
 
 export const MODEL_DIR = 'models/glm-pocket-demo';
 const BUILD_DIR = 'tools/demo/build';
-const MERGES = 1200;
-
-interface Topic {
-  topic: string;
-  en: { questions: string[]; answers: string[] };
-  zh: { questions: string[]; answers: string[] };
-}
-
-const SYSTEM_PROMPTS = ['You are a helpful assistant.', 'Answer briefly.', '你是一个乐于助人的助手。', 'You are GLM Pocket.'];
-
-/** Question variants a user might type: as written, lower case, without the question mark, with "please". */
-function variants(question: string, english: boolean): string[] {
-  const out = new Set([question, question.replace(/[?？!！.。]+$/, '')]);
-  if (english) {
-    out.add(question.toLowerCase());
-    out.add(`Please tell me: ${question.charAt(0).toLowerCase()}${question.slice(1)}`);
-  } else {
-    out.add(`请问${question}`);
-    out.add(`我想知道${question.replace(/[?？]+$/, '')}`);
-  }
-  return [...out];
-}
+const MERGES = 2000;
 
 const PRETOKENIZE = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
@@ -71,26 +51,15 @@ function trainBpe(texts: string[], merges: number): { vocab: Record<string, numb
 }
 
 async function main(): Promise<void> {
-  const corpusText = await readFile('tools/demo/corpus.json', 'utf8');
-  const topics = JSON.parse(corpusText) as Topic[];
-  const conversations: { messages: ChatMessage[]; reply: string }[] = [];
-  let k = 0;
-  for (const t of topics) {
-    for (const lang of ['en', 'zh'] as const) {
-      const { questions, answers } = t[lang];
-      questions.forEach((q, i) => {
-        for (const v of variants(q, lang === 'en')) {
-          const reply = answers[(i + k) % answers.length];
-          const system = k % 3 === 0 ? [{ role: 'system' as const, content: SYSTEM_PROMPTS[k % SYSTEM_PROMPTS.length] }] : [];
-          conversations.push({ messages: [...system, { role: 'user', content: v }], reply });
-          k++;
-        }
-      });
-    }
-  }
+  const conversations = generateCorpus();
+  const corpusText = JSON.stringify(conversations);
+  await mkdir(BUILD_DIR, { recursive: true });
+  await writeFile(`${BUILD_DIR}/corpus.json`, corpusText);
 
-  const texts = conversations.flatMap((c) => [...c.messages.map((m) => m.content), c.reply]);
-  const { vocab, merges } = trainBpe(texts, MERGES);
+  const texts = conversations.filter((c) => c.split === 'train').flatMap((c) => [...c.messages.map((m) => m.content), c.reply]);
+  // KEEP_TOKENIZER=1 keeps the model's tokenizer, so training can continue from its checkpoint (INIT).
+  const kept = process.env.KEEP_TOKENIZER === '1' ? JSON.parse(await readFile(`${MODEL_DIR}/tokenizer.json`, 'utf8')) : null;
+  const { vocab, merges } = kept ? { vocab: kept.model.vocab as Record<string, number>, merges: kept.model.merges as string[] } : trainBpe(texts, MERGES);
   const firstSpecial = Object.keys(vocab).length;
   const tokenizerJson = byteLevelTokenizerJson(vocab, merges);
   const tokenizerConfig = { chat_template: GLM4_TEMPLATE, eos_token: '<|endoftext|>', pad_token: '<|endoftext|>', model_max_length: 512, tokenizer_class: 'PreTrainedTokenizerFast' };
@@ -104,13 +73,13 @@ async function main(): Promise<void> {
   const samples = conversations.map((c) => {
     const prompt = tokenizer.chatPromptIds(c.messages);
     const reply = [...tokenizer.encode(c.reply), eos];
-    return { ids: [...prompt, ...reply], replyStart: prompt.length };
+    return { ids: [...prompt, ...reply], replyStart: prompt.length, split: c.split, topic: c.topic, family: c.family };
   });
   const specialIds = Object.fromEntries(SPECIAL_TOKENS.map((token, i) => [token, firstSpecial + i]));
-  await mkdir(BUILD_DIR, { recursive: true });
   await writeFile(
     `${BUILD_DIR}/dataset.json`,
     JSON.stringify({
+      corpusSeed: CORPUS_SEED,
       corpusSha256: createHash('sha256').update(corpusText).digest('hex'),
       vocabSize: Math.ceil((firstSpecial + SPECIAL_TOKENS.length) / 16) * 16,
       specialIds,
@@ -118,7 +87,7 @@ async function main(): Promise<void> {
     }),
   );
   const lengths = samples.map((s) => s.ids.length);
-  console.log(`${topics.length} topics, ${samples.length} conversations, ${merges.length} merges, vocab ${firstSpecial + SPECIAL_TOKENS.length}, tokens per sample max ${Math.max(...lengths)} mean ${(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(0)}`);
+  console.log(`${samples.length} conversations (${samples.filter((s) => s.split === 'heldout').length} held out), ${merges.length} merges, vocab ${firstSpecial + SPECIAL_TOKENS.length}, tokens per sample max ${Math.max(...lengths)} mean ${(lengths.reduce((a, b) => a + b, 0) / lengths.length).toFixed(0)}`);
 }
 
 await main();
