@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine } from '../src/engine/engine';
 import type { ChatMessage } from '../src/engine/generation/tokenizer';
+import { CHAT_DEFAULTS } from '../src/engine/defaults';
 import type { SamplingOptions } from '../src/engine/generation/sampling';
 
 export const DEFAULT_EVAL_FILE = 'tools/demo/eval.json';
@@ -42,6 +43,9 @@ export async function readEvalCases(file: string): Promise<EvalCase[]> {
 
 /** The user turns of a case, in order. */
 export const turnsOf = (c: EvalCase): string[] => (typeof c.prompt === 'string' ? [c.prompt] : c.prompt);
+
+/** Sampling as the app samples by default (its temperature and top-p), from `seed`. */
+export const appSampling = (seed?: number): SamplingOptions => ({ temperature: CHAT_DEFAULTS.temperature, topP: CHAT_DEFAULTS.topP, seed });
 
 /**
  * Each case's conversation, turn by turn, the model's own replies fed back as the app does. Greedy

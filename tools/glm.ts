@@ -22,7 +22,7 @@ import { importDifference, importIdentity, sameImport, type ImportIdentity } fro
 import { writePack, type WrittenSoFar } from '../src/engine/formats/pack/write';
 import type { ChatMessage } from '../src/engine/generation/tokenizer';
 import { WEIGHT_FORMATS, type WeightFormat } from '../src/engine/formats/weights';
-import { classRates, DEFAULT_EVAL_FILE, readEvalCases, runEval, turnsOf } from './eval';
+import { appSampling, classRates, DEFAULT_EVAL_FILE, readEvalCases, runEval, turnsOf } from './eval';
 import { FormatError, nodeEngine, type DiskModel } from './node-engine';
 import { folderFiles, folderSink } from './node-files';
 import { reportError, usage, UsageError } from './usage';
@@ -180,7 +180,7 @@ async function chatCommand(): Promise<void> {
 async function evalCommand(): Promise<void> {
   const cases = await readEvalCases(values.file ?? DEFAULT_EVAL_FILE);
   // Greedy by default; --sampled samples as the app does by default (temperature, top-p; --seed N).
-  const sampling = values.sampled ? { temperature: CHAT_DEFAULTS.temperature, topP: CHAT_DEFAULTS.topP, seed: number('seed', values.seed) } : { greedy: true };
+  const sampling = values.sampled ? appSampling(number('seed', values.seed)) : { greedy: true };
   const results = await runEval(await loadModel(), cases, sampling);
   for (const r of results) process.stdout.write(`${r.passed ? 'pass' : 'FAIL'}  [${r.class}] ${turnsOf(r).join(' / ')}  ->  ${r.reply.replace(/\s+/g, ' ').slice(0, 120)}\n`);
   const rates = classRates(results);

@@ -118,6 +118,30 @@ const fill = (template: string, slot: string) => slot.split('|').reduce((text, p
 
 const answerOf = (topic: string, lang: Lang) => (topic === 'out-of-scope' ? OUT_OF_SCOPE[lang] : TOPICS.find((t) => t.topic === topic)![lang].answer);
 
+/**
+ * The words that decide a topic (words.ts), each phrase a family named `${prefix}/topic/kind/lang/i`, in
+ * frames shared by every topic, sometimes after an aside.
+ */
+function wordConversations(rng: () => number, words: Record<string, { do?: Partial<Record<Lang, string[]>>; what?: Partial<Record<Lang, string[]>> }>, prefix: string): Conversation[] {
+  const out: Conversation[] = [];
+  for (const [key, topicWords] of Object.entries(words)) {
+    for (const kind of ['do', 'what'] as const) {
+      for (const lang of ['en', 'zh'] as const) {
+        const phrases = topicWords[kind]?.[lang] ?? [];
+        const held = heldOutIndexes(rng, phrases.length);
+        phrases.forEach((phrase, i) => {
+          for (const frame of shuffled(rng, FRAMES[kind][lang]).slice(0, FRAMES_PER_WORD)) {
+            const framed = frame.replace('{}', phrase);
+            const q = variant(rng, rng() < 0.2 ? `${pick(rng, ASIDES[lang])}${lang === 'en' ? ' ' : ''}${framed}` : framed, lang);
+            out.push({ family: `${prefix}/${key}/${kind}/${lang}/${i}`, topic: key, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(key, lang) });
+          }
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Single-turn conversations: every question family of every topic, and the out-of-scope templates. */
 function singleTurns(rng: () => number): Conversation[] {
   const out: Conversation[] = [];
@@ -157,21 +181,7 @@ function singleTurns(rng: () => number): Conversation[] {
       });
     }
   }
-  // The words that decide a topic, each phrase a family, in frames shared by every topic, sometimes after an aside.
-  for (const [key, words] of Object.entries(WORDS)) {
-    for (const kind of ['do', 'what'] as const) {
-      for (const lang of ['en', 'zh'] as const) {
-        const held = heldOutIndexes(rng, words[kind][lang].length);
-        words[kind][lang].forEach((phrase, i) => {
-          for (const frame of shuffled(rng, FRAMES[kind][lang]).slice(0, FRAMES_PER_WORD)) {
-            const framed = frame.replace('{}', phrase);
-            const q = variant(rng, rng() < 0.2 ? `${pick(rng, ASIDES[lang])}${lang === 'en' ? ' ' : ''}${framed}` : framed, lang);
-            out.push({ family: `words/${key}/${kind}/${lang}/${i}`, topic: key, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(key, lang) });
-          }
-        });
-      }
-    }
-  }
+  out.push(...wordConversations(rng, WORDS, 'words'));
   // Small talk from an opener, a core and a closer; each core a family.
   for (const [topic, cores] of Object.entries(SMALL_TALK)) {
     for (const lang of ['en', 'zh'] as const) {
@@ -197,23 +207,8 @@ function singleTurns(rng: () => number): Conversation[] {
       out.push({ family: `general/${lang}/${i}`, topic: 'out-of-scope', lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: OUT_OF_SCOPE[lang] });
     });
   }
-  // More of each topic's words (MORE_WORDS), composed as WORDS are; after every other family, so the
-  // families above keep their split.
-  for (const [key, words] of Object.entries(MORE_WORDS)) {
-    for (const kind of ['do', 'what'] as const) {
-      for (const lang of ['en', 'zh'] as const) {
-        const phrases = words[kind]?.[lang] ?? [];
-        const held = heldOutIndexes(rng, phrases.length);
-        phrases.forEach((phrase, i) => {
-          for (const frame of shuffled(rng, FRAMES[kind][lang]).slice(0, FRAMES_PER_WORD)) {
-            const framed = frame.replace('{}', phrase);
-            const q = variant(rng, rng() < 0.2 ? `${pick(rng, ASIDES[lang])}${lang === 'en' ? ' ' : ''}${framed}` : framed, lang);
-            out.push({ family: `more/${key}/${kind}/${lang}/${i}`, topic: key, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(key, lang) });
-          }
-        });
-      }
-    }
-  }
+  // More of each topic's words, after every other family, so the families above keep their split.
+  out.push(...wordConversations(rng, MORE_WORDS, 'more'));
   // A framed core can come out as another family's question: such a held-out question would not be new.
   const seen = new Set(out.filter((c) => c.split === 'train').map((c) => normalQuestion(c.messages[0].content)));
   return out.filter((c) => c.split === 'train' || !seen.has(normalQuestion(c.messages[0].content)));
