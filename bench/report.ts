@@ -12,6 +12,10 @@ export interface Summary {
   variant: string;
   segments?: number;
   floatWeights?: boolean;
+  /** GLM Pocket on wasm, q4/q8: lm_head and how many decoder layers ran int8. */
+  int8?: { head: boolean; layers: number };
+  /** GLM Pocket's memory budget, when the run set one. */
+  budgetBytes?: number;
   /** The WebGPU adapter GLM Pocket ran on. */
   adapter?: string;
   /** Greedy tokens GLM Pocket and transformers.js agreed on, of those compared (wasm, before timing). */
@@ -48,7 +52,9 @@ export function markdownTables(summaries: Summary[]): string {
     const llama = group.find((s) => s.variant === 'llama.cpp');
     for (const s of group) {
       const vsLlama = llama && s !== llama;
-      const layout = s.variant === 'llama.cpp' ? `GGUF ${s.format === 'q4' ? 'Q4_0' : 'Q8_0'}` : `${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''}`;
+      const int8 = s.int8 && (s.int8.head || s.int8.layers) ? ` (int8: ${s.int8.layers} layers${s.int8.head ? ' + lm_head' : ''})` : '';
+      const budget = s.budgetBytes !== undefined ? ` (budget ${formatBytes(s.budgetBytes)})` : '';
+      const layout = s.variant === 'llama.cpp' ? `GGUF ${s.format === 'q4' ? 'Q4_0' : 'Q8_0'}` : `${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''}${int8}${budget}`;
       rows.push(
         `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend}${s.adapter ? ` (${s.adapter})` : ''} | ${s.variant} | ${layout} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
           `${s.prompts.map((p) => `${p.timeToFirstTokenMs.toFixed(0)} ms (${p.promptTokens})`).join('<br>')} | ${s.prompts.map((p) => p.prefillTokensPerSecond.toFixed(0)).join('<br>')} | ` +

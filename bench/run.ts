@@ -46,11 +46,14 @@ const { values } = parseArgs({
     out: { type: 'string' },
     markdown: { type: 'string' },
     svg: { type: 'string' },
+    /** GLM Pocket's memory budget in MiB (Settings > Memory budget): the load keeps as many layers int8 as fit. */
+    budget: { type: 'string' },
     /** Minutes one run (a load and its prompts) may take before the benchmark stops with an error naming it. */
     'run-limit': { type: 'string', default: '60' },
   },
 });
 const RUN_LIMIT_MS = Number(values['run-limit']) * 60_000;
+const BUDGET_BYTES = values.budget ? Number(values.budget) * 2 ** 20 : undefined;
 
 type Format = 'q4' | 'q8' | 'f32';
 type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'pocket-kv-growing' | 'transformers.js' | 'llama.cpp';
@@ -106,6 +109,7 @@ function request(variant: Variant, packId: string, gguf: string, numLayers: numb
   const base = { model: packId, backend: kind as RunRequest['backend'], threads: threads === 'all' ? cpus().length : Number(threads ?? 1), prompts };
   if (variant === 'transformers.js') return { ...base, dtype: packId.endsWith('q4') ? 'q4' : 'fp32' };
   if (variant === 'llama.cpp') return { ...base, model: gguf };
+  if (BUDGET_BYTES !== undefined) (base as RunRequest).memoryBudgetBytes = BUDGET_BYTES;
   if (variant === 'pocket-layer') return { ...base, segmentSize: 1 };
   if (variant === 'pocket-kv-growing') return { ...base, kvInPlace: false };
   return variant === 'pocket-single' ? { ...base, segmentSize: numLayers } : base;
@@ -206,6 +210,8 @@ try {
             variant,
             segments: s[0].segments,
             floatWeights: s[0].floatWeights,
+            int8: s[0].int8,
+            budgetBytes: variant.startsWith('pocket') ? BUDGET_BYTES : undefined,
             adapter: s[0].adapter,
             sameTokens,
             tokensAsPeer: peerIds && variant !== 'llama.cpp' ? `${commonPrefixLength(s[0].prompts[0].ids, peerIds)}/${peerIds.length}` : undefined,

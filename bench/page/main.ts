@@ -15,6 +15,8 @@ export interface RunRequest {
   segmentSize?: number;
   /** GLM Pocket on WebGPU: false lets ORT allocate a longer KV cache each step. */
   kvInPlace?: boolean;
+  /** GLM Pocket only: the memory budget the load plans within (the app's Settings > Memory budget); absent = none. */
+  memoryBudgetBytes?: number;
   /** transformers.js only: the dtype naming the graph file. */
   dtype?: 'fp32' | 'q4';
   prompts: { ids: number[]; newTokens: number }[];
@@ -33,6 +35,8 @@ export interface RunResult {
   segments?: number;
   /** GLM Pocket: q4/q8 linear layers widened to f32 for the CPU. */
   floatWeights?: boolean;
+  /** GLM Pocket on wasm, q4/q8: whether lm_head and how many decoder layers ran on the int8 kernels. */
+  int8?: { head: boolean; layers: number };
   /** GLM Pocket on WebGPU: the adapter, e.g. "google swiftshader". */
   adapter?: string;
   prompts: PromptResult[];
@@ -47,7 +51,7 @@ async function pocketInstall(url: string): Promise<void> {
 async function pocket(request: RunRequest): Promise<RunResult> {
   const start = performance.now();
   const maxSequenceLength = Math.max(...request.prompts.map((p) => p.ids.length + p.newTokens));
-  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, kvInPlace: request.kvInPlace, maxSequenceLength });
+  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, kvInPlace: request.kvInPlace, maxSequenceLength, memoryBudgetBytes: request.memoryBudgetBytes });
   const loadMs = performance.now() - start;
   const prompts: PromptResult[] = [];
   for (const prompt of request.prompts) {
@@ -55,7 +59,7 @@ async function pocket(request: RunRequest): Promise<RunResult> {
     prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
   }
   await engine.unload();
-  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, adapter: info.adapter, prompts };
+  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, int8: info.int8, adapter: info.adapter, prompts };
 }
 
 /** Times each call of put(): transformers.js puts the prompt first, then each new token. */
