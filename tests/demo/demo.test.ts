@@ -1,9 +1,8 @@
 // The embedded demo model: it is a real GLM checkpoint the engine runs exactly as PyTorch does, it
 // keeps the rate it reached on its evaluation (written apart from its corpus, with strict key phrases)
 // at q8 and q4 and on its corpus's held-out families, and the pack the app ships is the converted
-// checkpoint. The floors are what the committed model measured, rounded down (74.3% of the
-// evaluation at q4 and q8, 72.2% held out); the demo's goal is 85% of the evaluation and 80% held
-// out, which it does not reach yet (models/glm-pocket-demo/README.md).
+// checkpoint. The floors are the demo's required levels: 80% of the evaluation (the committed model
+// measures 85.7% at q4, 82.9% at q8, models/glm-pocket-demo/README.md) and 80% held out (81.9%).
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -23,9 +22,9 @@ import { ort, relativeError } from '../helpers';
 
 const MODEL_DIR = 'models/glm-pocket-demo';
 const PACK_DIR = 'public/models/glm-pocket-demo-q4';
-/** What the committed model measured, rounded down: a retrained model must not fall below it. */
-const EVAL_FLOOR = 0.73;
-const HELD_OUT_FLOOR = 0.72;
+/** What a retrained model must keep: 80% of the evaluation, 80% of the held-out conversations. */
+const EVAL_FLOOR = 0.8;
+const HELD_OUT_FLOOR = 0.8;
 
 async function passRate(source: ModelSource, sampling: SamplingOptions = { greedy: true }): Promise<number> {
   const engine = new LocalEngine<ModelSource>({ ...nodeHost, runtime: async () => ort, open: async (opened) => opened });

@@ -8,7 +8,7 @@ import { CORES, FOLLOW_UPS, FRAMES, OUT_OF_SCOPE, OUT_OF_SCOPE_FAMILIES, REPEAT,
 import { ASIDES, MORE_WORDS, SMALL_TALK, SMALL_TALK_CLOSERS, SMALL_TALK_OPENERS, WORDS } from './words';
 
 export const CORPUS_SEED = 20261201;
-/** About this share of each topic's families (and each follow-up list's last phrasing) never reaches training. */
+/** About this share of each topic's families (and of each follow-up list's phrasings, the last ones) never reaches training. */
 const HELD_OUT_SHARE = 0.2;
 const VARIANTS_PER_QUESTION = 6;
 const VARIANTS_PER_FILLING = 3;
@@ -16,6 +16,7 @@ const FRAMES_PER_CORE = 6;
 const VARIANTS_PER_FRAMED = 2;
 const FRAMES_PER_WORD = 8;
 const SMALL_TALK_PER_CORE = 8;
+const VARIANTS_PER_WRITTEN = 4;
 
 type Lang = 'en' | 'zh';
 export type Split = 'train' | 'heldout';
@@ -42,6 +43,12 @@ const MIXED: [string, string][] = [['模型', ' model '], ['下载', ' download 
 /** English words no app question or answer uses (tools/demo/make-general-words.ts writes them). */
 const GENERAL_WORDS = readFileSync(new URL('./general-words.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
 const GENERAL_ZH_WORDS = 1500;
+/**
+ * Questions for each topic and for out-of-scope, written apart from topics.ts and words.ts by writers
+ * who saw only each topic's answers and a few of its questions, not this corpus nor the evaluation
+ * (tools/demo/written.json): the ways of asking nobody here thought of.
+ */
+const WRITTEN: Record<string, Record<Lang, string[]>> = JSON.parse(readFileSync(new URL('./written.json', import.meta.url), 'utf8'));
 /** Cores around a general word for FRAMES.what and FRAMES.do; a second {} takes another word. */
 const GENERAL = {
   what: {
@@ -209,6 +216,17 @@ function singleTurns(rng: () => number): Conversation[] {
   }
   // More of each topic's words, after every other family, so the families above keep their split.
   out.push(...wordConversations(rng, MORE_WORDS, 'more'));
+  // The written questions, each its own family, after every other family for the same reason.
+  for (const [topic, questions] of Object.entries(WRITTEN)) {
+    for (const lang of ['en', 'zh'] as const) {
+      const held = heldOutIndexes(rng, questions[lang].length);
+      questions[lang].forEach((question, i) => {
+        for (const q of variants(rng, question, lang, VARIANTS_PER_WRITTEN)) {
+          out.push({ family: `written/${topic}/${lang}/${i}`, topic, lang, split: held.has(i) ? 'heldout' : 'train', messages: [{ role: 'user', content: q }], reply: answerOf(topic, lang) });
+        }
+      });
+    }
+  }
   // A framed core can come out as another family's question: such a held-out question would not be new.
   const seen = new Set(out.filter((c) => c.split === 'train').map((c) => normalQuestion(c.messages[0].content)));
   return out.filter((c) => c.split === 'train' || !seen.has(normalQuestion(c.messages[0].content)));
@@ -218,8 +236,11 @@ function singleTurns(rng: () => number): Conversation[] {
 function nextTurn(rng: () => number, before: Conversation, singles: Conversation[]): Conversation {
   const history: ChatMessage[] = [...before.messages, { role: 'assistant', content: before.reply }];
   const split = before.split;
-  // A phrasing list's last entry is held out, so held-out conversations also ask their follow-up in a new way.
-  const phrase = (list: string[]) => (split === 'heldout' ? list[list.length - 1] : pick(rng, list.slice(0, -1)));
+  // The last fifth of a phrasing list (at least its last entry) is held out, so held-out conversations also ask their follow-up in a new way.
+  const phrase = (list: string[]) => {
+    const cut = list.length - Math.max(1, Math.round(list.length * HELD_OUT_SHARE));
+    return pick(rng, split === 'heldout' ? list.slice(cut) : list.slice(0, cut));
+  };
   const lang: Lang = rng() < 0.8 ? before.lang : before.lang === 'en' ? 'zh' : 'en';
   const follow = FOLLOW_UPS.filter((f) => f.after.includes(before.topic));
   const roll = rng();

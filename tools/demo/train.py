@@ -26,9 +26,11 @@ PID_FILE = os.environ.get("PID_FILE")
 LR = float(os.environ.get("LR", "3e-3"))
 WEIGHT_DECAY = float(os.environ.get("WEIGHT_DECAY", "0.1"))
 INIT = os.environ.get("INIT")  # a model.safetensors of this shape to continue training from
-FIRST_TOKEN_WEIGHT = float(os.environ.get("FIRST_TOKEN_WEIGHT", "4"))  # the reply's first token decides which answer follows; the rest recites it
-# The share of batches cut after the reply's first tokens: which answer to give is what must generalise,
-# and short batches teach it at a third of the cost; the others keep the whole replies recited.
+FIRST_TOKEN_WEIGHT = float(os.environ.get("FIRST_TOKEN_WEIGHT", "4"))  # the reply's first tokens, to the one that decides which answer follows, weigh this; the rest recites it
+# The share of batches cut short: which answer to give is what must generalise, and short batches teach
+# it at a third of the cost; the others keep the whole replies recited. A short reply keeps at least
+# SHORT_REPLY_TOKENS tokens and always the token where it parts from every other answer ("Open the
+# Models page, pick" against "Open the Models page and tap Delete"), so the choice is taught whole.
 SHORT_BATCHES, SHORT_REPLY_TOKENS = float(os.environ.get("SHORT_BATCHES", "0.75")), int(os.environ.get("SHORT_REPLY_TOKENS", "4"))
 DROPOUT = float(os.environ.get("DROPOUT", "0.1"))
 # The share of training questions whose tokens are perturbed each time they are drawn: each token dropped
@@ -166,16 +168,33 @@ def load_hf_state(model, path, logit_scale=1.0):
             p.copy_(tensors[name] / logit_scale if name == "model.norm.weight" else tensors[name])
 
 
-def batch(picked, pad_id, reply_tokens=None):
-    if reply_tokens is not None:
-        picked = [{**s, "ids": s["ids"][: s["replyStart"] + reply_tokens]} for s in picked]
+def deciding_lengths(samples):
+    """For each distinct reply (its tokens, eos included), how many of its first tokens tell it apart
+    from every other reply: the length of its shortest prefix no other reply starts with."""
+    replies = {tuple(s["ids"][s["replyStart"] :]) for s in samples}
+    out = {}
+    for r in replies:
+        k = 1
+        while k < len(r) and any(o != r and o[:k] == r[:k] for o in replies):
+            k += 1
+        out[r] = k
+    return out
+
+
+def batch(picked, pad_id, deciding=None, short=False):
+    """A padded batch and its loss weights. With `deciding` (deciding_lengths), the tokens up to the one
+    that decides the reply weigh FIRST_TOKEN_WEIGHT (else only the first does); `short` cuts each reply
+    after SHORT_REPLY_TOKENS tokens or its deciding token, whichever comes later."""
+    decide = [deciding[tuple(s["ids"][s["replyStart"] :])] if deciding else 1 for s in picked]
+    if short:
+        picked = [{**s, "ids": s["ids"][: s["replyStart"] + max(SHORT_REPLY_TOKENS, k)]} for s, k in zip(picked, decide)]
     T = max(len(s["ids"]) for s in picked)
     ids = torch.full((len(picked), T), pad_id, dtype=torch.long)
     weight = torch.zeros(len(picked), T - 1)
-    for b, s in enumerate(picked):
+    for b, (s, k) in enumerate(zip(picked, decide)):
         ids[b, : len(s["ids"])] = torch.tensor(s["ids"])
         weight[b, s["replyStart"] - 1 : len(s["ids"]) - 1] = 1.0  # predict the reply and its eos
-        weight[b, s["replyStart"] - 1] = FIRST_TOKEN_WEIGHT
+        weight[b, s["replyStart"] - 1 : s["replyStart"] - 1 + k] = FIRST_TOKEN_WEIGHT
     return ids, weight
 
 
@@ -213,6 +232,7 @@ def perturbed(s, rng, noise, user_id, assistant_id):
 
 def batches(samples, rng, pad_id, perturb=None):
     """Batches of similar lengths (shuffled, then sorted within windows of 16 batches): little padding."""
+    deciding = deciding_lengths(samples)
     while True:
         order = samples[:]
         rng.shuffle(order)
@@ -225,7 +245,7 @@ def batches(samples, rng, pad_id, perturb=None):
         for picked in chunks:
             if perturb:
                 picked = [perturb(s) if rng.random() < AUGMENT else s for s in picked]
-            yield batch(picked, pad_id, SHORT_REPLY_TOKENS if SHORT_BATCHES and rng.random() < SHORT_BATCHES else None)
+            yield batch(picked, pad_id, deciding, short=bool(SHORT_BATCHES) and rng.random() < SHORT_BATCHES)
 
 
 def held_out_rate(model, samples, pad_id):
@@ -344,7 +364,7 @@ def main():
                     "kept_step": step, "steps_planned": STEPS, "checks": checks, "batch": BATCH, "learning_rate": LR, "weight_decay": WEIGHT_DECAY,
                     "dropout": DROPOUT, "train_loss_at_kept_step": round(sum(losses[-50:]) / len(losses[-50:]), 5), "parameters": params,
                     "train_seconds_to_kept_step": round(time.time() - started), "first_token_weight": FIRST_TOKEN_WEIGHT,
-                    "short_batches": SHORT_BATCHES, "augment": AUGMENT, "swap": SWAP, "drop": DROP, "logit_scale": LOGIT_SCALE, "short_reply_tokens": SHORT_REPLY_TOKENS, "continued_from": before, "torch": torch.__version__,
+                    "short_batches": SHORT_BATCHES, "augment": AUGMENT, "swap": SWAP, "drop": DROP, "logit_scale": LOGIT_SCALE, "short_reply_tokens": SHORT_REPLY_TOKENS, "short_reply_cut": "deciding token", "weighted_tokens": "to the deciding token", "continued_from": before, "torch": torch.__version__,
                 })
                 model.train()
                 say(f"  saved {MODEL_DIR} (step {step})")
