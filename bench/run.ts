@@ -109,10 +109,10 @@ function request(variant: Variant, packId: string, gguf: string, numLayers: numb
   const base = { model: packId, backend: kind as RunRequest['backend'], threads: threads === 'all' ? cpus().length : Number(threads ?? 1), prompts };
   if (variant === 'transformers.js') return { ...base, dtype: packId.endsWith('q4') ? 'q4' : 'fp32' };
   if (variant === 'llama.cpp') return { ...base, model: gguf };
-  if (BUDGET_BYTES !== undefined) (base as RunRequest).memoryBudgetBytes = BUDGET_BYTES;
-  if (variant === 'pocket-layer') return { ...base, segmentSize: 1 };
-  if (variant === 'pocket-kv-growing') return { ...base, kvInPlace: false };
-  return variant === 'pocket-single' ? { ...base, segmentSize: numLayers } : base;
+  const pocket = { ...base, memoryBudgetBytes: BUDGET_BYTES };
+  if (variant === 'pocket-layer') return { ...pocket, segmentSize: 1 };
+  if (variant === 'pocket-kv-growing') return { ...pocket, kvInPlace: false };
+  return variant === 'pocket-single' ? { ...pocket, segmentSize: numLayers } : pocket;
 }
 
 /** One run in a fresh browser, with its processes' peak memory and the machine's 1-minute load average as it ended (the machine may be shared). */
@@ -211,7 +211,7 @@ try {
             segments: s[0].segments,
             floatWeights: s[0].floatWeights,
             int8: s[0].int8,
-            budgetBytes: variant.startsWith('pocket') ? BUDGET_BYTES : undefined,
+            budgetBytes: s[0].budgetBytes,
             adapter: s[0].adapter,
             sameTokens,
             tokensAsPeer: peerIds && variant !== 'llama.cpp' ? `${commonPrefixLength(s[0].prompts[0].ids, peerIds)}/${peerIds.length}` : undefined,

@@ -37,6 +37,8 @@ export interface RunResult {
   floatWeights?: boolean;
   /** GLM Pocket on wasm, q4/q8: whether lm_head and how many decoder layers ran on the int8 kernels. */
   int8?: { head: boolean; layers: number };
+  /** GLM Pocket: the memory budget it loaded within, when the run set one. */
+  budgetBytes?: number;
   /** GLM Pocket on WebGPU: the adapter, e.g. "google swiftshader". */
   adapter?: string;
   prompts: PromptResult[];
@@ -59,7 +61,7 @@ async function pocket(request: RunRequest): Promise<RunResult> {
     prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
   }
   await engine.unload();
-  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, int8: info.int8, adapter: info.adapter, prompts };
+  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, int8: info.int8, budgetBytes: request.memoryBudgetBytes, adapter: info.adapter, prompts };
 }
 
 /** Times each call of put(): transformers.js puts the prompt first, then each new token. */
