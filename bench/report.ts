@@ -11,6 +11,7 @@ export interface Summary {
   backend: string;
   variant: string;
   segments?: number;
+  cpuKernels?: boolean;
   floatWeights?: boolean;
   /** GLM Pocket on wasm, q4/q8: lm_head and how many decoder layers ran int8. */
   int8?: { head: boolean; layers: number };
@@ -54,7 +55,7 @@ export function markdownTables(summaries: Summary[]): string {
       const vsLlama = llama && s !== llama;
       const int8 = s.int8 && (s.int8.head || s.int8.layers) ? ` (int8: ${s.int8.layers} layers${s.int8.head ? ' + lm_head' : ''})` : '';
       const budget = s.budgetBytes !== undefined ? ` (budget ${formatBytes(s.budgetBytes)})` : '';
-      const layout = s.variant === 'llama.cpp' ? `GGUF ${s.format === 'q4' ? 'Q4_0' : 'Q8_0'}` : `${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''}${int8}${budget}`;
+      const layout = s.variant === 'llama.cpp' ? `GGUF ${s.format === 'q4' ? 'Q4_0' : 'Q8_0'}` : s.cpuKernels ? `CPU kernels${budget}` : `${s.segments ?? '1 graph'}${s.floatWeights ? ' (f32 MatMul)' : ''}${int8}${budget}`;
       rows.push(
         `| ${s.model} (${(s.params / 1e6).toFixed(0)}M) | ${s.format} | ${s.backend}${s.adapter ? ` (${s.adapter})` : ''} | ${s.variant} | ${layout} | ${(s.loadMs / 1000).toFixed(2)} s | ` +
           `${s.prompts.map((p) => `${p.timeToFirstTokenMs.toFixed(0)} ms (${p.promptTokens})`).join('<br>')} | ${s.prompts.map((p) => p.prefillTokensPerSecond.toFixed(0)).join('<br>')} | ` +

@@ -56,14 +56,18 @@ const RUN_LIMIT_MS = Number(values['run-limit']) * 60_000;
 const BUDGET_BYTES = values.budget ? Number(values.budget) * 2 ** 20 : undefined;
 
 type Format = 'q4' | 'q8' | 'f32';
-type Variant = 'pocket-default' | 'pocket-layer' | 'pocket-single' | 'pocket-kv-growing' | 'transformers.js' | 'llama.cpp';
+type Variant = 'pocket-default' | 'pocket-onnxruntime' | 'pocket-layer' | 'pocket-single' | 'pocket-kv-growing' | 'transformers.js' | 'llama.cpp';
 /** The GGUF type llama.cpp runs for a format: the same blocks as the pack's. */
 const GGUF_TYPES = { q4: 'Q4_0', q8: 'Q8_0' } as const;
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const chosen = values.variants ? new Set(list(values.variants)) : null;
-/** pocket-kv-growing: the default plan with ORT allocating a longer KV cache each step (WebGPU only). */
+/**
+ * pocket-onnxruntime: onnxruntime's kernels where the default plan runs GLM Pocket's CPU kernels (wasm,
+ * q4/q8); pocket-kv-growing: the default plan with ORT allocating a longer KV cache each step (WebGPU only).
+ */
 function variantsFor(backend: string, format: Format): Variant[] {
   const all: Variant[] = ['pocket-default', 'pocket-layer', 'pocket-single'];
+  if (backend !== 'webgpu' && format !== 'f32') all.push('pocket-onnxruntime');
   if (backend === 'webgpu') all.push('pocket-kv-growing');
   if (format !== 'q8') all.push('transformers.js');
   if (format !== 'f32' && backend !== 'webgpu') all.push('llama.cpp');
@@ -110,9 +114,11 @@ function request(variant: Variant, packId: string, gguf: string, numLayers: numb
   if (variant === 'transformers.js') return { ...base, dtype: packId.endsWith('q4') ? 'q4' : 'fp32' };
   if (variant === 'llama.cpp') return { ...base, model: gguf };
   const pocket = { ...base, memoryBudgetBytes: BUDGET_BYTES };
-  if (variant === 'pocket-layer') return { ...pocket, segmentSize: 1 };
+  // Segments are onnxruntime's: the plans that set them run its kernels on the CPU too.
+  if (variant === 'pocket-onnxruntime') return { ...pocket, cpuKernels: false };
+  if (variant === 'pocket-layer') return { ...pocket, segmentSize: 1, cpuKernels: false };
   if (variant === 'pocket-kv-growing') return { ...pocket, kvInPlace: false };
-  return variant === 'pocket-single' ? { ...pocket, segmentSize: numLayers } : pocket;
+  return variant === 'pocket-single' ? { ...pocket, segmentSize: numLayers, cpuKernels: false } : pocket;
 }
 
 /** One run in a fresh browser, with its processes' peak memory and the machine's 1-minute load average as it ended (the machine may be shared). */
@@ -209,6 +215,7 @@ try {
             backend,
             variant,
             segments: s[0].segments,
+            cpuKernels: s[0].cpuKernels,
             floatWeights: s[0].floatWeights,
             int8: s[0].int8,
             budgetBytes: s[0].budgetBytes,

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/engine/formats/checkpoint';
 import { generateAll, type GenerationStats } from '../src/engine/generation/generate';
 import { LocalEngine } from '../src/engine/engine';
-import type { GlmModel } from '../src/engine/runtime/model';
+import type { CausalModel } from '../src/engine/runtime/model';
 import { checkpointSource, type ModelSource } from '../src/engine/formats/source';
 import type { WeightFormat } from '../src/engine/formats/weights';
 import { nodeHost } from '../tools/node-engine';
@@ -28,7 +28,7 @@ const QUESTION_TOKENS = 24;
 const REPLY_TOKENS = 32;
 
 /** One conversation of `turns` turns; the replies of the first pass make the prompts of the others. */
-async function conversation(model: GlmModel, reuseCache: boolean, replies: number[][]): Promise<GenerationStats[]> {
+async function conversation(model: CausalModel, reuseCache: boolean, replies: number[][]): Promise<GenerationStats[]> {
   const options = { maxNewTokens: REPLY_TOKENS, greedy: true, stopIds: [], reuseCache };
   model.reset();
   let sequence = promptIds(SYSTEM_TOKENS, 1);

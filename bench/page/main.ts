@@ -17,6 +17,8 @@ export interface RunRequest {
   kvInPlace?: boolean;
   /** GLM Pocket only: the memory budget the load plans within (the app's Settings > Memory budget); absent = none. */
   memoryBudgetBytes?: number;
+  /** GLM Pocket on wasm: false runs onnxruntime's kernels where its own CPU kernels would run. */
+  cpuKernels?: boolean;
   /** transformers.js only: the dtype naming the graph file. */
   dtype?: 'fp32' | 'q4';
   prompts: { ids: number[]; newTokens: number }[];
@@ -33,6 +35,8 @@ export interface PromptResult {
 export interface RunResult {
   loadMs: number;
   segments?: number;
+  /** GLM Pocket: its own CPU kernels ran the model (no onnxruntime). */
+  cpuKernels?: boolean;
   /** GLM Pocket: q4/q8 linear layers widened to f32 for the CPU. */
   floatWeights?: boolean;
   /** GLM Pocket on wasm, q4/q8: whether lm_head and how many decoder layers ran on the int8 kernels. */
@@ -53,7 +57,7 @@ async function pocketInstall(url: string): Promise<void> {
 async function pocket(request: RunRequest): Promise<RunResult> {
   const start = performance.now();
   const maxSequenceLength = Math.max(...request.prompts.map((p) => p.ids.length + p.newTokens));
-  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, kvInPlace: request.kvInPlace, maxSequenceLength, memoryBudgetBytes: request.memoryBudgetBytes });
+  const info = await engine.load({ location: { kind: 'pack', id: request.model }, backend: request.backend, threads: request.threads, segmentSize: request.segmentSize, kvInPlace: request.kvInPlace, maxSequenceLength, memoryBudgetBytes: request.memoryBudgetBytes, cpuKernels: request.cpuKernels });
   const loadMs = performance.now() - start;
   const prompts: PromptResult[] = [];
   for (const prompt of request.prompts) {
@@ -61,7 +65,7 @@ async function pocket(request: RunRequest): Promise<RunResult> {
     prompts.push({ promptTokens: prompt.ids.length, ids, timeToFirstTokenMs: stats.timeToFirstTokenMs, prefillTokensPerSecond: stats.prefillTokensPerSecond, decodeTokensPerSecond: stats.decodeTokensPerSecond });
   }
   await engine.unload();
-  return { loadMs, segments: info.segments, floatWeights: info.floatWeights, int8: info.int8, budgetBytes: request.memoryBudgetBytes, adapter: info.adapter, prompts };
+  return { loadMs, segments: info.segments, cpuKernels: info.cpuKernels, floatWeights: info.floatWeights, int8: info.int8, budgetBytes: request.memoryBudgetBytes, adapter: info.adapter, prompts };
 }
 
 /** Times each call of put(): transformers.js puts the prompt first, then each new token. */

@@ -37,7 +37,7 @@ export function verdictFor(sizes: ModelSizes, device: DeviceFacts, request: FitR
     return { kind: 'slow', reason: { kind: 'memory', needBytes: plan.memoryBytes, haveBytes: device.memoryBytes } };
   }
   const quantized = sizes.format === 'q4' || sizes.format === 'q8';
-  if (request.backend === 'wasm' && quantized && plan.int8.layers < sizes.numLayers) {
+  if (request.backend === 'wasm' && quantized && !plan.cpuKernels && plan.int8.layers < sizes.numLayers) {
     return { kind: 'slow', reason: { kind: 'cpu', slowLayers: sizes.numLayers - plan.int8.layers, layers: sizes.numLayers } };
   }
   return { kind: 'fits' };

@@ -7,7 +7,9 @@ import { fitToContext } from './generation/context';
 import { asOutOfMemory } from './errors';
 import { planLoad, modelSizes, type Backend, type DeviceFacts, type Int8Plan } from './runtime/fit';
 import { generate, generateAll, type GenerateOptions, type GenerationStats } from './generation/generate';
-import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type GlmModel, type OrtModule } from './runtime/model';
+import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type CausalModel, type OrtModule } from './runtime/model';
+import { cpuKernelsSupported } from './cpu/kernels';
+import { loadCpuModel } from './cpu/model';
 import type { PlanWhy } from './runtime/plan';
 import type { ModelSource } from './formats/source';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from './generation/tokenizer';
@@ -26,8 +28,10 @@ export interface LoadRequest<Location> {
   maxSequenceLength?: number;
   /** Plans for a smaller GPU binding limit than the adapter's, e.g. a phone's 128 MiB on a desktop. */
   bindingLimitBytes?: number;
-  /** wasm only: run q4/q8 linear layers widened to f32 instead of the int8 plan (for comparisons: 4x int8's memory). */
+  /** wasm only: run q4/q8 linear layers widened to f32 on onnxruntime (for comparisons: 8x q4's memory). */
   floatWeightsOnCpu?: boolean;
+  /** wasm, q4/q8: false runs onnxruntime's kernels (the int8 plan) where GLM Pocket's CPU kernels would run (for comparisons). */
+  cpuKernels?: boolean;
   /** WebGPU only: keep the KV cache in fixed-capacity GPU buffers written in place (default true). */
   kvInPlace?: boolean;
 }
@@ -41,6 +45,8 @@ export interface ModelInfo {
   /** Why the segment plan is what it is, for the models page. */
   plan: PlanWhy;
   attention: 'gqa' | 'plain';
+  /** wasm, q4/q8: GLM Pocket's CPU kernels run the model on its stored bytes (one thread), not onnxruntime. */
+  cpuKernels: boolean;
   /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
   floatWeights: boolean;
   /**
@@ -114,7 +120,7 @@ export class NoModelError extends Error {
 }
 
 interface Loaded {
-  model: GlmModel;
+  model: CausalModel;
   tokenizer: GlmTokenizer;
   info: ModelInfo;
 }
@@ -152,7 +158,7 @@ export class LocalEngine<Location> implements Engine<Location> {
   }
 
   /** The loaded model itself, for tools that go below the interface (profiles, attention checks). */
-  model(): GlmModel {
+  model(): CausalModel {
     return this.requireModel().model;
   }
 
@@ -164,48 +170,73 @@ export class LocalEngine<Location> implements Engine<Location> {
       const device: DeviceFacts = request.bindingLimitBytes ? { ...facts, maxStorageBufferBindingSize: Math.min(facts.maxStorageBufferBindingSize ?? Infinity, request.bindingLimitBytes) } : facts;
       const source = await this.host.open(request.location);
       const maxSequenceLength = Math.min(request.maxSequenceLength ?? DEFAULT_CONTEXT_TOKENS, source.config.maxPositionEmbeddings);
+      const floatWeightsOnCpu = request.backend === 'wasm' && request.floatWeightsOnCpu === true;
       const plan = planLoad(modelSizes(source.config, source.format), device, {
         backend: request.backend,
         contextTokens: maxSequenceLength,
         budgetBytes: request.memoryBudgetBytes,
         stored: true,
+        cpuKernels: request.cpuKernels !== false && !floatWeightsOnCpu && cpuKernelsSupported(),
       });
       await this.loaded?.model.release();
       this.loaded = null;
-      const model = await loadGlmModel(source, {
-        ort,
-        device,
-        maxSequenceLength,
-        segmentSize: request.segmentSize,
-        memoryBudgetBytes: plan.budgetBytes,
-        prepackWeights: request.prepackWeights,
-        floatWeightsOnCpu: request.backend === 'wasm' && request.floatWeightsOnCpu === true,
-        int8: plan.int8,
-        kvInPlace: request.kvInPlace,
-        sessionOptions: { executionProviders: [request.backend] },
-        onProgress,
-      }).catch((error: unknown) => {
+      const common = { backend: request.backend, format: source.format, layers: source.config.numLayers, vocabSize: source.config.vocabSize };
+      let model: CausalModel;
+      let info: ModelInfo;
+      try {
+        if (plan.cpuKernels) {
+          const cpu = await loadCpuModel(source, { maxSequenceLength, onProgress });
+          model = cpu;
+          info = {
+            ...common,
+            segments: 1,
+            streaming: false,
+            plan: { kind: 'cpu-kernels' },
+            attention: 'gqa',
+            cpuKernels: true,
+            floatWeights: false,
+            int8: plan.int8,
+            kvInPlace: false,
+            attentionCheck: 'not-run',
+            passTokens: cpu.passTokens,
+            maxSequenceLength: cpu.maxSequenceLength,
+            loadMs: performance.now() - started,
+          };
+        } else {
+          const ortModel = await loadGlmModel(source, {
+            ort,
+            device,
+            maxSequenceLength,
+            segmentSize: request.segmentSize,
+            memoryBudgetBytes: plan.budgetBytes,
+            prepackWeights: request.prepackWeights,
+            floatWeightsOnCpu,
+            int8: plan.int8,
+            kvInPlace: request.kvInPlace,
+            sessionOptions: { executionProviders: [request.backend] },
+            onProgress,
+          });
+          model = ortModel;
+          info = {
+            ...common,
+            segments: ortModel.segments.length,
+            streaming: ortModel.plan.streaming,
+            plan: ortModel.plan.why,
+            attention: ortModel.attention,
+            cpuKernels: false,
+            floatWeights: ortModel.floatWeights,
+            int8: ortModel.int8,
+            kvInPlace: ortModel.kvInPlace,
+            attentionCheck: ortModel.attentionCheck,
+            passTokens: ortModel.passTokens,
+            maxSequenceLength: ortModel.maxSequenceLength,
+            loadMs: performance.now() - started,
+            adapter,
+          };
+        }
+      } catch (error) {
         throw asOutOfMemory(error);
-      });
-      const c = model.config;
-      const info: ModelInfo = {
-        backend: request.backend,
-        format: source.format,
-        layers: c.numLayers,
-        segments: model.segments.length,
-        streaming: model.plan.streaming,
-        plan: model.plan.why,
-        attention: model.attention,
-        floatWeights: model.floatWeights,
-        int8: model.int8,
-        kvInPlace: model.kvInPlace,
-        attentionCheck: model.attentionCheck,
-        passTokens: model.passTokens,
-        vocabSize: c.vocabSize,
-        maxSequenceLength: model.maxSequenceLength,
-        loadMs: performance.now() - started,
-        adapter,
-      };
+      }
       this.loaded = { model, tokenizer: new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig), info };
       return info;
     });

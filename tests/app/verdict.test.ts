@@ -29,9 +29,11 @@ describe('fit verdict', () => {
     expect(downloadVerdict(edge.config, SMALL_PHONE, { backend: 'webgpu', ...context })).toEqual({ kind: 'fits' });
   });
 
-  test('on the CPU a model runs well when every layer fits as int8, and may be slow when a memory budget leaves layers on the 4-bit kernel', () => {
+  test("on the CPU a model runs well on GLM Pocket's kernels, and may be slow on onnxruntime's when a memory budget leaves layers on its 4-bit kernel", () => {
     expect(downloadVerdict(edge.config, VM, { backend: 'wasm', ...context })).toEqual({ kind: 'fits' });
-    const budgeted = downloadVerdict(edge.config, VM, { backend: 'wasm', ...context, budgetBytes: 1200 * MiB });
+    expect(downloadVerdict(edge.config, VM, { backend: 'wasm', ...context, budgetBytes: 1200 * MiB })).toEqual({ kind: 'fits' });
+    expect(downloadVerdict(edge.config, VM, { backend: 'wasm', ...context, cpuKernels: false })).toEqual({ kind: 'fits' });
+    const budgeted = downloadVerdict(edge.config, VM, { backend: 'wasm', ...context, budgetBytes: 1200 * MiB, cpuKernels: false });
     expect(budgeted).toMatchObject({ kind: 'slow', reason: { kind: 'cpu', layers: 28 } });
     if (budgeted.kind === 'slow' && budgeted.reason.kind === 'cpu') expect(budgeted.reason.slowLayers).toBeGreaterThan(0);
     // The same model on the VM's (software) GPU has no such limit.

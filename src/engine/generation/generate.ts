@@ -1,5 +1,5 @@
 // Prefill + incremental decode over the KV cache, yielding tokens as they are chosen.
-import { ContextOverflowError, type GlmModel } from '../runtime/model';
+import { ContextOverflowError, type CausalModel } from '../runtime/model';
 import { Sampler, type SamplingOptions } from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
@@ -42,7 +42,7 @@ export interface GenerationStats {
  * cache already holds (reuseCache). Tokens are yielded one by one; the return value carries the
  * figures of the run.
  */
-export async function* generate(model: GlmModel, promptIds: readonly number[], options: GenerateOptions): AsyncGenerator<number, GenerationStats> {
+export async function* generate(model: CausalModel, promptIds: readonly number[], options: GenerateOptions): AsyncGenerator<number, GenerationStats> {
   // Refused before the cache is touched: a prompt that cannot fit leaves the cached conversation as it was.
   if (promptIds.length > model.maxSequenceLength) throw new ContextOverflowError(promptIds.length, model.maxSequenceLength);
   const stopIds = new Set(options.stopIds ?? model.config.eosTokenIds);
@@ -92,7 +92,7 @@ export async function* generate(model: GlmModel, promptIds: readonly number[], o
 }
 
 /** Runs generate() to the end: the ids chosen and the figures of the run. */
-export async function generateAll(model: GlmModel, promptIds: readonly number[], options: GenerateOptions): Promise<{ ids: number[]; stats: GenerationStats }> {
+export async function generateAll(model: CausalModel, promptIds: readonly number[], options: GenerateOptions): Promise<{ ids: number[]; stats: GenerationStats }> {
   const run = generate(model, promptIds, options);
   const ids: number[] = [];
   let step = await run.next();

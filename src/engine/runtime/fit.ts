@@ -2,6 +2,7 @@
 // (from its config), the device's facts and the user's budget to a verdict and a load plan. The
 // catalog, the pack check before a download, the loader and the out-of-memory retry all ask it.
 // Bytes throughout.
+import { cpuKernelsProblem } from '../cpu/support';
 import type { GlmConfig } from '../formats/config';
 import { estimateBaseBytes, estimateLayerBytes, largestLayerMatrixBytes, linearBytes } from '../formats/source';
 import type { WeightFormat } from '../formats/weights';
@@ -38,6 +39,8 @@ export interface ModelSizes {
   int8LayerBytes: number;
   /** q4/q8 on the CPU: the stored table (the lookup reads it), the final norm and lm_head as int8; 0 for float formats. */
   int8BaseBytes: number;
+  /** GLM Pocket's CPU kernels (cpu/kernels.c) take this format and shape. */
+  cpuKernels: boolean;
 }
 
 export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes {
@@ -55,6 +58,7 @@ export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes 
     largestTensorBytes: quantized ? largestLayerMatrixBytes(config, format) : Math.max(largestLayerMatrixBytes(config, format), lmHeadBytes(format)),
     int8LayerBytes: quantized ? estimateLayerBytes(config, 'int8') : 0,
     int8BaseBytes: quantized ? lmHeadBytes(format) + 4 * config.hiddenSize + lmHeadBytes('int8') : 0,
+    cpuKernels: cpuKernelsProblem(config, format) === null,
   };
 }
 
@@ -64,6 +68,8 @@ const RUNTIME_SHARE = 0.15;
 const MAX_INT8_BYTES = 3 * 1024 ** 3;
 /** int8 weights may take at most this share of the device's memory. */
 const INT8_MEMORY_SHARE = 1 / 2;
+/** The CPU kernels' weights, scratch and KV cache share one wasm32 memory: 4 GiB, less room for scratch. */
+const CPU_KERNEL_MEMORY_BYTES = 3.75 * 1024 ** 3;
 /** The out-of-memory retry keeps this share of the weights loaded and streams the rest. */
 const RETRY_RESIDENT_SHARE = 1 / 4;
 
@@ -75,6 +81,8 @@ export interface FitRequest {
   budgetBytes?: number;
   /** The model is already in storage (a load, not a download). */
   stored?: boolean;
+  /** wasm, q4/q8: false runs onnxruntime's kernels (the int8 plan) even where GLM Pocket's CPU kernels could (for comparisons). */
+  cpuKernels?: boolean;
 }
 
 export type Unfit = { kind: 'storage' | 'memory' | 'gpu-binding'; needBytes: number; haveBytes: number };
@@ -84,7 +92,12 @@ export interface LoadPlan {
   unfit: Unfit | null;
   /** Weights plus the KV cache at the context length, plus a share for activations and the runtime. */
   memoryBytes: number;
-  /** wasm, q4/q8: which weights run on ORT's int8 kernels; the rest run MatMulNBits. */
+  /**
+   * wasm, q4/q8: GLM Pocket's CPU kernels run the whole model on its stored bytes (cpu/kernels.c):
+   * the plan wherever the weights fit the budget and, with the KV cache, one wasm memory.
+   */
+  cpuKernels: boolean;
+  /** wasm, q4/q8 without the CPU kernels: which weights run on ORT's int8 kernels; the rest run MatMulNBits. */
   int8: Int8Plan;
   /** Bytes of weights the plan keeps loaded (int8 layers counted as int8). */
   residentBytes: number;
@@ -123,9 +136,17 @@ export function int8ResidentBytes(sizes: ModelSizes, int8: Int8Plan): number {
   return sizes.int8BaseBytes + int8.layers * sizes.int8LayerBytes + (sizes.numLayers - int8.layers) * sizes.layerBytes;
 }
 
+/** Whether GLM Pocket's CPU kernels take the whole model within the budget and their memory. */
+function cpuKernelsFit(sizes: ModelSizes, request: FitRequest): boolean {
+  if (request.backend !== 'wasm' || !sizes.cpuKernels || request.cpuKernels === false) return false;
+  if (sizes.weightBytes > (request.budgetBytes ?? Infinity)) return false;
+  return sizes.weightBytes + sizes.kvBytesPerToken * request.contextTokens <= CPU_KERNEL_MEMORY_BYTES;
+}
+
 export function planLoad(sizes: ModelSizes, device: DeviceFacts, request: FitRequest): LoadPlan {
-  const int8 = planInt8(sizes, device, request);
-  const residentBytes = Math.min(int8ResidentBytes(sizes, int8), request.budgetBytes ?? Infinity);
+  const cpuKernels = cpuKernelsFit(sizes, request);
+  const int8 = cpuKernels ? NO_INT8 : planInt8(sizes, device, request);
+  const residentBytes = cpuKernels ? sizes.weightBytes : Math.min(int8ResidentBytes(sizes, int8), request.budgetBytes ?? Infinity);
   const memoryBytes = Math.round((residentBytes + sizes.kvBytesPerToken * request.contextTokens) * (1 + RUNTIME_SHARE));
   let unfit: Unfit | null = null;
   if (!request.stored && device.freeStorageBytes !== undefined && sizes.weightBytes > device.freeStorageBytes) {
@@ -138,6 +159,7 @@ export function planLoad(sizes: ModelSizes, device: DeviceFacts, request: FitReq
   return {
     unfit,
     memoryBytes,
+    cpuKernels,
     int8,
     residentBytes,
     budgetBytes: request.budgetBytes,

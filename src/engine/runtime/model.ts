@@ -269,6 +269,26 @@ function releaseIfGpu(tensor: Ort.Tensor | undefined): void {
   if (tensor?.location === 'gpu-buffer') tensor.dispose();
 }
 
+/**
+ * What generation and the engine use of a loaded model, whichever runs it: onnxruntime's sessions
+ * (GlmModel) or GLM Pocket's CPU kernels (cpu/model.ts).
+ */
+export interface CausalModel {
+  readonly config: GlmConfig;
+  readonly maxSequenceLength: number;
+  /** Tokens already in the KV cache. */
+  readonly cachedTokens: number;
+  /** The ids of those tokens, in order. */
+  readonly cachedSequence: readonly number[];
+  /** Forgets the cached sequence. */
+  reset(): void;
+  /** Keeps the longest start of the cache that `ids` begins with (at most ids.length - 1 tokens); returns its length. */
+  keepPrefix(ids: readonly number[]): number;
+  /** Appends tokens to the cache; logits [rows, vocab] of every new token with allPositions, else of the last. */
+  forward(ids: readonly number[], allPositions?: boolean): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
 export class ContextOverflowError extends Error {
   constructor(needed: number, limit: number) {
     super(`the sequence needs ${needed} positions but the model was loaded for ${limit}`);
@@ -276,7 +296,7 @@ export class ContextOverflowError extends Error {
   }
 }
 
-export class GlmModel {
+export class GlmModel implements CausalModel {
   private past: Ort.Tensor[] = [];
   /** The token ids whose keys and values the cache holds, in order (its length is the past length). */
   private cachedIds: number[] = [];

@@ -40,7 +40,9 @@ export type SegmentCap = 'default' | 'gpu-default' | 'device-memory' | 'gpu-buff
 export type PlanWhy =
   | { kind: 'asked'; layersPerSegment: number }
   | { kind: 'capped'; layersPerSegment: number; cap: SegmentCap; capMiB: number }
-  | { kind: 'streaming'; modelMiB: number; budgetMiB: number; streamed: number; segments: number };
+  | { kind: 'streaming'; modelMiB: number; budgetMiB: number; streamed: number; segments: number }
+  /** No segments: GLM Pocket's CPU kernels hold every layer in one wasm memory (cpu/model.ts). */
+  | { kind: 'cpu-kernels' };
 
 const MiB = 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 256 * MiB;

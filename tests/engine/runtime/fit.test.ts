@@ -11,6 +11,7 @@ import { fixtureCheckpoint } from '../../helpers';
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 const edge15 = CATALOG.find((e) => e.repo === 'zai-org/glm-edge-1.5b-chat')!.config;
+const glm9b = CATALOG.find((e) => e.repo === 'zai-org/glm-4-9b-chat-hf')!.config;
 const glm9 = CATALOG.find((e) => e.repo === 'zai-org/glm-4-9b-chat-hf')!.config;
 const phone: DeviceFacts = { memoryBytes: 4 * GiB, freeStorageBytes: 20e9, maxBufferSize: 256 * MiB, maxStorageBufferBindingSize: 128 * MiB };
 
@@ -45,8 +46,36 @@ describe('the catalog and the pack check (before a download)', () => {
   });
 });
 
-describe('the loader: int8 on the CPU, as many layers as the budget holds', () => {
+describe("the loader on the CPU: GLM Pocket's kernels wherever the weights fit the budget", () => {
   const wasm = { backend: 'wasm' as const, contextTokens: 2048 };
+  const sizes = modelSizes(edge15, 'q4');
+
+  test('unbounded or within the budget: the CPU kernels on the stored bytes, no int8 copy', () => {
+    const plan = planLoad(sizes, {}, wasm);
+    expect(sizes.cpuKernels).toBe(true);
+    expect(plan.cpuKernels).toBe(true);
+    expect(plan.int8).toEqual({ head: false, layers: 0 });
+    expect(plan.residentBytes).toBe(sizes.weightBytes);
+    expect(plan.memoryBytes).toBe(Math.round((sizes.weightBytes + sizes.kvBytesPerToken * 2048) * 1.15));
+    // 1.2 GB holds the 0.92 GB of q4 weights whole: the fast path, not a mix of int8 and q4 layers.
+    expect(planLoad(sizes, {}, { ...wasm, budgetBytes: 1.2e9 }).cpuKernels).toBe(true);
+  });
+
+  test('not on WebGPU, for float formats, below the weights (they stream), beyond one wasm memory, or when asked not to', () => {
+    expect(planLoad(sizes, {}, { ...wasm, backend: 'webgpu' }).cpuKernels).toBe(false);
+    expect(planLoad(modelSizes(edge15, 'f16'), {}, wasm).cpuKernels).toBe(false);
+    expect(modelSizes(edge15, 'f32').cpuKernels).toBe(false);
+    const streamed = planLoad(sizes, {}, { ...wasm, budgetBytes: sizes.weightBytes - 1 });
+    expect(streamed.cpuKernels).toBe(false);
+    expect(streamed.residentBytes).toBe(sizes.weightBytes - 1);
+    // GLM-4-9B as q4 (about 5 GB) is beyond wasm32's 4 GiB.
+    expect(planLoad(modelSizes(glm9b, 'q4'), {}, wasm).cpuKernels).toBe(false);
+    expect(planLoad(sizes, {}, { ...wasm, cpuKernels: false }).cpuKernels).toBe(false);
+  });
+});
+
+describe("the loader on onnxruntime's CPU kernels: int8, as many layers as the budget holds", () => {
+  const wasm = { backend: 'wasm' as const, contextTokens: 2048, cpuKernels: false };
   const sizes = modelSizes(edge15, 'q4');
 
   test("GLM-Edge 1.5B's int8 sizes: a byte per weight and a scale per column; the base keeps the q4 table and adds lm_head as int8", () => {
@@ -86,6 +115,7 @@ describe('the loader: int8 on the CPU, as many layers as the budget holds', () =
     expect(phone2.layers).toBeLessThan(28);
     expect(planLoad(sizes, {}, { ...wasm, budgetBytes: sizes.weightBytes }).int8).toEqual({ head: false, layers: 0 });
     expect(planLoad(sizes, {}, { ...wasm, backend: 'webgpu' }).int8).toEqual({ head: false, layers: 0 });
+    expect(planLoad(sizes, {}, { ...wasm, cpuKernels: true }).int8).toEqual({ head: false, layers: 0 });
     expect(planLoad(modelSizes(edge15, 'f16'), {}, wasm).int8).toEqual({ head: false, layers: 0 });
     // q8 stores more than int8 runs (a scale per 32 weights): all of it int8 whenever the head fits.
     const q8 = modelSizes(edge15, 'q8');

@@ -1,0 +1,97 @@
+// The CPU kernels' WebAssembly module (kernels.c) and the memory it works in: one linear memory that
+// holds the weights, the scratch of a pass and, last, the KV cache, which grows at the end of the
+// memory as positions are added (so it never moves or copies). Offsets are bytes into that memory.
+import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+
+const PAGE = 65536;
+/** wasm32's limit: 65536 pages of 64 KiB. */
+export const MAX_MEMORY_BYTES = 2 ** 32;
+const ALIGN = 16;
+
+interface KernelExports {
+  __heap_base: WebAssembly.Global;
+  quantize_rows(x: number, rows: number, k: number, xq: number, xs: number, interleaved: number): void;
+  matmul_q4(w: number, ws: number, xq: number, xs: number, y: number, n: number, k: number, tokens: number, first: number, end: number): void;
+  matmul_q8(w: number, ws: number, xq: number, xs: number, y: number, n: number, k: number, tokens: number, first: number, end: number): void;
+  dequantize_row(bits: number, w: number, ws: number, k: number, row: number, out: number): void;
+  rms_norm(x: number, weight: number, y: number, rows: number, n: number, eps: number): void;
+  add_into(x: number, y: number, n: number): void;
+  add_bias(x: number, bias: number, rows: number, n: number): void;
+  silu_mul(gateUp: number, out: number, rows: number, m: number): void;
+  take_channels(x: number, rows: number, k: number, channels: number, count: number, saved: number): void;
+  add_channels(saved: number, rows: number, count: number, columns: number, y: number, n: number): void;
+  attention(qkv: number, kv: number, positionFloats: number, past: number, rows: number, heads: number, kvHeads: number, headDim: number, rotaryDim: number, cos: number, sin: number, out: number, scores: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const binary = atob(KERNELS_WASM_BASE64);
+    compiled = new WebAssembly.Module(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  }
+  return compiled;
+}
+
+/** Whether this runtime runs the kernels (WebAssembly with SIMD). */
+export function cpuKernelsSupported(): boolean {
+  try {
+    kernelModule();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class KernelMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly run: KernelExports;
+  private top: number;
+
+  /** `reserveBytes`: the memory the caller expects to need, allocated up front (it grows past it if needed). */
+  constructor(reserveBytes: number) {
+    const base = 1 << 20; // the module's stack and data lie below __heap_base, well under 1 MiB
+    const pages = Math.ceil(Math.min(MAX_MEMORY_BYTES, base + reserveBytes) / PAGE);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_MEMORY_BYTES / PAGE });
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.run = instance.exports as unknown as KernelExports;
+    this.top = Math.ceil((this.run.__heap_base.value as number) / ALIGN) * ALIGN;
+  }
+
+  /** Bytes in use, the KV cache's region excluded. */
+  get usedBytes(): number {
+    return this.top;
+  }
+
+  /** The memory's size now. */
+  get sizeBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Makes the memory at least `end` bytes long. */
+  ensure(end: number): void {
+    if (end > MAX_MEMORY_BYTES) throw new RangeError(`the CPU kernels need ${end} bytes of memory, more than WebAssembly's 4 GiB`);
+    const missing = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+    if (missing > 0) this.memory.grow(missing);
+  }
+
+  /** `bytes` bytes, 16-byte aligned; regions are never freed (the model's memory lives as long as the model). */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = Math.ceil((at + bytes) / ALIGN) * ALIGN;
+    this.ensure(this.top);
+    return at;
+  }
+
+  /** Copies an array in and returns its offset. */
+  place(values: Float32Array | Uint8Array | Int32Array): number {
+    const at = this.alloc(values.byteLength);
+    new Uint8Array(this.memory.buffer, at, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    return at;
+  }
+
+  /** A view of floats in the memory (valid until the memory next grows). */
+  floats(at: number, count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, count);
+  }
+}
