@@ -200,7 +200,7 @@ EXPORT void silu_mul(const float* gate_up, float* out, int rows, int m) {
  * the keys and values of position p for this layer sit at kv + p * position_floats (keys [kv_heads,
  * head_dim], then values). Interleaved rotary on the first rotary_dim dims of each q and k head, with
  * cos/sin [positions, rotary_dim / 2]; the new keys and values are written into the cache. out [rows,
- * heads * head_dim]; scores is scratch of (past + rows) floats.
+ * heads * head_dim]; scores is scratch of (heads / kv_heads) * (past + rows) floats.
  */
 EXPORT void attention(float* qkv, float* kv, int position_floats, int past, int rows, int heads, int kv_heads, int head_dim, int rotary_dim,
                const float* cos, const float* sin, float* out, float* scores) {
@@ -223,32 +223,44 @@ EXPORT void attention(float* qkv, float* kv, int position_floats, int past, int 
     float* slot = kv + (long)position * position_floats;
     for (int i = 0; i < 2 * kv_width; i++) slot[i] = row[q_width + i];
   }
+  // Per new token and key/value head: the `group` query heads that share it read each cached key and
+  // value once (at 1,500 positions a layer's cache is several MB: reading it once per head would
+  // make a long chat's attention memory-bound).
   for (int t = 0; t < rows; t++) {
     int length = past + t + 1;
     const float* row = qkv + (long)t * row_width;
-    for (int h = 0; h < heads; h++) {
-      const float* q = row + h * head_dim;
-      int g = h / group;
-      float max = -3.4e38f;
+    for (int g = 0; g < kv_heads; g++) {
+      const float* q = row + g * group * head_dim;
+      float* weights = scores;  // [group, length]
       for (int p = 0; p < length; p++) {
         const float* key = kv + (long)p * position_floats + g * head_dim;
-        v128_t acc = wasm_f32x4_splat(0.f);
-        for (int i = 0; i < head_dim; i += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(q + i), wasm_v128_load(key + i)));
-        float score = sum1(acc) * scale;
-        scores[p] = score;
-        max = score > max ? score : max;
+        for (int j = 0; j < group; j++) {
+          const float* qj = q + j * head_dim;
+          v128_t acc = wasm_f32x4_splat(0.f);
+          for (int i = 0; i < head_dim; i += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(qj + i), wasm_v128_load(key + i)));
+          weights[(long)j * length + p] = sum1(acc) * scale;
+        }
       }
-      float total = 0.f;
-      for (int p = 0; p < length; p++) {
-        scores[p] = exp_f32(scores[p] - max);
-        total += scores[p];
+      for (int j = 0; j < group; j++) {
+        float* w = weights + (long)j * length;
+        float max = -3.4e38f, total = 0.f;
+        for (int p = 0; p < length; p++) max = w[p] > max ? w[p] : max;
+        for (int p = 0; p < length; p++) {
+          w[p] = exp_f32(w[p] - max);
+          total += w[p];
+        }
+        float inverse = 1.f / total;
+        for (int p = 0; p < length; p++) w[p] *= inverse;
       }
-      float* o = out + (long)t * q_width + h * head_dim;
-      for (int i = 0; i < head_dim; i += 4) wasm_v128_store(o + i, wasm_f32x4_splat(0.f));
+      float* o = out + (long)t * q_width + g * group * head_dim;
+      for (int i = 0; i < group * head_dim; i += 4) wasm_v128_store(o + i, wasm_f32x4_splat(0.f));
       for (int p = 0; p < length; p++) {
         const float* value = kv + (long)p * position_floats + kv_width + g * head_dim;
-        v128_t weight = wasm_f32x4_splat(scores[p] / total);
-        for (int i = 0; i < head_dim; i += 4) wasm_v128_store(o + i, wasm_f32x4_add(wasm_v128_load(o + i), wasm_f32x4_mul(weight, wasm_v128_load(value + i))));
+        for (int j = 0; j < group; j++) {
+          v128_t weight = wasm_f32x4_splat(weights[(long)j * length + p]);
+          float* oj = o + j * head_dim;
+          for (int i = 0; i < head_dim; i += 4) wasm_v128_store(oj + i, wasm_f32x4_add(wasm_v128_load(oj + i), wasm_f32x4_mul(weight, wasm_v128_load(value + i))));
+        }
       }
     }
   }

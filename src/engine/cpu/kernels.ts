@@ -1,7 +1,7 @@
 // The CPU kernels' WebAssembly module (kernels.c) and the memory it works in: one linear memory that
 // holds the weights, the scratch of a pass and, last, the KV cache, which grows at the end of the
 // memory as positions are added (so it never moves or copies). Offsets are bytes into that memory.
-import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
 
 const PAGE = 65536;
 /** wasm32's limit: 65536 pages of 64 KiB. */
@@ -23,20 +23,23 @@ interface KernelExports {
   attention(qkv: number, kv: number, positionFloats: number, past: number, rows: number, heads: number, kvHeads: number, headDim: number, rotaryDim: number, cos: number, sin: number, out: number, scores: number): void;
 }
 
-let compiled: WebAssembly.Module | null = null;
+const compiled = new Map<boolean, WebAssembly.Module>();
 
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    const binary = atob(KERNELS_WASM_BASE64);
-    compiled = new WebAssembly.Module(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+/** The kernels compiled (once): on an ordinary memory, or `shared` for threads. */
+function kernelModule(shared: boolean): WebAssembly.Module {
+  let module = compiled.get(shared);
+  if (!module) {
+    const binary = atob(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64);
+    module = new WebAssembly.Module(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    compiled.set(shared, module);
   }
-  return compiled;
+  return module;
 }
 
 /** Whether this runtime runs the kernels (WebAssembly with SIMD). */
 export function cpuKernelsSupported(): boolean {
   try {
-    kernelModule();
+    kernelModule(false);
     return true;
   } catch {
     return false;
@@ -45,15 +48,20 @@ export function cpuKernelsSupported(): boolean {
 
 export class KernelMemory {
   readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
   readonly run: KernelExports;
   private top: number;
 
-  /** `reserveBytes`: the memory the caller expects to need, allocated up front (it grows past it if needed). */
-  constructor(reserveBytes: number) {
+  /**
+   * `reserveBytes`: the memory the caller expects to need, allocated up front (it grows past it if
+   * needed); `shared`: a shared memory that other threads may run the kernels on (threads.ts).
+   */
+  constructor(reserveBytes: number, shared = false) {
     const base = 1 << 20; // the module's stack and data lie below __heap_base, well under 1 MiB
     const pages = Math.ceil(Math.min(MAX_MEMORY_BYTES, base + reserveBytes) / PAGE);
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_MEMORY_BYTES / PAGE });
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_MEMORY_BYTES / PAGE, shared });
+    this.module = kernelModule(shared);
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
     this.run = instance.exports as unknown as KernelExports;
     this.top = Math.ceil((this.run.__heap_base.value as number) / ALIGN) * ALIGN;
   }

@@ -12,6 +12,7 @@ import type { EmbeddingWeight, LinearWeight } from '../formats/weights';
 import { rotaryCaches } from '../graph/rotary';
 import { ContextOverflowError, type CausalModel } from '../runtime/model';
 import { KernelMemory } from './kernels';
+import { KernelThreads, sharedMemorySupported } from './threads';
 import { cpuKernelsProblem } from './support';
 
 export interface CpuLoadOptions {
@@ -19,6 +20,8 @@ export interface CpuLoadOptions {
   maxSequenceLength: number;
   /** Most new tokens per pass through the layers; longer forward() calls are split (default 32). */
   maxPassTokens?: number;
+  /** Threads for the matrix products (default 1); more than one needs shared memory (cross-origin isolation), else one runs. */
+  threads?: number;
   /** Called after each part is placed: done / total parts. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -104,7 +107,9 @@ export async function loadCpuModel(source: ModelSource, options: CpuLoadOptions)
   const maxSequenceLength = options.maxSequenceLength;
   let weightBytes = source.baseBytes();
   for (let layer = 0; layer < config.numLayers; layer++) weightBytes += source.layerBytes(layer);
-  const memory = new KernelMemory(weightBytes + scratchBytes(config, pass, maxSequenceLength) + 256 * kvBytesPerPosition(config));
+  const threadCount = Math.max(1, Math.floor(options.threads ?? 1));
+  const shared = threadCount > 1 && sharedMemorySupported();
+  const memory = new KernelMemory(weightBytes + scratchBytes(config, pass, maxSequenceLength) + 256 * kvBytesPerPosition(config), shared);
   const total = config.numLayers + 1;
   let done = 0;
 
@@ -139,7 +144,8 @@ export async function loadCpuModel(source: ModelSource, options: CpuLoadOptions)
   }
   arena.release();
   const scratch = allocateScratch(memory, config, pass, maxSequenceLength);
-  return new CpuGlmModel(config, maxSequenceLength, pass, memory, { embedding, lmHead, norm, layers }, scratch, weightBytes);
+  const threads = await KernelThreads.start(memory, shared ? threadCount : 1);
+  return new CpuGlmModel(config, maxSequenceLength, pass, memory, threads, { embedding, lmHead, norm, layers }, scratch, weightBytes);
 }
 
 /** Keys then values of every layer for one position, f32. */
@@ -165,7 +171,7 @@ function scratchSizes(config: GlmConfig, pass: number, maxSequenceLength: number
     activated: pass * I * 4,
     logits: pass * V * 4,
     saved: pass * Math.ceil(H / 16) * 4,
-    scores: maxSequenceLength * 4,
+    scores: (config.numHeads / config.numKvHeads) * maxSequenceLength * 4,
     cos: maxSequenceLength * half * 4,
     sin: maxSequenceLength * half * 4,
   };
@@ -204,6 +210,7 @@ export class CpuGlmModel implements CausalModel {
     /** Most new tokens per pass through the layers. */
     readonly passTokens: number,
     private readonly memory: KernelMemory,
+    private readonly threads: KernelThreads,
     private readonly weights: PlacedWeights,
     private readonly scratch: Scratch,
     /** The weights' bytes in kernel memory (the pack's bytes). */
@@ -278,7 +285,7 @@ export class CpuGlmModel implements CausalModel {
     const product = (m: PlacedMatrix, x: number, rows: number, y: number) => {
       if (m.outliers) run.take_channels(x, rows, m.k, m.outliers.channels, m.outliers.count, s.saved);
       run.quantize_rows(x, rows, m.k, s.xq, s.xs, m.bits === 4 ? 1 : 0);
-      (m.bits === 4 ? run.matmul_q4 : run.matmul_q8)(m.data, m.scales, s.xq, s.xs, y, m.n, m.k, rows, 0, m.n);
+      this.threads.matmul(m.bits, m.data, m.scales, s.xq, s.xs, y, m.n, m.k, rows);
       if (m.outliers) run.add_channels(s.saved, rows, m.outliers.count, m.outliers.columns, y, m.n);
     };
     weights.layers.forEach((layer, index) => {
@@ -303,8 +310,14 @@ export class CpuGlmModel implements CausalModel {
     }
   }
 
+  /** Threads that run the matrix products (1: the caller's alone). */
+  get threadCount(): number {
+    return this.threads.count;
+  }
+
   /** The memory goes with the model; it cannot run after. */
   async release(): Promise<void> {
+    if (!this.released) this.threads.close();
     this.released = true;
     this.cachedIds = [];
   }

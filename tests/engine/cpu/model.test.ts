@@ -76,6 +76,16 @@ describe('the KV cache', () => {
     expect(whole.cachedSequence).toEqual(next);
   });
 
+  test('two threads split the products by rows: the same logits as one', async () => {
+    const checkpoint = await fixtureCheckpoint(spec);
+    const one = await loadCpuModel(checkpointSource(checkpoint, 'q4'), { maxSequenceLength: 64 });
+    const two = await loadCpuModel(checkpointSource(checkpoint, 'q4'), { maxSequenceLength: 64, threads: 2 });
+    expect(two.threadCount).toBe(2);
+    expect(await two.forward(IDS, true)).toEqual(await one.forward(IDS, true));
+    expect(await two.forward([3])).toEqual(await one.forward([3]));
+    await two.release();
+  });
+
   test('a sequence longer than the context and an id outside the vocabulary are refused before the cache changes', async () => {
     const checkpoint = await fixtureCheckpoint(spec);
     const model = await loadCpuModel(checkpointSource(checkpoint, 'q8'), { maxSequenceLength: 16 });
