@@ -3,7 +3,8 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Server } from 'node:http';
 import * as ort from 'onnxruntime-web';
 import { startServer } from '../tools/serve';
-import { loadGlmModel, type GlmModel } from '../src/engine/runtime/model';
+import { loadGlmModel, type CausalModel } from '../src/engine/runtime/model';
+import { loadCpuModel } from '../src/engine/cpu/model';
 import { modelSizes, planLoad } from '../src/engine/runtime/fit';
 import type { ModelSource } from '../src/engine/formats/source';
 
@@ -60,7 +61,11 @@ export const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
 export const ignoreComputePressure = (page: Page) =>
   page.addInitScript(() => localStorage.getItem('glm-pocket.settings') || localStorage.setItem('glm-pocket.settings', JSON.stringify({ ignorePressure: true })));
 
-/** A model loaded by the engine in Node as the app plans it on the CPU (planLoad's int8 layers): what the app's wasm logits are held to. */
-export function loadAsOnCpu(source: ModelSource): Promise<GlmModel> {
-  return loadGlmModel(source, { ort, int8: planLoad(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512 }).int8 });
+/**
+ * A model loaded by the engine in Node as the app plans it on the CPU (GLM Pocket's CPU kernels for
+ * q4/q8, else planLoad's int8 layers on onnxruntime): what the app's wasm logits are held to.
+ */
+export function loadAsOnCpu(source: ModelSource): Promise<CausalModel> {
+  const plan = planLoad(modelSizes(source.config, source.format), {}, { backend: 'wasm', contextTokens: 512 });
+  return plan.cpuKernels ? loadCpuModel(source, { maxSequenceLength: 512 }) : loadGlmModel(source, { ort, int8: plan.int8 });
 }

@@ -57,7 +57,7 @@ const en = {
   shortPasses: "this GPU's attention kernel failed a check on long passes: prompts go through in passes of {tokens} tokens",
   plainAttention: "this GPU's fused attention kernel failed a check: attention runs as plain operators",
   planAsked: '{layers} layers per segment, as asked',
-  planCpuKernels: "every layer in memory, run on the processor by GLM Pocket's 4-bit/8-bit kernels (one thread)",
+  planCpuKernels: "every layer in memory, run on the processor by GLM Pocket's 4-bit/8-bit kernels on {threads} threads",
   planCapped: '{layers} layers per segment, set by {cap}',
   capDefault: 'the {mib} MiB default',
   capGpuDefault: 'the {mib} MiB default on a GPU',
@@ -230,7 +230,7 @@ const zh: Record<Key, string> = {
   shortPasses: '此 GPU 的注意力内核在长输入上未通过校验：提示词按每次 {tokens} 个 token 分段处理',
   plainAttention: '此 GPU 的融合注意力内核未通过校验：注意力改用普通算子运行',
   planAsked: '每段 {layers} 层（按设置）',
-  planCpuKernels: '所有层都在内存中，由 GLM Pocket 的 4 位/8 位内核在处理器上运行（单线程）',
+  planCpuKernels: '所有层都在内存中，由 GLM Pocket 的 4 位/8 位内核在处理器上以 {threads} 个线程运行',
   planCapped: '每段 {layers} 层，由{cap}决定',
   capDefault: '{mib} MiB 默认值',
   capGpuDefault: 'GPU 上的 {mib} MiB 默认值',
@@ -421,6 +421,6 @@ export function describePlan(why: PlanWhy): string {
     case 'streaming':
       return t('planStreaming', { model: why.modelMiB, budget: why.budgetMiB, streamed: why.streamed, segments: why.segments });
     case 'cpu-kernels':
-      return t('planCpuKernels');
+      return t('planCpuKernels', { threads: why.threads });
   }
 }

@@ -45,7 +45,7 @@ export interface ModelInfo {
   /** Why the segment plan is what it is, for the models page. */
   plan: PlanWhy;
   attention: 'gqa' | 'plain';
-  /** wasm, q4/q8: GLM Pocket's CPU kernels run the model on its stored bytes (one thread), not onnxruntime. */
+  /** wasm, q4/q8: GLM Pocket's CPU kernels run the model on its stored bytes, not onnxruntime. */
   cpuKernels: boolean;
   /** q4/q8 linear layers widened to f32 for the CPU's faster MatMul. */
   floatWeights: boolean;
@@ -185,13 +185,14 @@ export class LocalEngine<Location> implements Engine<Location> {
       let info: ModelInfo;
       try {
         if (plan.cpuKernels) {
-          const cpu = await loadCpuModel(source, { maxSequenceLength, onProgress });
+          // As many threads as the host gave onnxruntime (the worker: up to 4 where cross-origin isolated).
+          const cpu = await loadCpuModel(source, { maxSequenceLength, threads: ort.env.wasm.numThreads ?? 1, onProgress });
           model = cpu;
           info = {
             ...common,
             segments: 1,
             streaming: false,
-            plan: { kind: 'cpu-kernels' },
+            plan: { kind: 'cpu-kernels', threads: cpu.threadCount },
             attention: 'gqa',
             cpuKernels: true,
             floatWeights: false,

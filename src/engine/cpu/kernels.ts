@@ -1,6 +1,7 @@
 // The CPU kernels' WebAssembly module (kernels.c) and the memory it works in: one linear memory that
 // holds the weights, the scratch of a pass and, last, the KV cache, which grows at the end of the
 // memory as positions are added (so it never moves or copies). Offsets are bytes into that memory.
+import { OutOfMemoryError } from '../errors';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm';
 
 const PAGE = 65536;
@@ -59,7 +60,11 @@ export class KernelMemory {
   constructor(reserveBytes: number, shared = false) {
     const base = 1 << 20; // the module's stack and data lie below __heap_base, well under 1 MiB
     const pages = Math.ceil(Math.min(MAX_MEMORY_BYTES, base + reserveBytes) / PAGE);
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_MEMORY_BYTES / PAGE, shared });
+    try {
+      this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_MEMORY_BYTES / PAGE, shared });
+    } catch (error) {
+      throw new OutOfMemoryError(`not enough memory for the CPU kernels' ${Math.round((pages * PAGE) / 2 ** 20)} MiB (${(error as Error).message})`);
+    }
     this.module = kernelModule(shared);
     const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
     this.run = instance.exports as unknown as KernelExports;
@@ -76,11 +81,16 @@ export class KernelMemory {
     return this.memory.buffer.byteLength;
   }
 
-  /** Makes the memory at least `end` bytes long. */
+  /** Makes the memory at least `end` bytes long; the browser refusing more is an OutOfMemoryError. */
   ensure(end: number): void {
-    if (end > MAX_MEMORY_BYTES) throw new RangeError(`the CPU kernels need ${end} bytes of memory, more than WebAssembly's 4 GiB`);
+    if (end > MAX_MEMORY_BYTES) throw new OutOfMemoryError(`the CPU kernels need ${Math.round(end / 2 ** 20)} MiB of memory, more than WebAssembly's 4 GiB`);
     const missing = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
-    if (missing > 0) this.memory.grow(missing);
+    if (missing <= 0) return;
+    try {
+      this.memory.grow(missing);
+    } catch (error) {
+      throw new OutOfMemoryError(`not enough memory for the CPU kernels to grow to ${Math.round(end / 2 ** 20)} MiB (${(error as Error).message})`);
+    }
   }
 
   /** `bytes` bytes, 16-byte aligned; regions are never freed (the model's memory lives as long as the model). */

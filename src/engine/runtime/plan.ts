@@ -41,8 +41,8 @@ export type PlanWhy =
   | { kind: 'asked'; layersPerSegment: number }
   | { kind: 'capped'; layersPerSegment: number; cap: SegmentCap; capMiB: number }
   | { kind: 'streaming'; modelMiB: number; budgetMiB: number; streamed: number; segments: number }
-  /** No segments: GLM Pocket's CPU kernels hold every layer in one wasm memory (cpu/model.ts). */
-  | { kind: 'cpu-kernels' };
+  /** No segments: GLM Pocket's CPU kernels hold every layer in one wasm memory (cpu/model.ts), on `threads` threads. */
+  | { kind: 'cpu-kernels'; threads: number };
 
 const MiB = 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 256 * MiB;

@@ -14,7 +14,7 @@ test("wasm q4: GLM Pocket's CPU kernels by default, onnxruntime's int8 plan when
   const reply = async () => (await engine.generate(PROMPT, { maxNewTokens: 16, temperature: 0, stopIds: [] })).ids;
 
   const info = await engine.load({ location: checkpointSource(checkpoint, 'q4'), backend: 'wasm', maxSequenceLength: 64 });
-  expect(info).toMatchObject({ cpuKernels: true, plan: { kind: 'cpu-kernels' }, int8: { head: false, layers: 0 }, streaming: false, maxSequenceLength: 64 });
+  expect(info).toMatchObject({ cpuKernels: true, plan: { kind: 'cpu-kernels', threads: 1 }, int8: { head: false, layers: 0 }, streaming: false, maxSequenceLength: 64 });
   const ours = await reply();
 
   const onnx = await engine.load({ location: checkpointSource(checkpoint, 'q4'), backend: 'wasm', maxSequenceLength: 64, cpuKernels: false });

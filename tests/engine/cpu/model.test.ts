@@ -3,7 +3,9 @@
 // logits, on random checkpoints of both GLM shapes (partial rotary with q/k/v bias, full rotary tied),
 // with and without activation outliers (a few norm channels 20-100x); and the cache's bookkeeping.
 import { describe, expect, test } from 'vitest';
+import { KernelMemory, MAX_MEMORY_BYTES } from '../../../src/engine/cpu/kernels';
 import { loadCpuModel } from '../../../src/engine/cpu/model';
+import { OutOfMemoryError } from '../../../src/engine/errors';
 import { dequantize, quantize } from '../../../src/engine/formats/quant';
 import { checkpointSource } from '../../../src/engine/formats/source';
 import { ContextOverflowError } from '../../../src/engine/runtime/model';
@@ -93,6 +95,12 @@ describe('the KV cache', () => {
     await expect(model.forward([1, 2, 3, 4, 5])).rejects.toBeInstanceOf(ContextOverflowError);
     await expect(model.forward([checkpoint.config.vocabSize])).rejects.toThrow(/outside the vocabulary/);
     expect(model.cachedSequence).toEqual(IDS);
+  });
+
+  test('memory past what WebAssembly addresses is an OutOfMemoryError, not a crash', () => {
+    const memory = new KernelMemory(0);
+    expect(() => memory.ensure(MAX_MEMORY_BYTES + 1)).toThrow(OutOfMemoryError);
+    expect(() => memory.alloc(MAX_MEMORY_BYTES)).toThrow(/more than WebAssembly's 4 GiB/);
   });
 
   test('f32 weights are refused with the reason', async () => {
