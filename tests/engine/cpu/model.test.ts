@@ -36,6 +36,8 @@ const FIXTURES: [string, CheckpointSpec][] = [
   ['GLM-Edge shape with outliers', { shape: 'glm-edge', seed: 11, outliers: OUTLIERS }],
   ['GLM-4-9B shape', { shape: 'glm-4-9b', seed: 12 }],
   ['GLM-4-9B shape with outliers', { shape: 'glm-4-9b', seed: 12, outliers: OUTLIERS }],
+  // Heads 20 wide (the attention kernel's narrow paths) and rows of 80 (a last block of 16, padded).
+  ['GLM-4-9B shape, hidden 80', { shape: 'glm-4-9b', seed: 13, hiddenSize: 80 }],
 ];
 
 describe.each(FIXTURES)('%s', (_, spec) => {
