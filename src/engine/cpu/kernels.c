@@ -194,19 +194,31 @@ EXPORT void silu_mul(const float* gate_up, float* out, int rows, int m) {
   }
 }
 
+/** Positions per block of the KV cache (kernels.ts and cpu/model.ts size the cache in these). */
+#define KV_BLOCK 64
+
 /**
- * Attention of one layer for `rows` new tokens at positions past..past+rows-1, each attending to
- * every position up to its own. qkv [rows, (heads + 2 * kv_heads) * head_dim] (q, then k, then v);
- * the keys and values of position p for this layer sit at kv + p * position_floats (keys [kv_heads,
- * head_dim], then values). Interleaved rotary on the first rotary_dim dims of each q and k head, with
- * cos/sin [positions, rotary_dim / 2]; the new keys and values are written into the cache. out [rows,
- * heads * head_dim]; scores is scratch of (heads / kv_heads) * (past + rows) floats.
+ * Where the key (`value` 0) or value (1) of key/value head g at position p of a layer lies. The cache
+ * is a list of blocks of KV_BLOCK positions appended at the end of the memory as a sequence grows (it
+ * never moves); a block holds every layer, and in a layer the keys of one head for all its positions
+ * follow each other, then the next head's, then the values: attention reads each head's positions
+ * as one run of memory.
  */
-EXPORT void attention(float* qkv, float* kv, int position_floats, int past, int rows, int heads, int kv_heads, int head_dim, int rotary_dim,
-               const float* cos, const float* sin, float* out, float* scores) {
+static inline float* kv_at(float* kv, int layer, int layers, int kv_heads, int head_dim, int value, int g, int p) {
+  long layer_floats = 2L * kv_heads * KV_BLOCK * head_dim;
+  return kv + (long)(p / KV_BLOCK) * layers * layer_floats + layer * layer_floats + ((long)(value * kv_heads + g) * KV_BLOCK + p % KV_BLOCK) * head_dim;
+}
+
+/**
+ * The first half of a layer's attention for `rows` new tokens at positions past..past+rows-1: qkv
+ * [rows, (heads + 2 * kv_heads) * head_dim] (q, then k, then v) gets interleaved rotary on the first
+ * rotary_dim dims of each q and k head (cos/sin [positions, rotary_dim / 2]), and the cache at kv
+ * (see kv_at) the new keys and values.
+ */
+EXPORT void attention_store(float* qkv, float* kv, int layer, int layers, int past, int rows, int heads, int kv_heads, int head_dim, int rotary_dim,
+                            const float* cos, const float* sin) {
   int q_width = heads * head_dim, kv_width = kv_heads * head_dim, row_width = q_width + 2 * kv_width;
-  int half = rotary_dim / 2, group = heads / kv_heads;
-  float scale = 1.f / __builtin_sqrtf((float)head_dim);
+  int half = rotary_dim / 2;
   for (int t = 0; t < rows; t++) {
     int position = past + t;
     float* row = qkv + (long)t * row_width;
@@ -220,20 +232,37 @@ EXPORT void attention(float* qkv, float* kv, int position_floats, int past, int 
         v[2 * i + 1] = x1 * c[i] + x0 * s[i];
       }
     }
-    float* slot = kv + (long)position * position_floats;
-    for (int i = 0; i < 2 * kv_width; i++) slot[i] = row[q_width + i];
+    for (int value = 0; value < 2; value++) {
+      for (int g = 0; g < kv_heads; g++) {
+        float* slot = kv_at(kv, layer, layers, kv_heads, head_dim, value, g, position);
+        const float* from = row + q_width + value * kv_width + g * head_dim;
+        for (int i = 0; i < head_dim; i++) slot[i] = from[i];
+      }
+    }
   }
+}
+
+/**
+ * The second half, for key/value heads [g_first, g_end) and their query heads (threads split a
+ * layer by them): each new token attends to every position up to its own. out [rows, heads *
+ * head_dim]; scores is scratch of (heads / kv_heads) * (past + rows) floats.
+ */
+EXPORT void attention_heads(const float* qkv, float* kv, int layer, int layers, int past, int rows, int heads, int kv_heads, int head_dim,
+                            float* out, float* scores, int g_first, int g_end) {
+  int q_width = heads * head_dim, kv_width = kv_heads * head_dim, row_width = q_width + 2 * kv_width;
+  int group = heads / kv_heads;
+  float scale = 1.f / __builtin_sqrtf((float)head_dim);
   // Per new token and key/value head: the `group` query heads that share it read each cached key and
   // value once (at 1,500 positions a layer's cache is several MB: reading it once per head would
   // make a long chat's attention memory-bound).
   for (int t = 0; t < rows; t++) {
     int length = past + t + 1;
     const float* row = qkv + (long)t * row_width;
-    for (int g = 0; g < kv_heads; g++) {
+    for (int g = g_first; g < g_end; g++) {
       const float* q = row + g * group * head_dim;
       float* weights = scores;  // [group, length]
       for (int p = 0; p < length; p++) {
-        const float* key = kv + (long)p * position_floats + g * head_dim;
+        const float* key = kv_at(kv, layer, layers, kv_heads, head_dim, 0, g, p);
         for (int j = 0; j < group; j++) {
           const float* qj = q + j * head_dim;
           v128_t acc = wasm_f32x4_splat(0.f);
@@ -262,7 +291,7 @@ EXPORT void attention(float* qkv, float* kv, int position_floats, int past, int 
           int lanes = (head_dim - d) / 4;  // 1 to 4 vectors: head_dim is a multiple of 4
           if (lanes >= 4) {
             for (int p = 0; p < length; p++) {
-              const float* value = kv + (long)p * position_floats + kv_width + g * head_dim + d;
+              const float* value = kv_at(kv, layer, layers, kv_heads, head_dim, 1, g, p) + d;
               v128_t weight = wasm_f32x4_splat(w[p]);
               a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(weight, wasm_v128_load(value)));
               a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(weight, wasm_v128_load(value + 4)));
@@ -271,7 +300,7 @@ EXPORT void attention(float* qkv, float* kv, int position_floats, int past, int 
             }
           } else {
             for (int p = 0; p < length; p++) {
-              const float* value = kv + (long)p * position_floats + kv_width + g * head_dim + d;
+              const float* value = kv_at(kv, layer, layers, kv_heads, head_dim, 1, g, p) + d;
               v128_t weight = wasm_f32x4_splat(w[p]);
               a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(weight, wasm_v128_load(value)));
               if (lanes > 1) a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(weight, wasm_v128_load(value + 4)));

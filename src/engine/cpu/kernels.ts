@@ -21,7 +21,8 @@ interface KernelExports {
   silu_mul(gateUp: number, out: number, rows: number, m: number): void;
   take_channels(x: number, rows: number, k: number, channels: number, count: number, saved: number): void;
   add_channels(saved: number, rows: number, count: number, columns: number, y: number, n: number): void;
-  attention(qkv: number, kv: number, positionFloats: number, past: number, rows: number, heads: number, kvHeads: number, headDim: number, rotaryDim: number, cos: number, sin: number, out: number, scores: number): void;
+  attention_store(qkv: number, kv: number, layer: number, layers: number, past: number, rows: number, heads: number, kvHeads: number, headDim: number, rotaryDim: number, cos: number, sin: number): void;
+  attention_heads(qkv: number, kv: number, layer: number, layers: number, past: number, rows: number, heads: number, kvHeads: number, headDim: number, out: number, scores: number, first: number, end: number): void;
 }
 
 const compiled = new Map<boolean, WebAssembly.Module>();

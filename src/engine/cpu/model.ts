@@ -20,8 +20,10 @@ export interface CpuLoadOptions {
   maxSequenceLength: number;
   /** Most new tokens per pass through the layers; longer forward() calls are split (default 32). */
   maxPassTokens?: number;
-  /** Threads for the matrix products (default 1); more than one needs shared memory (cross-origin isolation), else one runs. */
+  /** Threads for the matrix products and attention (default 1, at most 8); more than one needs shared memory (cross-origin isolation), else one runs. */
   threads?: number;
+  /** Work (multiply-adds) below which a product or attention pass is not split between threads (default threads.ts's SPLIT_MIN_WORK). */
+  splitMinWork?: number;
   /** Called after each part is placed: done / total parts. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -107,9 +109,9 @@ export async function loadCpuModel(source: ModelSource, options: CpuLoadOptions)
   const maxSequenceLength = options.maxSequenceLength;
   let weightBytes = source.baseBytes();
   for (let layer = 0; layer < config.numLayers; layer++) weightBytes += source.layerBytes(layer);
-  const threadCount = Math.max(1, Math.floor(options.threads ?? 1));
+  const threadCount = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? 1)));
   const shared = threadCount > 1 && sharedMemorySupported();
-  const memory = new KernelMemory(weightBytes + scratchBytes(config, pass, maxSequenceLength) + 256 * kvBytesPerPosition(config), shared);
+  const memory = new KernelMemory(weightBytes + scratchBytes(config, pass, maxSequenceLength) + 4 * KV_BLOCK * kvBytesPerPosition(config), shared);
   const total = config.numLayers + 1;
   let done = 0;
 
@@ -144,11 +146,22 @@ export async function loadCpuModel(source: ModelSource, options: CpuLoadOptions)
   }
   arena.release();
   const scratch = allocateScratch(memory, config, pass, maxSequenceLength);
-  const threads = await KernelThreads.start(memory, shared ? threadCount : 1);
+  const threads = await KernelThreads.start(memory, shared ? threadCount : 1, options.splitMinWork);
   return new CpuGlmModel(config, maxSequenceLength, pass, memory, threads, { embedding, lmHead, norm, layers }, scratch, weightBytes);
 }
 
-/** Keys then values of every layer for one position, f32. */
+/** Attention scratch of one thread: a row of weights per query head of a key/value head. */
+function scoresBytes(config: GlmConfig, maxSequenceLength: number): number {
+  return Math.ceil(((config.numHeads / config.numKvHeads) * maxSequenceLength * 4) / 16) * 16;
+}
+
+/** Most threads the kernels run on (each has its own attention scratch). */
+const MAX_THREADS = 8;
+
+/** Positions per block of the KV cache: kernels.c's KV_BLOCK. */
+const KV_BLOCK = 64;
+
+/** Keys and values of every layer for one position, f32. */
 function kvBytesPerPosition(config: GlmConfig): number {
   return config.numLayers * 2 * attentionWidths(config).kv * 4;
 }
@@ -171,7 +184,7 @@ function scratchSizes(config: GlmConfig, pass: number, maxSequenceLength: number
     activated: pass * I * 4,
     logits: pass * V * 4,
     saved: pass * Math.ceil(H / 16) * 4,
-    scores: (config.numHeads / config.numKvHeads) * maxSequenceLength * 4,
+    scores: MAX_THREADS * scoresBytes(config, maxSequenceLength),
     cos: maxSequenceLength * half * 4,
     sin: maxSequenceLength * half * 4,
   };
@@ -203,6 +216,8 @@ export class CpuGlmModel implements CausalModel {
   /** Start of the KV cache: after everything else, so it grows at the end of the memory. */
   private readonly kvBase: number;
   private released = false;
+  /** One thread's share of scratch.scores. */
+  private readonly scoresBytes: number;
 
   constructor(
     readonly config: GlmConfig,
@@ -217,6 +232,7 @@ export class CpuGlmModel implements CausalModel {
     readonly weightBytes: number,
   ) {
     this.kvBase = memory.alloc(0);
+    this.scoresBytes = scoresBytes(config, maxSequenceLength);
   }
 
   /** Tokens already in the KV cache. */
@@ -278,8 +294,7 @@ export class CpuGlmModel implements CausalModel {
     const widths = attentionWidths(c);
     const count = ids.length;
     const past = this.cachedIds.length;
-    const positionBytes = kvBytesPerPosition(c);
-    memory.ensure(this.kvBase + (past + count) * positionBytes);
+    memory.ensure(this.kvBase + Math.ceil((past + count) / KV_BLOCK) * KV_BLOCK * kvBytesPerPosition(c));
     const e = weights.embedding;
     ids.forEach((id, i) => run.dequantize_row(e.bits, e.data, e.scales, H, id, s.hidden + i * H * 4));
     const product = (m: PlacedMatrix, x: number, rows: number, y: number) => {
@@ -292,8 +307,8 @@ export class CpuGlmModel implements CausalModel {
       run.rms_norm(s.hidden, layer.inputNorm, s.normed, count, H, c.rmsNormEps);
       product(layer.qkv, s.normed, count, s.qkv);
       if (layer.qkvBias !== null) run.add_bias(s.qkv, layer.qkvBias, count, widths.qkv);
-      const kv = this.kvBase + index * 2 * widths.kv * 4;
-      run.attention(s.qkv, kv, positionBytes / 4, past, count, c.numHeads, c.numKvHeads, c.headDim, c.rotaryDim, s.cos, s.sin, s.attention, s.scores);
+      run.attention_store(s.qkv, this.kvBase, index, c.numLayers, past, count, c.numHeads, c.numKvHeads, c.headDim, c.rotaryDim, s.cos, s.sin);
+      this.threads.attention(s.qkv, this.kvBase, index, c.numLayers, past, count, c.numHeads, c.numKvHeads, c.headDim, s.attention, s.scores, this.scoresBytes);
       product(layer.o, s.attention, count, s.projected);
       run.add_into(s.hidden, s.projected, count * H);
       run.rms_norm(s.hidden, layer.postNorm, s.normed, count, H, c.rmsNormEps);

@@ -1,24 +1,27 @@
-// Several threads on one matrix product: helper workers instantiate the kernel module on the same
-// shared memory and each multiplies its share of the rows; the calling thread takes the first share
+// Several threads on one matrix product or one layer's attention: helper workers instantiate the
+// kernel module on the same shared memory and each takes its share of the rows or key/value heads; the calling thread takes the first share
 // and waits for the others on an Atomics word. A product is about 0.1-20 ms, a hand-off some tens of
 // microseconds. The helper is a short script run from a string, so that it starts alike in a browser
 // worker (a blob URL; cross-origin isolation is what gives shared memory at all) and in Node
 // (worker_threads, eval), with nothing to bundle.
 import type { KernelMemory } from './kernels';
 
-/** Control words: [generation, stop, finished helpers, then the job's arguments]. */
+/** Control words: [generation, stop, finished helpers, the job's kind, then its arguments]. */
 const GENERATION = 0;
 const STOP = 1;
 const FINISHED = 2;
-const ARGS = 3;
-const CONTROL_WORDS = 16;
+const KIND = 3;
+const ARGS = 4;
+const CONTROL_WORDS = 32;
+const MATMUL = 0;
+const ATTENTION = 1;
 const STACK_BYTES = 64 * 1024;
 /**
  * Products with fewer multiply-adds run on the calling thread alone: a hand-off costs some tens of
  * microseconds, more than splitting a small product saves (the demo model decodes at 0.25 ms a token
  * on one thread, 0.8-1.4 ms on two when every product is split).
  */
-const SPLIT_MIN_WEIGHTS = 1 << 20;
+export const SPLIT_MIN_WORK = 1 << 20;
 /** The longest a product may take before the caller gives up on a helper (a lost worker must not hang a reply). */
 const PRODUCT_LIMIT_MS = 60_000;
 
@@ -37,10 +40,18 @@ listen(({ module, memory, control, stackTop, index, threads }, reply) => {
     Atomics.wait(words, ${GENERATION}, seen);
     seen = Atomics.load(words, ${GENERATION});
     if (Atomics.load(words, ${STOP})) return;
-    const [bits, w, ws, xq, xs, y, n, k, tokens] = words.subarray(${ARGS}, ${ARGS} + 9);
-    const share = Math.ceil(n / threads / 4) * 4;
-    const first = Math.min(n, share * index), end = Math.min(n, first + share);
-    if (first < end) (bits === 4 ? run.matmul_q4 : run.matmul_q8)(w, ws, xq, xs, y, n, k, tokens, first, end);
+    const a = words.subarray(${ARGS}, ${ARGS} + 16);
+    if (Atomics.load(words, ${KIND}) === ${MATMUL}) {
+      const [bits, w, ws, xq, xs, y, n, k, tokens] = a;
+      const share = Math.ceil(n / threads / 4) * 4;
+      const first = Math.min(n, share * index), end = Math.min(n, first + share);
+      if (first < end) (bits === 4 ? run.matmul_q4 : run.matmul_q8)(w, ws, xq, xs, y, n, k, tokens, first, end);
+    } else {
+      const [qkv, kv, layer, layers, past, rows, heads, kvHeads, headDim, out, scores, scoresBytes] = a;
+      const share = Math.ceil(kvHeads / threads);
+      const first = Math.min(kvHeads, share * index), end = Math.min(kvHeads, first + share);
+      if (first < end) run.attention_heads(qkv, kv, layer, layers, past, rows, heads, kvHeads, headDim, out, scores + index * scoresBytes, first, end);
+    }
     Atomics.add(words, ${FINISHED}, 1);
     Atomics.notify(words, ${FINISHED});
   }
@@ -88,12 +99,14 @@ export class KernelThreads {
     private readonly memory: KernelMemory,
     private readonly helpers: Helper[],
     control: number,
+    /** Products (multiply-adds) and attention passes smaller than this run on the caller alone. */
+    private readonly splitMinWork: number,
   ) {
     this.words = new Int32Array(memory.memory.buffer, control, CONTROL_WORDS);
   }
 
   /** `count` threads in all (the caller's included) on a shared kernel memory; count 1 starts none. */
-  static async start(memory: KernelMemory, count: number): Promise<KernelThreads> {
+  static async start(memory: KernelMemory, count: number, splitMinWork = SPLIT_MIN_WORK): Promise<KernelThreads> {
     const control = memory.alloc(CONTROL_WORDS * 4);
     const started: Awaited<ReturnType<typeof startHelper>>[] = [];
     try {
@@ -108,7 +121,7 @@ export class KernelThreads {
       started.forEach((h) => h.helper.terminate());
       throw error;
     }
-    return new KernelThreads(memory, started.map((h) => h.helper), control);
+    return new KernelThreads(memory, started.map((h) => h.helper), control, splitMinWork);
   }
 
   get count(): number {
@@ -119,20 +132,42 @@ export class KernelThreads {
   matmul(bits: 4 | 8, w: number, ws: number, xq: number, xs: number, y: number, n: number, k: number, tokens: number): void {
     const run = this.memory.run;
     const product = bits === 4 ? run.matmul_q4 : run.matmul_q8;
-    if (this.helpers.length === 0 || n * k * tokens < SPLIT_MIN_WEIGHTS) {
+    if (this.helpers.length === 0 || n * k * tokens < this.splitMinWork) {
       product(w, ws, xq, xs, y, n, k, tokens, 0, n);
       return;
     }
+    const share = Math.ceil(n / this.count / 4) * 4;
+    this.split(MATMUL, [bits, w, ws, xq, xs, y, n, k, tokens], () => product(w, ws, xq, xs, y, n, k, tokens, 0, Math.min(n, share)));
+  }
+
+  /**
+   * attention_heads over every key/value head, split between the threads by heads; `scores` holds
+   * `scoresBytes` of scratch for each thread.
+   */
+  attention(qkv: number, kv: number, layer: number, layers: number, past: number, rows: number, heads: number, kvHeads: number, headDim: number, out: number, scores: number, scoresBytes: number): void {
+    const run = this.memory.run;
+    const share = this.helpers.length === 0 ? kvHeads : Math.ceil(kvHeads / this.count);
+    const own = () => run.attention_heads(qkv, kv, layer, layers, past, rows, heads, kvHeads, headDim, out, scores, 0, Math.min(kvHeads, share));
+    // A short context is cheap next to a hand-off.
+    if (share === kvHeads || (past + rows) * rows * heads * headDim < this.splitMinWork) {
+      run.attention_heads(qkv, kv, layer, layers, past, rows, heads, kvHeads, headDim, out, scores, 0, kvHeads);
+      return;
+    }
+    this.split(ATTENTION, [qkv, kv, layer, layers, past, rows, heads, kvHeads, headDim, out, scores, scoresBytes], own);
+  }
+
+  /** Hands the job to the helpers, runs the caller's share, and waits (bounded) for theirs. */
+  private split(kind: number, args: number[], own: () => void): void {
     const words = this.words;
-    words.set([bits, w, ws, xq, xs, y, n, k, tokens], ARGS);
+    words.set(args, ARGS);
+    Atomics.store(words, KIND, kind);
     Atomics.store(words, FINISHED, 0);
     Atomics.add(words, GENERATION, 1);
     Atomics.notify(words, GENERATION);
-    const share = Math.ceil(n / this.count / 4) * 4;
-    product(w, ws, xq, xs, y, n, k, tokens, 0, Math.min(n, share));
+    own();
     const deadline = performance.now() + PRODUCT_LIMIT_MS;
     for (let done = Atomics.load(words, FINISHED); done < this.helpers.length; done = Atomics.load(words, FINISHED)) {
-      if (performance.now() > deadline) throw new Error(`a CPU kernel thread did not finish a product in ${PRODUCT_LIMIT_MS / 1000} s`);
+      if (performance.now() > deadline) throw new Error(`a CPU kernel thread did not finish its share in ${PRODUCT_LIMIT_MS / 1000} s`);
       Atomics.wait(words, FINISHED, done, 100);
     }
   }

@@ -80,14 +80,15 @@ describe('the KV cache', () => {
     expect(whole.cachedSequence).toEqual(next);
   });
 
-  test('two threads split the products by rows: the same logits as one', async () => {
+  test.each([2, 3])('%i threads split the products by rows and attention by heads: the same logits as one', async (threads) => {
     const checkpoint = await fixtureCheckpoint(spec);
     const one = await loadCpuModel(checkpointSource(checkpoint, 'q4'), { maxSequenceLength: 64 });
-    const two = await loadCpuModel(checkpointSource(checkpoint, 'q4'), { maxSequenceLength: 64, threads: 2 });
-    expect(two.threadCount).toBe(2);
-    expect(await two.forward(IDS, true)).toEqual(await one.forward(IDS, true));
-    expect(await two.forward([3])).toEqual(await one.forward([3]));
-    await two.release();
+    // Every product and attention pass split, however small.
+    const many = await loadCpuModel(checkpointSource(checkpoint, 'q4'), { maxSequenceLength: 64, threads, splitMinWork: 0 });
+    expect(many.threadCount).toBe(threads);
+    expect(await many.forward(IDS, true)).toEqual(await one.forward(IDS, true));
+    expect(await many.forward([3])).toEqual(await one.forward([3]));
+    await many.release();
   });
 
   test('a sequence longer than the context and an id outside the vocabulary are refused before the cache changes', async () => {
