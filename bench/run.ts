@@ -46,7 +46,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     markdown: { type: 'string' },
     svg: { type: 'string' },
-    /** GLM Pocket's memory budget in MiB (Settings > Memory budget): the load keeps as many layers int8 as fit. */
+    /** GLM Pocket's memory budget in MiB (Settings > Memory budget): the load plans within it (planLoad). */
     budget: { type: 'string' },
     /** Minutes one run (a load and its prompts) may take before the benchmark stops with an error naming it. */
     'run-limit': { type: 'string', default: '60' },

@@ -43,8 +43,9 @@ const USAGE = `usage: glm <logits|generate|chat|eval> --model DIR [options]
   --temperature T --top-k K --top-p P --repetition-penalty R --seed N
   --file FILE                evaluation prompts (eval; default ${DEFAULT_EVAL_FILE})
   --sampled                  eval: sample as the app does by default (temperature ${CHAT_DEFAULTS.temperature}, top-p ${CHAT_DEFAULTS.topP}, --seed N); otherwise greedy
-  --segment-size N           decoder layers per ONNX session (default: all)
-  --threads N                wasm threads (default: cores, at most 4)`;
+  --onnxruntime              run q4/q8 on onnxruntime's kernels instead of GLM Pocket's CPU kernels
+  --segment-size N           decoder layers per ONNX session, with --onnxruntime (default: all)
+  --threads N                threads (default: cores, at most 4)`;
 
 const OPTIONS = {
   allowPositionals: true,
@@ -73,6 +74,7 @@ const OPTIONS = {
     threads: { type: 'string' },
     context: { type: 'string' },
     json: { type: 'boolean', default: false },
+    onnxruntime: { type: 'boolean', default: false },
   },
 } as const;
 
@@ -105,7 +107,14 @@ async function loadModel(defaultContext?: number): Promise<LocalEngine<DiskModel
   const engine = nodeEngine();
   const location = { path: values.model, format: values.quant as WeightFormat | undefined };
   await engine
-    .load({ location, backend: 'wasm', threads: number('threads', values.threads), segmentSize: number('segment-size', values['segment-size']), maxSequenceLength: number('context', values.context) ?? defaultContext })
+    .load({
+      location,
+      backend: 'wasm',
+      threads: number('threads', values.threads),
+      cpuKernels: !values.onnxruntime,
+      segmentSize: number('segment-size', values['segment-size']),
+      maxSequenceLength: number('context', values.context) ?? defaultContext,
+    })
     .catch((error: Error) => {
       throw error instanceof FormatError ? new UsageError(error.message) : error;
     });

@@ -10,10 +10,10 @@ import { outlierChannels } from '../formats/int8';
 import { BLOCK_SIZE, type QuantizedMatrix } from '../formats/quant';
 import type { EmbeddingWeight, LinearWeight } from '../formats/weights';
 import { rotaryCaches } from '../graph/rotary';
+import { cpuKernelsProblem } from '../runtime/fit';
 import { ContextOverflowError, type CausalModel } from '../runtime/model';
 import { KernelMemory } from './kernels';
 import { KernelThreads, sharedMemorySupported } from './threads';
-import { cpuKernelsProblem } from './support';
 
 export interface CpuLoadOptions {
   /** Longest sequence (prompt + reply): the rotary tables cover it and the KV cache may grow to it. */

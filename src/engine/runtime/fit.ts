@@ -2,10 +2,9 @@
 // (from its config), the device's facts and the user's budget to a verdict and a load plan. The
 // catalog, the pack check before a download, the loader and the out-of-memory retry all ask it.
 // Bytes throughout.
-import { cpuKernelsProblem } from '../cpu/support';
 import type { GlmConfig } from '../formats/config';
 import { estimateBaseBytes, estimateLayerBytes, largestLayerMatrixBytes, linearBytes } from '../formats/source';
-import type { WeightFormat } from '../formats/weights';
+import { isQuantized, type WeightFormat } from '../formats/weights';
 
 export type Backend = 'wasm' | 'webgpu';
 
@@ -41,6 +40,15 @@ export interface ModelSizes {
   int8BaseBytes: number;
   /** GLM Pocket's CPU kernels (cpu/kernels.c) take this format and shape. */
   cpuKernels: boolean;
+}
+
+/** Why a model cannot run on GLM Pocket's CPU kernels (cpu/kernels.c: q4/q8, shapes their attention takes), or null when it can. */
+export function cpuKernelsProblem(config: GlmConfig, format: WeightFormat): string | null {
+  if (!isQuantized(format)) return `the CPU kernels run q4 and q8 weights, not ${format}`;
+  if (config.headDim % 4 !== 0) return `the CPU kernels need a head dimension divisible by 4, not ${config.headDim}`;
+  if (config.numHeads % config.numKvHeads !== 0) return `${config.numHeads} attention heads do not share ${config.numKvHeads} key/value heads evenly`;
+  if (config.rotaryDim % 2 !== 0 || config.rotaryDim > config.headDim) return `rotary width ${config.rotaryDim} does not fit head dimension ${config.headDim}`;
+  return null;
 }
 
 export function modelSizes(config: GlmConfig, format: WeightFormat): ModelSizes {
