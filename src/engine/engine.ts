@@ -5,11 +5,11 @@
 import type { AttentionCheck } from './runtime/attention-check';
 import { fitToContext } from './generation/context';
 import { asOutOfMemory } from './errors';
-import { planLoad, modelSizes, type Backend, type DeviceFacts, type Int8Plan } from './runtime/fit';
+import { planLoad, modelSizes, NO_INT8, type Backend, type DeviceFacts, type Int8Plan } from './runtime/fit';
 import { generate, generateAll, type GenerateOptions, type GenerationStats } from './generation/generate';
-import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type CausalModel, type OrtModule } from './runtime/model';
+import { DEFAULT_CONTEXT_TOKENS, loadGlmModel, type CausalModel, type GlmModel, type OrtModule } from './runtime/model';
 import { cpuKernelsSupported } from './cpu/kernels';
-import { loadCpuModel } from './cpu/model';
+import { loadCpuModel, type CpuGlmModel } from './cpu/model';
 import type { PlanWhy } from './runtime/plan';
 import type { ModelSource } from './formats/source';
 import { GlmTokenizer, TextStreamer, type ChatMessage } from './generation/tokenizer';
@@ -20,6 +20,7 @@ export type { Backend } from './runtime/fit';
 export interface LoadRequest<Location> {
   location: Location;
   backend: Backend;
+  /** Decoder layers per onnxruntime session (its path only: WebGPU, or wasm without the CPU kernels). */
   segmentSize?: number;
   memoryBudgetBytes?: number;
   threads?: number;
@@ -125,6 +126,40 @@ interface Loaded {
   info: ModelInfo;
 }
 
+/** What ModelInfo says of a model on GLM Pocket's CPU kernels: no segments, no onnxruntime. */
+function cpuModelFacts(model: CpuGlmModel) {
+  return {
+    segments: 1,
+    streaming: false,
+    plan: { kind: 'cpu-kernels', threads: model.threadCount } satisfies PlanWhy,
+    attention: 'gqa' as const,
+    cpuKernels: true,
+    floatWeights: false,
+    int8: NO_INT8,
+    kvInPlace: false,
+    attentionCheck: 'not-run' as const,
+    passTokens: model.passTokens,
+    maxSequenceLength: model.maxSequenceLength,
+  };
+}
+
+/** What ModelInfo says of a model on onnxruntime's sessions. */
+function sessionModelFacts(model: GlmModel) {
+  return {
+    segments: model.segments.length,
+    streaming: model.plan.streaming,
+    plan: model.plan.why,
+    attention: model.attention,
+    cpuKernels: false,
+    floatWeights: model.floatWeights,
+    int8: model.int8,
+    kvInPlace: model.kvInPlace,
+    attentionCheck: model.attentionCheck,
+    passTokens: model.passTokens,
+    maxSequenceLength: model.maxSequenceLength,
+  };
+}
+
 export class LocalEngine<Location> implements Engine<Location> {
   private loaded: Loaded | null = null;
   private readonly running = new Set<AbortController>();
@@ -182,29 +217,15 @@ export class LocalEngine<Location> implements Engine<Location> {
       this.loaded = null;
       const common = { backend: request.backend, format: source.format, layers: source.config.numLayers, vocabSize: source.config.vocabSize };
       let model: CausalModel;
-      let info: ModelInfo;
+      let described: Omit<ModelInfo, keyof typeof common | 'loadMs'>;
       try {
         if (plan.cpuKernels) {
           // As many threads as the host gave onnxruntime (the worker: up to 4 where cross-origin isolated).
           const cpu = await loadCpuModel(source, { maxSequenceLength, threads: ort.env.wasm.numThreads ?? 1, onProgress });
           model = cpu;
-          info = {
-            ...common,
-            segments: 1,
-            streaming: false,
-            plan: { kind: 'cpu-kernels', threads: cpu.threadCount },
-            attention: 'gqa',
-            cpuKernels: true,
-            floatWeights: false,
-            int8: plan.int8,
-            kvInPlace: false,
-            attentionCheck: 'not-run',
-            passTokens: cpu.passTokens,
-            maxSequenceLength: cpu.maxSequenceLength,
-            loadMs: performance.now() - started,
-          };
+          described = cpuModelFacts(cpu);
         } else {
-          const ortModel = await loadGlmModel(source, {
+          const sessions = await loadGlmModel(source, {
             ort,
             device,
             maxSequenceLength,
@@ -217,27 +238,13 @@ export class LocalEngine<Location> implements Engine<Location> {
             sessionOptions: { executionProviders: [request.backend] },
             onProgress,
           });
-          model = ortModel;
-          info = {
-            ...common,
-            segments: ortModel.segments.length,
-            streaming: ortModel.plan.streaming,
-            plan: ortModel.plan.why,
-            attention: ortModel.attention,
-            cpuKernels: false,
-            floatWeights: ortModel.floatWeights,
-            int8: ortModel.int8,
-            kvInPlace: ortModel.kvInPlace,
-            attentionCheck: ortModel.attentionCheck,
-            passTokens: ortModel.passTokens,
-            maxSequenceLength: ortModel.maxSequenceLength,
-            loadMs: performance.now() - started,
-            adapter,
-          };
+          model = sessions;
+          described = { ...sessionModelFacts(sessions), adapter };
         }
       } catch (error) {
         throw asOutOfMemory(error);
       }
+      const info: ModelInfo = { ...common, ...described, loadMs: performance.now() - started };
       this.loaded = { model, tokenizer: new GlmTokenizer(source.tokenizerJson, source.tokenizerConfig), info };
       return info;
     });

@@ -22,6 +22,8 @@ const STACK_BYTES = 64 * 1024;
  * on one thread, 0.8-1.4 ms on two when every product is split).
  */
 export const SPLIT_MIN_WORK = 1 << 20;
+/** The longest a helper may take to start and say it is ready. */
+const START_LIMIT_MS = 30_000;
 /** The longest a product may take before the caller gives up on a helper (a lost worker must not hang a reply). */
 const PRODUCT_LIMIT_MS = 60_000;
 
@@ -66,11 +68,10 @@ async function startHelper(): Promise<{ helper: Helper; post(message: unknown): 
   if (typeof Worker !== 'undefined') {
     const url = URL.createObjectURL(new Blob([HELPER], { type: 'text/javascript' }));
     const worker = new Worker(url);
-    URL.revokeObjectURL(url);
     const ready = new Promise<void>((resolve, reject) => {
       worker.onmessage = () => resolve();
       worker.onerror = (event) => reject(new Error(`a CPU kernel thread failed to start: ${event.message}`));
-    });
+    }).finally(() => URL.revokeObjectURL(url)); // only once the script has run: revoking earlier can race its fetch
     return { helper: worker, post: (m) => worker.postMessage(m), ready };
   }
   const specifier = 'node:worker_threads'; // Node only: kept out of the browser bundle
@@ -116,7 +117,11 @@ export class KernelThreads {
         started.push(helper);
         helper.post({ module: memory.module, memory: memory.memory, control, stackTop, index, threads: count });
       }
-      await Promise.all(started.map((h) => h.ready));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`a CPU kernel thread did not start within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
+      });
+      await Promise.race([Promise.all(started.map((h) => h.ready)), late]).finally(() => clearTimeout(timer));
     } catch (error) {
       started.forEach((h) => h.helper.terminate());
       throw error;
