@@ -102,7 +102,7 @@ async function prepare(cache: string, name: string, format: Format, variants: Se
 async function openPage(profile: string, url: string): Promise<{ page: Page; close: () => Promise<void> }> {
   const context = await launchProfile(profile);
   const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && console.log(`  [page] ${m.text()}`));
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && console.log(`  [page] ${m.text()}`));
   await page.goto(url);
   await page.waitForFunction(() => document.title.endsWith('ready'));
   return { page, close: () => context.close() };
