@@ -77,6 +77,7 @@ async function startHelper(): Promise<{ helper: Helper; post(message: unknown): 
   const specifier = 'node:worker_threads'; // Node only: kept out of the browser bundle
   const { Worker: NodeWorker } = (await import(/* @vite-ignore */ specifier)) as typeof import('node:worker_threads');
   const worker = new NodeWorker(HELPER, { eval: true });
+  worker.unref(); // a helper waiting for work must not keep a finished command-line run alive
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
