@@ -134,7 +134,7 @@ test.describe('in Chinese', () => {
     // The engine's facts (backend, segment plan) are worded in Chinese too, with one separator each.
     await page.getByRole('button', { name: '模型', exact: true }).click();
     await page.getByRole('button', { name: '高级' }).click();
-    await expect(page.getByText(/^运行在 WebAssembly · 每段 \d+ 层，由256 MiB 默认值决定 · 输出层和 \d+ 层中的 \d+ 层在 CPU 上以 int8 运行/)).toBeVisible();
+    await expect(page.getByText(/^运行在 WebAssembly · 所有层都在内存中，由 GLM Pocket 的 4 位\/8 位内核在处理器上以 \d 个线程运行/)).toBeVisible();
     await page.getByRole('button', { name: '设置', exact: true }).click();
     await page.getByLabel('语言').selectOption('en');
     await page.getByRole('button', { name: 'Chat', exact: true }).click();

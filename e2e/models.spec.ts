@@ -86,7 +86,7 @@ test('the list shows the installed demo and the catalog models, each with its ve
   await expect(demo).toContainText('Runs well on this device');
   await expect(demo).toContainText('In use');
   await expect(demo.getByRole('button', { name: /Delete/ })).toHaveCount(0);
-  // Headless Chromium has only a software GPU here: the app runs on the CPU, where every layer of the 1.5B model fits as int8.
+  // Headless Chromium has only a software GPU here: the app runs the 1.5B model on the CPU kernels, every layer in memory.
   const edge = row(page, EDGE);
   await expect(edge).toContainText(/\d+(\.\d+)? (MB|GB) download · 4-bit/);
   await expect(edge).toContainText('Runs well on this device');
@@ -97,9 +97,9 @@ test('the list shows the installed demo and the catalog models, each with its ve
   await expect(nine).not.toContainText('Recommended');
   await expect(nine.getByRole('button', { name: `Download: ${NINE}` })).toBeDisabled();
   // The engineering details wait behind Advanced.
-  await expect(page.getByText(/layers per segment/)).toHaveCount(0);
+  await expect(page.getByText(/GLM Pocket's 4-bit\/8-bit kernels/)).toHaveCount(0);
   await page.getByRole('button', { name: 'Advanced' }).click();
-  await expect(page.getByText(/^Running on WebAssembly · \d+ layers per segment/)).toBeVisible();
+  await expect(page.getByText(/^Running on WebAssembly · every layer in memory, run on the processor by GLM Pocket's 4-bit\/8-bit kernels on \d threads/)).toBeVisible();
   await expect(page.getByLabel('Pack URL')).toBeVisible();
 });
 
