@@ -15,11 +15,12 @@ import { ready } from './helpers';
 let server: Server;
 let baseUrl: string;
 
-// A random GLM big enough that a reply is CPU-bound for several seconds (about 29M parameters, 4-bit in the
-// browser: some 45 tokens/s on two cores), imported through the app like any Hugging Face repository.
+// A random GLM big enough that a reply is CPU-bound for several seconds, with every product large enough
+// for the CPU kernels to split it between the threads (threads.ts, SPLIT_MIN_WORK), so that the reply
+// keeps every core busy: about 48M parameters, imported through the app like any Hugging Face repository.
 test.beforeAll(async () => {
   const dir = join(await mkdtemp(join(tmpdir(), 'glm-busy-')), 'busy');
-  await writeGlmCheckpoint(dir, { shape: 'glm-edge', seed: 5, hiddenSize: 512, intermediateSize: 1536, numLayers: 8, maxPositionEmbeddings: 1024 });
+  await writeGlmCheckpoint(dir, { shape: 'glm-edge', seed: 5, hiddenSize: 1024, intermediateSize: 3072, numHeads: 8, numKvHeads: 2, numLayers: 4, maxPositionEmbeddings: 1024 });
   ({ server, url: baseUrl } = await listen(createServer(staticHandler({ root: 'dist', mounts: { '/hub/zai-org/busy-glm/resolve/main/': dir } }))));
 });
 test.afterAll(() => server?.close());

@@ -110,7 +110,7 @@ export async function loadCpuModel(source: ModelSource, options: CpuLoadOptions)
   let weightBytes = source.baseBytes();
   for (let layer = 0; layer < config.numLayers; layer++) weightBytes += source.layerBytes(layer);
   const threadCount = Math.min(MAX_THREADS, Math.max(1, Math.floor(options.threads ?? 1)));
-  const shared = threadCount > 1 && typeof Worker === 'undefined' && sharedMemorySupported(); // one thread in browsers (threads.ts)
+  const shared = threadCount > 1 && sharedMemorySupported();
   const memory = new KernelMemory(weightBytes + scratchBytes(config, pass, maxSequenceLength) + 4 * KV_BLOCK * kvBytesPerPosition(config), shared);
   const total = config.numLayers + 1;
   let done = 0;

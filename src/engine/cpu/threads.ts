@@ -6,12 +6,16 @@
 // (worker_threads, eval), with nothing to bundle.
 import type { KernelMemory } from './kernels';
 
-/** Control words: [generation, stop, finished helpers, the job's kind, then its arguments]. */
+/**
+ * Control words: [generation, stop, finished helpers, the job's kind, then its arguments (16), then
+ * per helper the generation it last took up].
+ */
 const GENERATION = 0;
 const STOP = 1;
 const FINISHED = 2;
 const KIND = 3;
 const ARGS = 4;
+const TAKEN = 20;
 const CONTROL_WORDS = 32;
 const MATMUL = 0;
 const ATTENTION = 1;
@@ -22,6 +26,12 @@ const STACK_BYTES = 64 * 1024;
  * on one thread, 0.8-1.4 ms on two when every product is split).
  */
 export const SPLIT_MIN_WORK = 1 << 20;
+/**
+ * How long a thread spins on the control words before it sleeps on them: waking a sleeping thread
+ * takes long next to a product of the smaller models (in Chromium the busy e2e model's two threads
+ * used 1.3 cores when they slept at once), and the next job mostly comes within this.
+ */
+const SPIN_MS = 1;
 /** The longest the helpers may take to start and say they are ready; past it the kernels run on one thread. */
 const START_LIMIT_MS = 10_000;
 /** The longest a product may take before the caller gives up on a helper (a lost worker must not hang a reply). */
@@ -39,9 +49,11 @@ listen(({ module, memory, control, stackTop, index, threads }, reply) => {
   reply('ready');
   let seen = 0;
   for (;;) {
+    for (const until = performance.now() + ${SPIN_MS}; Atomics.load(words, ${GENERATION}) === seen && performance.now() < until; );
     Atomics.wait(words, ${GENERATION}, seen);
     seen = Atomics.load(words, ${GENERATION});
     if (Atomics.load(words, ${STOP})) return;
+    Atomics.store(words, ${TAKEN} + index, seen);
     const a = words.subarray(${ARGS}, ${ARGS} + 16);
     if (Atomics.load(words, ${KIND}) === ${MATMUL}) {
       const [bits, w, ws, xq, xs, y, n, k, tokens] = a;
@@ -114,9 +126,6 @@ export class KernelThreads {
    */
   static async start(memory: KernelMemory, count: number, splitMinWork = SPLIT_MIN_WORK): Promise<KernelThreads> {
     const control = memory.alloc(CONTROL_WORDS * 4);
-    // In Chromium, runs of the 1.5B shape on two threads sometimes stopped answering (the benchmark,
-    // not the tests; cause not found): until it is, the browser runs the kernels on one thread.
-    if (typeof Worker !== 'undefined') count = 1;
     const started: Awaited<ReturnType<typeof startHelper>>[] = [];
     try {
       for (let index = 1; index < count; index++) {
@@ -179,9 +188,15 @@ export class KernelThreads {
     Atomics.add(words, GENERATION, 1);
     Atomics.notify(words, GENERATION);
     own();
+    for (const until = performance.now() + SPIN_MS; Atomics.load(words, FINISHED) < this.helpers.length && performance.now() < until; );
     const deadline = performance.now() + PRODUCT_LIMIT_MS;
     for (let done = Atomics.load(words, FINISHED); done < this.helpers.length; done = Atomics.load(words, FINISHED)) {
-      if (performance.now() > deadline) throw new Error(`a CPU kernel thread did not finish its share in ${PRODUCT_LIMIT_MS / 1000} s`);
+      if (performance.now() > deadline) {
+        const generation = Atomics.load(words, GENERATION);
+        const idle = this.helpers.map((_, i) => i + 1).filter((i) => Atomics.load(words, TAKEN + i) !== generation);
+        const state = idle.length > 0 ? `helper(s) ${idle.join(', ')} never took it up` : 'every helper took it up';
+        throw new Error(`a CPU kernel thread did not finish its share in ${PRODUCT_LIMIT_MS / 1000} s (${state})`);
+      }
       Atomics.wait(words, FINISHED, done, 100);
     }
   }
