@@ -8,3 +8,11 @@ export class QuotaError extends Error {
     this.name = 'QuotaError';
   }
 }
+
+/** Reading a stored chunk did not finish within its bound (the browser's storage stopped answering). */
+export class StorageReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageReadError';
+  }
+}

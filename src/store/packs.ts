@@ -9,7 +9,7 @@ import { openPack, type PackSource } from '../engine/formats/pack/read';
 import type { PackFiles } from '../engine/io/files';
 import { sha256Hex } from '../engine/formats/pack/sha256';
 import { formatBytes } from '../util/bytes';
-import { QuotaError } from './errors';
+import { QuotaError, StorageReadError } from './errors';
 import { progressMeter, type InstallProgress } from './progress';
 
 export type { InstallProgress } from './progress';
@@ -172,41 +172,22 @@ export async function storeInstalledPack(manifest: PackManifest, sourceUrl: stri
   await set(manifest.id, { id: manifest.id, manifest, sourceUrl, status: 'installed', updatedAt: Date.now() } satisfies PackRecord, db().packs);
 }
 
-/** Bytes a stored chunk is read through at a time (see streamInto). */
-const BOUNCE_BYTES = 1 << 20;
+/** The longest one stored chunk (16 MiB at most) may take to read before the load fails instead of waiting. */
+const CHUNK_READ_LIMIT_MS = 60_000;
 
 /**
- * Copies a Blob into target through its stream. A byte stream (BYOB reader) reads every piece into
- * one small buffer that goes back and forth, so a chunk leaves no garbage behind: read with the
- * default reader, each piece is a new ArrayBuffer, and loading a 0.9 GB pack left ~200 MB of them
- * for the collector in Chromium (docs/memory.md). The bounce buffer, not target, is handed to the
- * reader because a BYOB read detaches the buffer it is given, and target is a view of the arena.
+ * `work`, or a StorageReadError naming `where` once CHUNK_READ_LIMIT_MS have passed: the browser's
+ * storage not answering must fail the load, not hang it.
  */
-async function streamInto(blob: Blob, target: Uint8Array): Promise<Uint8Array> {
-  const stream = blob.stream();
-  let byob: ReadableStreamBYOBReader | null = null;
+async function bounded<T>(work: Promise<T>, where: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StorageReadError(`${where}: reading it from storage did not finish in ${CHUNK_READ_LIMIT_MS / 1000} s (reload the page and try again)`)), CHUNK_READ_LIMIT_MS);
+  });
   try {
-    byob = stream.getReader({ mode: 'byob' });
-  } catch {
-    // Not a byte stream (older engines): pieces arrive as new buffers.
-  }
-  let offset = 0;
-  if (byob) {
-    let bounce = new ArrayBuffer(Math.min(BOUNCE_BYTES, Math.max(1, blob.size)));
-    for (;;) {
-      const { done, value } = await byob.read(new Uint8Array(bounce));
-      if (done || !value) return target;
-      target.set(value, offset);
-      offset += value.byteLength;
-      bounce = value.buffer as ArrayBuffer;
-    }
-  }
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return target;
-    target.set(value, offset);
-    offset += value.byteLength;
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -215,12 +196,15 @@ export function storedPackFiles(record: PackRecord): PackFiles {
   const label = `installed pack ${record.id}: `;
   return {
     label,
-    async read(file, target) {
+    async read(file) {
       if (file === MANIFEST_FILE) return new TextEncoder().encode(JSON.stringify(record.manifest));
-      const blob = await get<Blob>(chunkKey(record.id, file), db().chunks);
-      if (!blob) throw new ChunkMissingError(`${label}${file} is missing from storage (the browser may have evicted it): download the model again`);
-      if (!target || target.byteLength !== blob.size) return new Uint8Array(await blob.arrayBuffer());
-      return streamInto(blob, target);
+      const where = `${label}${file}`;
+      const blob = await bounded(get<Blob>(chunkKey(record.id, file), db().chunks), where);
+      if (!blob) throw new ChunkMissingError(`${where} is missing from storage (the browser may have evicted it): download the model again`);
+      // Read whole, not through blob.stream(): in Chromium 156 a BYOB read of a stored chunk's stream
+      // sometimes never resolved (the 1.5B shape on the CPU kernels with a shared memory: 1 load in
+      // 3-5, always at its last layer), where arrayBuffer() did not (12 loads of 12).
+      return new Uint8Array(await bounded(blob.arrayBuffer(), where));
     },
   };
 }
