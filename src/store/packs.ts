@@ -203,7 +203,7 @@ export function storedPackFiles(record: PackRecord): PackFiles {
       if (!blob) throw new ChunkMissingError(`${where} is missing from storage (the browser may have evicted it): download the model again`);
       // Read whole, not through blob.stream(): in Chromium 156 a BYOB read of a stored chunk's stream
       // sometimes never resolved (the 1.5B shape on the CPU kernels with a shared memory: 1 load in
-      // 3-5, always at its last layer), where arrayBuffer() did not (12 loads of 12).
+      // 3-5, always at its last layer), where arrayBuffer() did not (24 loads of 24).
       return new Uint8Array(await bounded(blob.arrayBuffer(), where));
     },
   };

@@ -28,8 +28,8 @@ const STACK_BYTES = 64 * 1024;
 export const SPLIT_MIN_WORK = 1 << 20;
 /**
  * How long a thread spins on the control words before it sleeps on them: waking a sleeping thread
- * takes long next to a product of the smaller models (in Chromium the busy e2e model's two threads
- * used 1.3 cores when they slept at once), and the next job mostly comes within this.
+ * takes long next to a product, and the next job mostly comes within this (two threads in Node: the
+ * 1.5B shape decodes at 8.2-8.7 tokens/s with it, 6.8-7.7 without; a 48M model at 266-281, 225-242).
  */
 const SPIN_MS = 1;
 /** The longest the helpers may take to start and say they are ready; past it the kernels run on one thread. */
