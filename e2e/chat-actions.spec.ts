@@ -182,7 +182,8 @@ test('clearing all data names what goes with its size, then the app starts as on
   await ready(page);
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
-  const clear = page.getByRole('button', { name: 'Clear all data' });
+  // The settings page's button, not the dialog's (which may still be closing when focus returns).
+  const clear = page.locator('#app').getByRole('button', { name: 'Clear all data' });
 
   await clear.click();
   const confirm = page.getByRole('alertdialog', { name: 'Clear all data' });
