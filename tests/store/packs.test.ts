@@ -120,17 +120,14 @@ describe('pack store', () => {
     expect([listed.manifest.kind, listed.manifest.version, listed.manifest.format]).toEqual(['glm-pocket-pack', 2, 'q4']);
   });
 
-  test('a stored chunk of several MiB comes back byte for byte, and the caller\'s buffer is not detached', async () => {
+  test('a stored chunk of several MiB comes back byte for byte', async () => {
     const bytes = new Uint8Array(3 * 1024 * 1024 + 777);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
     await storeChunkBytes('big-chunk', 'w.0.bin', bytes);
-    const arena = new Uint8Array(bytes.length + 64);
-    const target = arena.subarray(32, 32 + bytes.length);
     const record = { id: 'big-chunk', manifest, sourceUrl: '', status: 'installing', updatedAt: 0 } as PackRecord;
-    const read = await storedPackFiles(record).read('w.0.bin', target);
+    const read = await storedPackFiles(record).read('w.0.bin');
     // Compared as Buffers: a failed toEqual on megabytes would spend minutes printing the diff.
     expect(Buffer.from(read).equals(Buffer.from(bytes))).toBe(true);
-    expect(arena.buffer.byteLength).toBe(bytes.length + 64); // the arena is not detached by the read
   });
 
   test('delete removes the pack and every chunk', async () => {

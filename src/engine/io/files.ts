@@ -19,8 +19,8 @@ export interface CheckpointFiles {
 /** Where a pack's files come from: a folder, a URL, or the browser's store. */
 export interface PackFiles {
   readonly label: string;
-  /** The file's bytes; written into `target` (and returned) when one of the right size is given. */
-  read(file: string, target?: Uint8Array): Promise<Uint8Array>;
+  /** The file's bytes. */
+  read(file: string): Promise<Uint8Array>;
 }
 
 /** Reads a whole (small) file as text, or null when it is absent. */

@@ -27,9 +27,9 @@ export async function readManifest(files: PackFiles): Promise<PackManifest> {
   return parseManifest(json, `${files.label}${MANIFEST_FILE}`);
 }
 
-/** Reads a chunk (into target, when given) and checks its length and hash. */
-export async function readChunk(files: PackFiles, chunk: ChunkRef, verify: boolean, target?: Uint8Array): Promise<Uint8Array> {
-  const bytes = await files.read(chunk.file, target);
+/** Reads a chunk and checks its length and hash. */
+export async function readChunk(files: PackFiles, chunk: ChunkRef, verify: boolean): Promise<Uint8Array> {
+  const bytes = await files.read(chunk.file);
   if (bytes.byteLength !== chunk.bytes) throw new PackError(`${files.label}${chunk.file}: ${bytes.byteLength} bytes, the manifest says ${chunk.bytes}`);
   if (verify && (await sha256Hex(bytes)) !== chunk.sha256) throw new PackError(`${files.label}${chunk.file}: content does not match its SHA-256 (corrupted download or storage)`);
   return bytes;
@@ -39,9 +39,7 @@ async function readPart(files: PackFiles, entry: PartEntry, verify: boolean, are
   const bytes = allocate(entry.bytes, arena);
   let offset = 0;
   for (const chunk of entry.chunks) {
-    const target = bytes.subarray(offset, offset + chunk.bytes);
-    const read = await readChunk(files, chunk, verify, target);
-    if (read !== target) target.set(read);
+    bytes.set(await readChunk(files, chunk, verify), offset);
     offset += chunk.bytes;
   }
   const part = { name: entry.name, bytes, tensors: entry.tensors };
