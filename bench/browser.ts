@@ -2,6 +2,7 @@
 // memory high-water marks (VmHWM) of the browser's processes, found as descendants of this process.
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { withLimit as limit } from '../src/util/limit';
 
 /**
  * Flags for headless Chromium, plus any in CHROMIUM_EXTRA_ARGS (space-separated): headless Chromium
@@ -28,10 +29,8 @@ export function launchProfile(userDataDir: string): Promise<BrowserContext> {
 }
 
 /** `work`, or an error saying `message` once `ms` have passed without an answer. */
-export async function withLimit<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+export function withLimit<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  return limit(work, ms, () => new Error(message));
 }
 
 /**

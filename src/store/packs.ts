@@ -9,6 +9,7 @@ import { openPack, type PackSource } from '../engine/formats/pack/read';
 import type { PackFiles } from '../engine/io/files';
 import { sha256Hex } from '../engine/formats/pack/sha256';
 import { formatBytes } from '../util/bytes';
+import { withLimit } from '../util/limit';
 import { QuotaError, StorageReadError } from './errors';
 import { progressMeter, type InstallProgress } from './progress';
 
@@ -175,20 +176,9 @@ export async function storeInstalledPack(manifest: PackManifest, sourceUrl: stri
 /** The longest one stored chunk (16 MiB at most) may take to read before the load fails instead of waiting. */
 const CHUNK_READ_LIMIT_MS = 60_000;
 
-/**
- * `work`, or a StorageReadError naming `where` once CHUNK_READ_LIMIT_MS have passed: the browser's
- * storage not answering must fail the load, not hang it.
- */
-async function bounded<T>(work: Promise<T>, where: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StorageReadError(`${where}: reading it from storage did not finish in ${CHUNK_READ_LIMIT_MS / 1000} s (reload the page and try again)`)), CHUNK_READ_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** `work`, or a StorageReadError naming `where`: the browser's storage not answering must fail the load, not hang it. */
+function bounded<T>(work: Promise<T>, where: string): Promise<T> {
+  return withLimit(work, CHUNK_READ_LIMIT_MS, () => new StorageReadError(`${where}: reading it from storage did not finish in ${CHUNK_READ_LIMIT_MS / 1000} s (reload the page and try again)`));
 }
 
 /** The stored chunks of a pack as PackFiles (the manifest comes from the record). */

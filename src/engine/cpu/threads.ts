@@ -4,6 +4,7 @@
 // microseconds. The helper is a short script run from a string, so that it starts alike in a browser
 // worker (a blob URL; cross-origin isolation is what gives shared memory at all) and in Node
 // (worker_threads, eval), with nothing to bundle.
+import { withLimit } from '../../util/limit';
 import type { KernelMemory } from './kernels';
 
 /**
@@ -134,11 +135,7 @@ export class KernelThreads {
         started.push(helper);
         helper.post({ module: memory.module, memory: memory.memory, control, stackTop, index, threads: count });
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`not ready within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
-      });
-      await Promise.race([Promise.all(started.map((h) => h.ready)), late]).finally(() => clearTimeout(timer));
+      await withLimit(Promise.all(started.map((h) => h.ready)), START_LIMIT_MS, () => new Error(`not ready within ${START_LIMIT_MS / 1000} s`));
     } catch (error) {
       started.forEach((h) => h.helper.terminate());
       console.warn(`the CPU kernels run on one thread: ${count - 1} helper thread(s) did not start (${(error as Error).message})`);
