@@ -96,6 +96,22 @@ describe('demo model', () => {
     expect([...lastQuestions('heldout')].filter((q) => trainQuestions.has(q))).toEqual([]);
   });
 
+  test('the synonym swaps are training questions about their source\'s topic, and bring no word that only held-out questions use', () => {
+    const corpus = generateCorpus();
+    const wordsOf = (text: string) => text.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
+    const question = (c: (typeof corpus)[number]) => c.messages[c.messages.length - 1].content;
+    const swaps = corpus.filter((c) => c.family.endsWith('/synonym'));
+    expect(swaps.length).toBeGreaterThan(1000);
+    expect(swaps.filter((c) => c.split !== 'train' || c.lang !== 'en')).toEqual([]);
+    const sources = new Map(corpus.filter((c) => c.split === 'train' && !c.family.endsWith('/synonym')).map((c) => [c.family, c.topic]));
+    expect(swaps.filter((c) => sources.get(c.family.replace(/\/synonym$/, '')) !== c.topic)).toEqual([]);
+    const asked = (split: string) => corpus.filter((c) => c.split === split && !c.family.endsWith('/synonym')).flatMap((c) => c.messages.filter((m) => m.role === 'user').flatMap((m) => wordsOf(m.content)));
+    const trained = new Set(asked('train'));
+    const heldOnly = new Set(asked('heldout').filter((w) => !trained.has(w)));
+    expect(heldOnly.size).toBeGreaterThan(100);
+    expect([...new Set(swaps.flatMap((c) => wordsOf(question(c))))].filter((w) => heldOnly.has(w))).toEqual([]);
+  });
+
   test('the evaluation is its own: 80 prompts or more, both languages, out of scope and multi-turn, none a corpus question', async () => {
     const asked = new Set(generateCorpus().flatMap((c) => c.messages.filter((m) => m.role === 'user').map((m) => normalQuestion(m.content))));
     for (const t of TOPICS) for (const q of [...t.en.questions, ...t.zh.questions]) asked.add(normalQuestion(q));

@@ -49,6 +49,10 @@ const GENERAL_ZH_WORDS = 1500;
  * (tools/demo/written.json): the ways of asking nobody here thought of.
  */
 const WRITTEN: Record<string, Record<Lang, string[]>> = JSON.parse(readFileSync(new URL('./written.json', import.meta.url), 'utf8'));
+/** WordNet's synonyms of the English words of the app's questions (tools/demo/make-synonyms.ts writes them). */
+const SYNONYMS: Record<string, string[]> = JSON.parse(readFileSync(new URL('./synonyms.json', import.meta.url), 'utf8'));
+/** The share of English training questions that get a copy with one or two of their words swapped for a synonym. */
+const SYNONYM_SHARE = 0.4;
 /** Cores around a general word for FRAMES.what and FRAMES.do; a second {} takes another word. */
 const GENERAL = {
   what: {
@@ -257,7 +261,34 @@ function nextTurn(rng: () => number, before: Conversation, singles: Conversation
   return { ...next, messages: [...history, ...next.messages] };
 }
 
-/** The whole corpus: single turns, then two- and three-turn conversations built on them. */
+/**
+ * Copies of English single-turn training questions with one or two words swapped for a WordNet synonym
+ * ("how do I stop the download" -> "how do I halt the download"), in the training split: a synonym is a
+ * new way of asking the same family. No synonym brings a word that only held-out questions use, so the
+ * held-out split still asks in words training never saw; a copy that comes out as a held-out question is dropped.
+ */
+function synonymSwaps(rng: () => number, singles: Conversation[], all: Conversation[]): Conversation[] {
+  const wordsOf = (text: string) => text.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
+  const question = (c: Conversation) => c.messages[c.messages.length - 1].content;
+  const asked = (split: Split) => all.filter((c) => c.split === split).flatMap((c) => c.messages.filter((m) => m.role === 'user').flatMap((m) => wordsOf(m.content)));
+  const trained = new Set(asked('train'));
+  const heldOnly = new Set(asked('heldout').filter((w) => !trained.has(w)));
+  const heldQuestions = new Set(all.filter((c) => c.split === 'heldout').map((c) => normalQuestion(question(c))));
+  const allowed = (synonym: string) => wordsOf(synonym).every((w) => !heldOnly.has(w));
+  const out: Conversation[] = [];
+  for (const c of singles) {
+    if (c.split !== 'train' || c.lang !== 'en' || rng() >= SYNONYM_SHARE) continue;
+    const tokens = question(c).split(/(\b[A-Za-z][A-Za-z'-]*[A-Za-z]\b)/);
+    const swappable = tokens.map((t, i) => ((SYNONYMS[t.toLowerCase()] ?? []).some(allowed) ? i : -1)).filter((i) => i >= 0);
+    if (!swappable.length) continue;
+    for (const i of shuffled(rng, swappable).slice(0, rng() < 0.3 ? 2 : 1)) tokens[i] = pick(rng, SYNONYMS[tokens[i].toLowerCase()].filter(allowed));
+    const q = tokens.join('');
+    if (!heldQuestions.has(normalQuestion(q))) out.push({ ...c, family: `${c.family}/synonym`, messages: [...c.messages.slice(0, -1), { role: 'user', content: q }] });
+  }
+  return out;
+}
+
+/** The whole corpus: single turns, then two- and three-turn conversations built on them, then the synonym swaps (their own seeded draw, so the rest is as before). */
 export function generateCorpus(seed = CORPUS_SEED): Conversation[] {
   const rng = seededRandom(seed);
   const singles = singleTurns(rng);
@@ -267,6 +298,7 @@ export function generateCorpus(seed = CORPUS_SEED): Conversation[] {
     if (rng() < 0.35) conversation = nextTurn(rng, conversation, singles);
     multi.push(conversation);
   }
+  const swaps = synonymSwaps(seededRandom(seed + 1), singles, [...singles, ...multi]);
   // The app sends a chat's own system prompt first, when it has one.
-  return [...singles, ...multi].map((c) => (rng() < 0.2 ? { ...c, messages: [{ role: 'system' as const, content: pick(rng, SYSTEM_PROMPTS) }, ...c.messages] } : c));
+  return [...singles, ...multi, ...swaps].map((c) => (rng() < 0.2 ? { ...c, messages: [{ role: 'system' as const, content: pick(rng, SYSTEM_PROMPTS) }, ...c.messages] } : c));
 }
