@@ -14,7 +14,7 @@ import { LocalEngine } from '../../src/engine/engine';
 import { CHAT_DEFAULTS } from '../../src/engine/defaults';
 import type { SamplingOptions } from '../../src/engine/generation/sampling';
 import { appSampling, classRates, DEFAULT_EVAL_FILE, readEvalCases, runEval, turnsOf, type EvalCase } from '../../tools/eval';
-import { generateCorpus, normalQuestion } from '../../tools/demo/corpus';
+import { generateCorpus, normalQuestion, wordsOf } from '../../tools/demo/corpus';
 import { OUT_OF_SCOPE, TOPICS } from '../../tools/demo/topics';
 import { nodeHost } from '../../tools/node-engine';
 import { folderFiles, packFolder } from '../../tools/node-files';
@@ -112,7 +112,6 @@ describe('demo model', () => {
 
   test('the synonym swaps are training questions about their source\'s topic, and bring no word that only held-out questions use', () => {
     const corpus = generateCorpus();
-    const wordsOf = (text: string) => text.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
     const question = (c: (typeof corpus)[number]) => c.messages[c.messages.length - 1].content;
     const swaps = corpus.filter((c) => c.family.endsWith('/synonym'));
     expect(swaps.length).toBeGreaterThan(1000);

@@ -125,6 +125,9 @@ function heldOutIndexes(rng: () => number, n: number): Set<number> {
 /** A question without case, spaces and punctuation: two questions equal under it are the same question. */
 export const normalQuestion = (text: string) => text.toLowerCase().replace(/[\s?？!！.。,，:：]+/g, '');
 
+/** The English words of a text, lower case ("don't" and "chit-chat" one word each). */
+export const wordsOf = (text: string) => text.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
+
 const fill = (template: string, slot: string) => slot.split('|').reduce((text, part) => text.replace('{}', part), template);
 
 const answerOf = (topic: string, lang: Lang) => (topic === 'out-of-scope' ? OUT_OF_SCOPE[lang] : TOPICS.find((t) => t.topic === topic)![lang].answer);
@@ -268,7 +271,6 @@ function nextTurn(rng: () => number, before: Conversation, singles: Conversation
  * held-out split still asks in words training never saw; a copy that comes out as a held-out question is dropped.
  */
 function synonymSwaps(rng: () => number, singles: Conversation[], all: Conversation[]): Conversation[] {
-  const wordsOf = (text: string) => text.toLowerCase().match(/[a-z][a-z'-]*[a-z]|[a-z]/g) ?? [];
   const question = (c: Conversation) => c.messages[c.messages.length - 1].content;
   const asked = (split: Split) => all.filter((c) => c.split === split).flatMap((c) => c.messages.filter((m) => m.role === 'user').flatMap((m) => wordsOf(m.content)));
   const trained = new Set(asked('train'));
